@@ -1,0 +1,117 @@
+"""Errors the engine raises. HTTP statuses for them live only in api/errors.py."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+class EngineError(Exception):
+    """Root of every error the engine raises on purpose."""
+
+    code = "engine_error"
+
+    def __init__(self, message: str, *, message_en: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.message_en = message_en or message
+
+
+class NotFoundError(EngineError):
+    code = "not_found"
+
+
+class NotAuthenticatedError(EngineError):
+    code = "not_authenticated"
+
+
+class PermissionDeniedError(EngineError):
+    code = "permission_denied"
+
+
+class ConflictError(EngineError):
+    """Someone else changed the same thing first; the caller may reload and retry."""
+
+    code = "conflict"
+
+
+class TaskNotReadyError(ConflictError):
+    code = "task_not_ready"
+
+
+class DossierClosedError(ConflictError):
+    code = "dossier_closed"
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One invalid field of a submitted form: JSON pointer path plus messages in vi and en."""
+
+    field: str
+    message: str
+    message_en: str
+
+
+class FormInvalidError(EngineError):
+    """Submitted data does not satisfy the step's form; ``problems`` says which field and why."""
+
+    code = "form_invalid"
+
+    def __init__(self, problems: list[FieldProblem], *, form: str | None = None) -> None:
+        super().__init__(
+            f"Dữ liệu biểu mẫu không hợp lệ ({len(problems)} lỗi)",
+            message_en=f"The form data is invalid ({len(problems)} problems)",
+        )
+        self.problems = problems
+        self.form = form
+
+    def by_field(self) -> dict[str, list[str]]:
+        fields: dict[str, list[str]] = {}
+        for problem in self.problems:
+            fields.setdefault(problem.field, []).append(problem.message)
+        return fields
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A located problem in a procedure: which file, line and element, and what is wrong."""
+
+    file: str
+    message: str
+    message_en: str
+    line: int | None = None
+    element_id: str | None = None
+    severity: str = "error"
+    rule: str = "bpmn"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        if not data["extra"]:
+            data.pop("extra")
+        return data
+
+
+class DeploymentError(EngineError):
+    """A procedure could not be deployed; nothing was stored."""
+
+    code = "deployment_invalid"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        errors = [p for p in problems if p.severity == "error"]
+        super().__init__(
+            f"Không thể triển khai quy trình: {len(errors)} lỗi",
+            message_en=f"The procedure cannot be deployed: {len(errors)} errors",
+        )
+        self.problems = problems
+
+
+class WorkflowFailedError(EngineError):
+    """A script or condition of the diagram failed while the dossier was running."""
+
+    code = "workflow_failed"
+
+    def __init__(self, message: str, *, element_id: str | None, detail: str) -> None:
+        super().__init__(message, message_en=f"The procedure failed at step {element_id}: {detail}")
+        self.element_id = element_id
+        self.detail = detail

@@ -1,0 +1,20 @@
+"""Names of history events: `<subject>_<past-tense verb>`, what happened rather than what to do."""
+
+from __future__ import annotations
+
+import enum
+
+
+class HistoryEventType(enum.StrEnum):
+    DOSSIER_RECEIVED = "dossier_received"
+    DOSSIER_COMPLETED = "dossier_completed"
+    DOSSIER_FAILED = "dossier_failed"
+    STEP_READY = "step_ready"
+    STEP_WAITING = "step_waiting"
+    STEP_STARTED = "step_started"
+    STEP_COMPLETED = "step_completed"
+    STEP_CANCELLED = "step_cancelled"
+    STEP_FAILED = "step_failed"
+    TASK_CLAIMED = "task_claimed"
+    TASK_RELEASED = "task_released"
+    TASK_COMPLETED = "task_completed"

@@ -1,0 +1,259 @@
+"""Every table of Motcua, in one place (easier for newcomers and for Alembic)."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from engine.db import Base, UtcDateTime
+
+
+def new_row_version() -> str:
+    # A random token rather than a counter: a rolled-back write can never be confused with a
+    # later committed one, so the in-process workflow cache can be keyed on it safely.
+    return uuid.uuid4().hex
+
+
+class DossierStatus(enum.StrEnum):
+    """Internal status of a dossier; ``national_code`` maps it to the DVCQG TrangThaiHoSo list."""
+
+    PROCESSING = "processing"
+    AWAITING_SUPPLEMENT = "awaiting_supplement"
+    AWAITING_PAYMENT = "awaiting_payment"
+    COMPLETED = "completed"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    STOPPED = "stopped"
+    FAILED = "failed"
+
+    @property
+    def national_code(self) -> int:
+        return {
+            "processing": 4,
+            "awaiting_supplement": 5,
+            "awaiting_payment": 6,
+            "completed": 10,
+            "refused": 8,
+            "withdrawn": 7,
+            "stopped": 8,
+            "failed": 4,
+        }[self.value]
+
+
+class Channel(enum.StrEnum):
+    """How the dossier was submitted (DVCQG KenhThucHien)."""
+
+    DIRECT = "direct"
+    ONLINE = "online"
+    POSTAL = "postal"
+
+
+class TaskStatus(enum.StrEnum):
+    READY = "ready"
+    CLAIMED = "claimed"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class Center(Base):
+    """A Public Administration Service Center or reception point that receives dossiers."""
+
+    __tablename__ = "center"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    # Mã định danh điện tử of the receiving agency: the first part of every dossier code.
+    agency_identifier: Mapped[str] = mapped_column(String(64))
+
+
+class Official(Base):
+    """A person who works dossiers. Roles and units grow in the organisation module."""
+
+    __tablename__ = "official"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(255))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    department: Mapped[str | None] = mapped_column(String(128))
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("center.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ApiToken(Base):
+    """A bearer token; only its SHA-256 is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("official.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    official: Mapped[Official] = relationship()
+
+
+class Procedure(Base):
+    """A catalog entry (thủ tục hành chính); its diagrams are its versions."""
+
+    __tablename__ = "procedure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), unique=True)
+    name: Mapped[str] = mapped_column(String(512))
+    name_en: Mapped[str | None] = mapped_column(String(512))
+    national_code: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    versions: Mapped[list[ProcedureVersion]] = relationship(
+        back_populates="procedure", order_by="ProcedureVersion.version"
+    )
+
+
+class ProcedureVersion(Base):
+    """One immutable deployment: diagram, forms, metadata and the parsed spec, stored once."""
+
+    __tablename__ = "procedure_version"
+    __table_args__ = (
+        UniqueConstraint("procedure_id", "version"),
+        UniqueConstraint("procedure_id", "content_hash", name="uq_procedure_version_content"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedure.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    process_id: Mapped[str] = mapped_column(String(128))
+    bpmn_xml: Mapped[str] = deferred(mapped_column(Text))
+    # SpiffWorkflow's serialized spec (top process + called subprocesses), as TEXT (never JSONB).
+    spec_json: Mapped[str] = deferred(mapped_column(Text))
+    forms: Mapped[dict[str, Any]] = deferred(mapped_column(JSON))
+    # procedure.json as deployed, plus what the engine derived from the diagram (lanes, steps).
+    metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSON)
+    elements: Mapped[dict[str, Any]] = mapped_column(JSON)
+    deployed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    deployed_by: Mapped[str | None] = mapped_column(String(128))
+
+    procedure: Mapped[Procedure] = relationship(back_populates="versions")
+
+
+class Dossier(Base):
+    """One application (hồ sơ) = one process instance."""
+
+    __tablename__ = "dossier"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    procedure_version_id: Mapped[int] = mapped_column(ForeignKey("procedure_version.id"), index=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("center.id"))
+    channel: Mapped[Channel] = mapped_column(String(16))
+    status: Mapped[DossierStatus] = mapped_column(String(32), index=True)
+    applicant_name: Mapped[str] = mapped_column(String(255))
+    applicant: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    result_element_id: Mapped[str | None] = mapped_column(String(128))
+    result_name: Mapped[str | None] = mapped_column(String(255))
+    wake_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("official.id"))
+    # SpiffWorkflow's task tree without the spec, as TEXT: JSONB reorders keys and loses task data.
+    state: Mapped[str] = deferred(mapped_column(Text))
+    # Current data of the dossier (what the running steps see), for reading without the engine.
+    data: Mapped[dict[str, Any]] = deferred(mapped_column(JSON))
+    row_version: Mapped[str] = mapped_column(String(32))
+    event_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_event_hash: Mapped[str | None] = mapped_column(String(64))
+
+    procedure_version: Mapped[ProcedureVersion] = relationship()
+    center: Mapped[Center] = relationship()
+
+    # The application sets a new random row_version on every write (engine.runtime.workflow.bump_version),
+    # so the workflow cache can move its entry to the new version before the commit.
+    __mapper_args__ = {"version_id_col": row_version, "version_id_generator": False}
+
+
+class DossierCodeSequence(Base):
+    """Daily counter per receiving agency for the NNNN part of dossier codes."""
+
+    __tablename__ = "dossier_code_sequence"
+
+    agency_identifier: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class HumanTask(Base):
+    """One step waiting for a person; its id is SpiffWorkflow's task id."""
+
+    __tablename__ = "human_task"
+    __table_args__ = (
+        Index("ix_human_task_open_queue", "status", "department", "candidate_role"),
+        Index("ix_human_task_assignee_status", "assignee_id", "status"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    element_id: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str] = mapped_column(String(255))
+    lane: Mapped[str | None] = mapped_column(String(128))
+    department: Mapped[str | None] = mapped_column(String(128))
+    candidate_role: Mapped[str | None] = mapped_column(String(64))
+    stage: Mapped[str | None] = mapped_column(String(32))
+    form_name: Mapped[str | None] = mapped_column(String(255))
+    status: Mapped[TaskStatus] = mapped_column(String(16))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("official.id"))
+    ready_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("official.id"))
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    submitted_data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    dossier: Mapped[Dossier] = relationship()
+    assignee: Mapped[Official | None] = relationship(foreign_keys=[assignee_id])
+    completed_by: Mapped[Official | None] = relationship(foreign_keys=[completed_by_id])
+
+
+class HistoryEvent(Base):
+    """Append-only record of everything that happened to a dossier, hash-chained per dossier."""
+
+    __tablename__ = "history_event"
+    __table_args__ = (UniqueConstraint("dossier_id", "seq", name="uq_history_event_dossier_seq"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    event_type: Mapped[str] = mapped_column(String(64))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("official.id"))
+    actor_name: Mapped[str | None] = mapped_column(String(255))
+    element_id: Mapped[str | None] = mapped_column(String(128))
+    element_name: Mapped[str | None] = mapped_column(String(255))
+    element_type: Mapped[str | None] = mapped_column(String(64))
+    lane: Mapped[str | None] = mapped_column(String(128))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

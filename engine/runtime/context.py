@@ -1,0 +1,82 @@
+"""EngineContext: what every command needs, built once per process."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.calendar.clock import Clock, SystemClock
+from engine.persistence.models import ProcedureVersion
+from engine.persistence.state import WorkflowCache, load_spec
+from engine.runtime.script_env import make_script_engine
+from engine.settings import EngineSettings
+
+
+@dataclass
+class LoadedVersion:
+    """A deployed version with its spec objects built, shared read-only by all its dossiers."""
+
+    id: int
+    key: str
+    spec: BpmnProcessSpec
+    subprocess_specs: dict[str, BpmnProcessSpec]
+    elements: dict[str, dict]  # type: ignore[type-arg]
+    metadata: dict  # type: ignore[type-arg]
+    forms: dict  # type: ignore[type-arg]
+    has_timers: bool
+
+
+@dataclass
+class EngineContext:
+    settings: EngineSettings = field(default_factory=EngineSettings)
+    clock: Clock = field(default_factory=SystemClock)
+    script_engine: PythonScriptEngine = field(default_factory=make_script_engine)
+    workflows: WorkflowCache = field(default_factory=WorkflowCache)
+    _versions: dict[int, LoadedVersion] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def version(self, session: Session, version_id: int) -> LoadedVersion:
+        """The built spec of a deployed version; versions are immutable, so caching is safe."""
+        loaded = self._versions.get(version_id)
+        if loaded is not None:
+            return loaded
+        row = session.execute(
+            select(
+                ProcedureVersion.spec_json,
+                ProcedureVersion.elements,
+                ProcedureVersion.metadata_,
+                ProcedureVersion.forms,
+                ProcedureVersion.process_id,
+            ).where(ProcedureVersion.id == version_id)
+        ).one()
+        spec, subprocess_specs = load_spec(row.spec_json)
+        loaded = LoadedVersion(
+            id=version_id,
+            key=row.process_id,
+            spec=spec,
+            subprocess_specs=subprocess_specs,
+            elements=row.elements,
+            metadata=row.metadata_,
+            forms=row.forms,
+            has_timers=any(
+                e["type"] in ("intermediateCatchEvent", "boundaryEvent", "eventBasedGateway")
+                for e in row.elements.values()
+            ),
+        )
+        with self._lock:
+            self._versions.setdefault(version_id, loaded)
+        return self._versions[version_id]
+
+
+def build_context(settings: EngineSettings | None = None, clock: Clock | None = None) -> EngineContext:
+    settings = settings or EngineSettings()
+    return EngineContext(
+        settings=settings,
+        clock=clock or SystemClock(),
+        workflows=WorkflowCache(settings.workflow_cache_size),
+    )

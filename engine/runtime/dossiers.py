@@ -1,0 +1,124 @@
+"""Start a dossier: validate the intake data, number it, run the diagram to its first waits."""
+
+from __future__ import annotations
+
+import copy
+from datetime import timezone
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.errors import FieldProblem, FormInvalidError, NotFoundError
+from engine.history.events import HistoryEventType
+from engine.persistence.models import (
+    Center,
+    Channel,
+    Dossier,
+    DossierStatus,
+    Procedure,
+    ProcedureVersion,
+    new_row_version,
+)
+from engine.runtime.codes import next_dossier_code
+from engine.runtime.context import EngineContext, LoadedVersion
+from engine.runtime.forms import check_form_data
+from engine.runtime.workflow import Actor, Command, finish_command
+
+
+def latest_version_id(session: Session, procedure_key: str) -> int:
+    version_id = session.scalar(
+        select(ProcedureVersion.id)
+        .join(Procedure)
+        .where(Procedure.key == procedure_key)
+        .order_by(ProcedureVersion.version.desc())
+        .limit(1)
+    )
+    if version_id is None:
+        raise NotFoundError(
+            f"Chưa triển khai thủ tục '{procedure_key}'", message_en=f"Procedure '{procedure_key}' is not deployed"
+        )
+    return version_id
+
+
+def start_form_name(version: LoadedVersion) -> str | None:
+    for element in version.elements.values():
+        if element["type"] == "startEvent" and element.get("properties", {}).get("formJsonSchemaFilename"):
+            return str(element["properties"]["formJsonSchemaFilename"])
+    return None
+
+
+def start_dossier(
+    session: Session,
+    ctx: EngineContext,
+    procedure_key: str,
+    *,
+    actor: Actor,
+    center_code: str,
+    channel: Channel | str = Channel.DIRECT,
+    data: dict[str, Any],
+    applicant: dict[str, Any] | None = None,
+) -> Dossier:
+    """Receive a dossier (tiếp nhận hồ sơ) and run it until it waits for people or time.
+
+    Does not commit: the caller owns the transaction.
+    """
+    version = ctx.version(session, latest_version_id(session, procedure_key))
+    check_form_data(version, start_form_name(version), data)
+    applicant = applicant if applicant is not None else dict(data.get("applicant") or {})
+    applicant_name = str(applicant.get("applicant_name") or applicant.get("name") or "").strip()
+    if not applicant_name:
+        raise FormInvalidError(
+            [FieldProblem("applicant/applicant_name", "Trường “Họ và tên người nộp” là bắt buộc",
+                          "Field “applicant_name” is required")]
+        )
+    center = session.scalar(select(Center).where(Center.code == center_code))
+    if center is None:
+        raise NotFoundError(f"Không có trung tâm '{center_code}'", message_en=f"No center '{center_code}'")
+    try:
+        channel = Channel(channel)
+    except ValueError:
+        raise FormInvalidError(
+            [FieldProblem("channel", "Kênh nộp hồ sơ không hợp lệ", "Unknown submission channel")]
+        ) from None
+    received_at = ctx.clock.now().astimezone(timezone.utc)
+    code = next_dossier_code(session, center.agency_identifier, received_at, ctx.settings.timezone)
+
+    workflow = BpmnWorkflow(version.spec, version.subprocess_specs, script_engine=ctx.script_engine)
+    start = workflow.get_next_task(state=TaskState.READY)
+    start.data.update(copy.deepcopy(data))
+    start.data.update(dossier_code=code, received_at=received_at.isoformat(), channel=str(channel))
+
+    dossier = Dossier(
+        code=code,
+        procedure_version_id=version.id,
+        center_id=center.id,
+        channel=channel,
+        status=DossierStatus.PROCESSING,
+        applicant_name=applicant_name,
+        applicant=applicant,
+        received_at=received_at,
+        created_by_id=actor.id,
+        event_count=0,
+        row_version=new_row_version(),
+    )
+    session.add(dossier)
+    session.flush()  # the history rows need the dossier's id
+    command = Command(session, ctx, dossier, version, workflow, actor, received_at)
+    command.history.add(
+        HistoryEventType.DOSSIER_RECEIVED,
+        received_at,
+        actor_id=actor.id,
+        actor_name=actor.name,
+        payload={"procedure": procedure_key, "version": version.id, "channel": str(channel),
+                 "center": center_code, "data": copy.deepcopy(data)},
+    )
+    command.run()
+    finish_command(command)
+    return dossier
+
+
+def count_dossiers(session: Session) -> int:
+    return session.scalar(select(func.count(Dossier.id))) or 0

@@ -1,0 +1,289 @@
+"""Shared machinery of every command: lock, load, run SpiffWorkflow until it waits, write back."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.task import Task as SpiffTask
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.errors import NotFoundError, WorkflowFailedError
+from engine.history.events import HistoryEventType
+from engine.history.recorder import HistoryBuffer
+from engine.persistence.models import (
+    Dossier,
+    DossierStatus,
+    HumanTask,
+    Official,
+    TaskStatus,
+    new_row_version,
+)
+from engine.persistence.state import dump_workflow, load_workflow
+from engine.runtime.context import EngineContext, LoadedVersion
+from engine.runtime.script_env import command_instant
+from engine.runtime.transitions import Transition, capture_transitions
+
+_EVENT_FOR_STATE = {
+    "READY": HistoryEventType.STEP_READY,
+    "WAITING": HistoryEventType.STEP_WAITING,
+    "STARTED": HistoryEventType.STEP_STARTED,
+    "COMPLETED": HistoryEventType.STEP_COMPLETED,
+    "ERROR": HistoryEventType.STEP_FAILED,
+    "CANCELLED": HistoryEventType.STEP_CANCELLED,
+}
+HUMAN_TYPES = ("userTask", "manualTask")
+
+
+@dataclass
+class Actor:
+    """Who issues a command: an official, or the system (scheduler, integrations)."""
+
+    id: int | None
+    name: str
+
+    @classmethod
+    def of(cls, official: Official | None) -> Actor:
+        return cls(None, "Hệ thống") if official is None else cls(official.id, official.full_name)
+
+
+@dataclass
+class HumanCompletion:
+    """The person and data behind the completion of one human task in this command."""
+
+    task_id: uuid.UUID
+    actor: Actor
+    payload: dict[str, Any]
+
+
+@dataclass
+class Command:
+    """One command on one dossier: everything it changes is written together, then committed once."""
+
+    session: Session
+    ctx: EngineContext
+    dossier: Dossier
+    version: LoadedVersion
+    workflow: BpmnWorkflow
+    actor: Actor
+    at: datetime
+    history: HistoryBuffer = field(init=False)
+    transitions: list[Transition] = field(default_factory=list)
+    completion: HumanCompletion | None = None
+
+    def __post_init__(self) -> None:
+        self.history = HistoryBuffer(self.dossier)
+
+    def run(self, action: Any = None) -> None:
+        """Run ``action`` (a callable, may be None) then the engine until the workflow waits."""
+        token = command_instant.set(self.at)
+        try:
+            with capture_transitions() as transitions:
+                try:
+                    if action is not None:
+                        action()
+                    self.workflow.do_engine_steps()
+                    if self.version.has_timers:
+                        # do_engine_steps refreshes timers only at its end: a timer that fired
+                        # then is READY but not run yet (brief §3), so step once more.
+                        self.workflow.refresh_timers()
+                        self.workflow.do_engine_steps()
+                except SpiffWorkflowException as exc:
+                    raise _workflow_failed(exc) from exc
+            self.transitions.extend(transitions)
+        finally:
+            command_instant.reset(token)
+
+
+def _workflow_failed(exc: SpiffWorkflowException) -> WorkflowFailedError:
+    task = getattr(exc, "task", None)
+    element_id = task.task_spec.bpmn_id if task is not None else None
+    detail = str(exc).split("\n")[0]
+    return WorkflowFailedError(
+        f"Quy trình gặp lỗi ở bước {element_id}: {detail}", element_id=element_id, detail=detail
+    )
+
+
+def lock_dossier(session: Session, dossier_id: int) -> Dossier:
+    """Load the dossier for a write; on PostgreSQL the row stays locked until commit."""
+    dossier = session.scalar(
+        select(Dossier).where(Dossier.id == dossier_id).with_for_update().execution_options(populate_existing=True)
+    )
+    if dossier is None:
+        raise NotFoundError(f"Không tìm thấy hồ sơ {dossier_id}", message_en=f"Dossier {dossier_id} not found")
+    return dossier
+
+
+def load_dossier_workflow(
+    session: Session, ctx: EngineContext, dossier: Dossier, version: LoadedVersion
+) -> BpmnWorkflow:
+    """The dossier's workflow, from the process cache when its row version still matches."""
+    workflow = ctx.workflows.take(dossier.id, dossier.row_version)
+    if workflow is None:
+        workflow = load_workflow(dossier.state, version.spec, version.subprocess_specs)
+    # A deserialized workflow gets SpiffWorkflow's unrestricted engine back (brief §0.5).
+    workflow.script_engine = ctx.script_engine
+    return workflow
+
+
+def bump_version(ctx: EngineContext, dossier: Dossier, workflow: BpmnWorkflow | None = None) -> None:
+    """Give the dossier a new row version and move its cached workflow along with it."""
+    old = dossier.row_version
+    dossier.row_version = new_row_version()
+    if workflow is None and old is not None:
+        workflow = ctx.workflows.take(dossier.id, old)
+    if workflow is not None:
+        ctx.workflows.put(dossier.id, dossier.row_version, workflow)
+
+
+def finish_command(command: Command) -> list[HumanTask]:
+    """Turn the captured transitions into history and task rows; write the dossier's new state."""
+    session, dossier, version, workflow = command.session, command.dossier, command.version, command.workflow
+    new_tasks: list[HumanTask] = []
+    cancelled: list[uuid.UUID] = []
+    end_element: str | None = None
+    for transition in command.transitions:
+        spiff_task = _find_task(workflow, transition.task_id)
+        if spiff_task is None:
+            continue
+        element_id = spiff_task.task_spec.bpmn_id
+        if element_id is None:
+            continue
+        element = version.elements.get(element_id, {})
+        _record_transition(command, transition, spiff_task, element)
+        element_type = element.get("type")
+        if element_type in HUMAN_TYPES and not _is_multi_instance_parent(spiff_task):
+            if transition.state == "READY":
+                new_tasks.append(_new_human_task(command, spiff_task, element))
+            elif transition.state == "CANCELLED":
+                cancelled.append(transition.task_id)
+        if element_type == "endEvent" and transition.state == "COMPLETED":
+            end_element = element_id
+    session.add_all(new_tasks)
+    if cancelled:
+        _cancel_tasks(session, cancelled)
+    _update_dossier(command, end_element)
+    command.history.flush(session)
+    return new_tasks
+
+
+def _find_task(workflow: BpmnWorkflow, task_id: uuid.UUID) -> SpiffTask | None:
+    try:
+        return workflow.get_task_from_id(task_id)
+    except (WorkflowException, KeyError):
+        return None  # removed from the tree later in the same command (e.g. a predicted branch)
+
+
+def _is_multi_instance_parent(spiff_task: SpiffTask) -> bool:
+    return type(spiff_task.task_spec).__name__.endswith("MultiInstanceTask")
+
+
+def _record_transition(command: Command, transition: Transition, spiff_task: SpiffTask, element: dict[str, Any]) -> None:
+    completion = command.completion
+    is_human_completion = (
+        completion is not None and transition.state == "COMPLETED" and transition.task_id == completion.task_id
+    )
+    event_type = HistoryEventType.TASK_COMPLETED if is_human_completion else _EVENT_FOR_STATE.get(transition.state)
+    if event_type is None:
+        return  # predictions (MAYBE/LIKELY/FUTURE) are not stages
+    actor = completion.actor if is_human_completion and completion else command.actor
+    payload = None
+    if is_human_completion and completion is not None:
+        payload = {"data": completion.payload}
+        decision = {k: v for k, v in completion.payload.items() if k == "decision" or k.endswith("_decision")}
+        if decision:
+            payload["decision"] = decision
+    command.history.add(
+        event_type,
+        command.at,
+        actor_id=actor.id,
+        actor_name=actor.name,
+        element_id=spiff_task.task_spec.bpmn_id,
+        element_name=spiff_task.task_spec.bpmn_name,
+        element_type=element.get("type"),
+        lane=element.get("lane"),
+        task_id=str(transition.task_id),
+        payload=payload,
+    )
+
+
+def _new_human_task(command: Command, spiff_task: SpiffTask, element: dict[str, Any]) -> HumanTask:
+    lane = element.get("lane")
+    binding = command.version.metadata.get("lanes", {}).get(lane, {}) if lane else {}
+    properties = element.get("properties", {})
+    return HumanTask(
+        id=spiff_task.id,
+        dossier_id=command.dossier.id,
+        element_id=spiff_task.task_spec.bpmn_id,
+        name=spiff_task.task_spec.bpmn_name or spiff_task.task_spec.bpmn_id,
+        lane=lane,
+        department=binding.get("department"),
+        candidate_role=binding.get("role"),
+        stage=properties.get("stage"),
+        form_name=properties.get("formJsonSchemaFilename"),
+        status=TaskStatus.READY,
+        ready_at=command.at,
+    )
+
+
+def _cancel_tasks(session: Session, task_ids: list[uuid.UUID]) -> None:
+    for task in session.scalars(select(HumanTask).where(HumanTask.id.in_(task_ids))):
+        task.status = TaskStatus.CANCELLED
+
+
+def _update_dossier(command: Command, end_element: str | None) -> None:
+    dossier, workflow, version = command.dossier, command.workflow, command.version
+    dossier.state = dump_workflow(workflow)
+    dossier.data = _current_data(workflow)
+    if end_element is not None and workflow.completed:
+        element = version.elements.get(end_element, {})
+        outcome = element.get("properties", {}).get("outcome", "issued")
+        dossier.status = DossierStatus.REFUSED if outcome == "refused" else DossierStatus.COMPLETED
+        dossier.completed_at = command.at
+        dossier.result_element_id = end_element
+        dossier.result_name = element.get("name")
+        command.history.add(
+            HistoryEventType.DOSSIER_COMPLETED,
+            command.at,
+            actor_id=command.actor.id,
+            actor_name=command.actor.name,
+            element_id=end_element,
+            element_name=element.get("name"),
+            payload={"status": str(dossier.status), "result": element.get("name")},
+        )
+    dossier.wake_at = _earliest_timer(workflow) if version.has_timers else None
+    bump_version(command.ctx, dossier, workflow)
+
+
+def _current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+    if workflow.completed:
+        data = workflow.data
+    elif workflow.last_task is not None:
+        data = workflow.last_task.data
+    else:
+        data = {}
+    return copy.deepcopy({k: v for k, v in data.items() if _is_json_value(v)})
+
+
+def _is_json_value(value: Any) -> bool:
+    return isinstance(value, (str, int, float, bool, list, dict)) or value is None
+
+
+def _earliest_timer(workflow: BpmnWorkflow) -> datetime | None:
+    instants = []
+    for event in workflow.waiting_events():
+        if event.event_type == "TimerEventDefinition" and isinstance(event.value, str):
+            instants.append(datetime.fromisoformat(event.value))
+    for spiff_task in workflow.get_tasks(state=TaskState.WAITING):
+        value = spiff_task.internal_data.get("event_value")
+        if isinstance(value, str) and value[:4].isdigit():
+            instants.append(datetime.fromisoformat(value))
+    normalised = [i if i.tzinfo else i.replace(tzinfo=timezone.utc) for i in instants]
+    return min(normalised) if normalised else None

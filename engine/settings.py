@@ -1,0 +1,28 @@
+"""Engine settings: where the procedure library is, and the tunables of the runtime."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+DEFAULT_LIBRARY = Path(__file__).resolve().parent.parent / "bpmn"
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    library_path: Path = DEFAULT_LIBRARY
+    timezone: str = "Asia/Ho_Chi_Minh"
+    workflow_cache_size: int = 512
+    token_lifetime_hours: int = 12
+
+    @classmethod
+    def from_mapping(cls, config: Mapping[str, Any]) -> EngineSettings:
+        library = config.get("LIBRARY_PATH") or os.environ.get("MOTCUA_LIBRARY_PATH") or DEFAULT_LIBRARY
+        return cls(
+            library_path=Path(library),
+            timezone=config.get("TIMEZONE", cls.timezone),
+            workflow_cache_size=int(config.get("WORKFLOW_CACHE_SIZE", cls.workflow_cache_size)),
+            token_lifetime_hours=int(config.get("TOKEN_LIFETIME_HOURS", cls.token_lifetime_hours)),
+        )
