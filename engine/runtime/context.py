@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.calendar.clock import Clock, SystemClock
+from engine.calendar.working_calendar import WorkingCalendar
 from engine.persistence.models import ProcedureVersion
 from engine.persistence.state import WorkflowCache, load_spec
 from engine.runtime.script_env import make_script_engine
@@ -35,6 +36,7 @@ class LoadedVersion:
 class EngineContext:
     settings: EngineSettings = field(default_factory=EngineSettings)
     clock: Clock = field(default_factory=SystemClock)
+    calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
     script_engine: PythonScriptEngine = field(default_factory=make_script_engine)
     workflows: WorkflowCache = field(default_factory=WorkflowCache)
     _versions: dict[int, LoadedVersion] = field(default_factory=dict)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import timezone
+from datetime import datetime, time, timezone
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -11,6 +11,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.calendar.deadlines import TimeLimit, dossier_due_at
 from engine.errors import FieldProblem, FormInvalidError, NotFoundError
 from engine.history.events import HistoryEventType
 from engine.persistence.models import (
@@ -92,6 +93,7 @@ def start_dossier(
     start.data.update(dossier_code=code, received_at=received_at.isoformat(), channel=str(channel))
 
     dossier = Dossier(
+        due_at=legal_due_at(ctx, version, received_at),
         code=code,
         procedure_version_id=version.id,
         center_id=center.id,
@@ -118,6 +120,18 @@ def start_dossier(
     command.run()
     finish_command(command)
     return dossier
+
+
+def legal_due_at(ctx: EngineContext, version: LoadedVersion, received_at: datetime) -> datetime:
+    """The appointment for the result: the procedure's legal limit on the working calendar."""
+    metadata = version.metadata
+    cutoff = metadata.get("receipt_cutoff")
+    return dossier_due_at(
+        received_at,
+        TimeLimit.parse(metadata["time_limit"]),
+        ctx.calendar,
+        cutoff=time.fromisoformat(cutoff) if cutoff else None,
+    )
 
 
 def count_dossiers(session: Session) -> int:

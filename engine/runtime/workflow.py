@@ -15,6 +15,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.calendar.deadlines import TimeLimit, step_due_at
 from engine.errors import NotFoundError, WorkflowFailedError
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
@@ -218,6 +219,8 @@ def _new_human_task(command: Command, spiff_task: SpiffTask, element: dict[str, 
     lane = element.get("lane")
     binding = command.version.metadata.get("lanes", {}).get(lane, {}) if lane else {}
     properties = element.get("properties", {})
+    allotted = properties.get("allottedTime")
+    due_at = step_due_at(command.at, TimeLimit.parse(allotted), command.ctx.calendar) if allotted else None
     return HumanTask(
         id=spiff_task.id,
         dossier_id=command.dossier.id,
@@ -230,6 +233,7 @@ def _new_human_task(command: Command, spiff_task: SpiffTask, element: dict[str, 
         form_name=properties.get("formJsonSchemaFilename"),
         status=TaskStatus.READY,
         ready_at=command.at,
+        due_at=due_at,
     )
 
 

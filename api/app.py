@@ -1,0 +1,49 @@
+"""The composition root: the only place that wires config, database, engine and web together."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+from flask_smorest import Api
+
+from api.config import DefaultConfig, config_from_environment
+from engine.db import make_db_engine, make_session_factory
+from engine.runtime.context import EngineContext, build_context
+from engine.settings import EngineSettings
+
+
+def default_database_url(app: Flask) -> str:
+    os.makedirs(app.instance_path, exist_ok=True)
+    return f"sqlite:///{os.path.join(app.instance_path, 'motcua.sqlite3')}"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the web application; ``test_config`` replaces the environment in tests."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(DefaultConfig)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese stays readable in responses
+    app.config.update(config_from_environment() if test_config is None else test_config)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = default_database_url(app)
+
+    db_engine = app.config.get("DB_ENGINE") or make_db_engine(app.config["DATABASE_URL"])
+    app.extensions["db_engine"] = db_engine
+    app.extensions["session_factory"] = make_session_factory(db_engine)
+    engine: EngineContext = app.config.get("ENGINE_CONTEXT") or build_context(
+        EngineSettings.from_mapping(app.config)
+    )
+    app.extensions["engine"] = engine
+
+    from admin import pages
+    from api import auth, deps, dossiers, errors, procedures, tasks
+
+    deps.init_app(app)
+    api = Api(app)
+    for resource in (auth, procedures, dossiers, tasks):
+        api.register_blueprint(resource.blp)
+    # After Api(): flask-smorest registers its own HTTP error handler, ours gives the shared shape.
+    errors.init_app(app)
+    app.register_blueprint(pages.bp)
+    return app

@@ -1,0 +1,153 @@
+"""The `motcua` command: demo, serve, deploy, db upgrade."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.app import create_app
+from engine.deployment.deploy import deploy_procedure
+from engine.deployment.package import SHARED_FOLDER, load_package
+from engine.errors import DeploymentError, EngineError, Problem
+from engine.identity.officials import create_official
+from engine.persistence.migrate import upgrade
+from engine.persistence.models import Center, Official
+
+DEMO_PASSWORD = "motcua-demo"
+DEMO_CENTER = ("hcc_tinh", "Trung tâm Phục vụ hành chính công tỉnh (demo)", "000.00.00.H00")
+DEMO_OFFICIALS = [
+    ("tiepnhan", "Nguyễn Thị Lan", ["reception"], "trung_tam_hcc"),
+    ("chuyenvien", "Trần Văn Minh", ["specialist"], "so_tai_chinh.phong_dkkd"),
+    ("lanhdao", "Lê Quang Huy", ["leader"], "so_tai_chinh"),
+    ("quantri", "Phạm Thu Hà", ["admin", "analyst", "auditor"], None),
+]
+
+
+def _app() -> Flask:
+    return create_app()
+
+
+def _session(app: Flask) -> Session:
+    session: Session = app.extensions["session_factory"]()
+    return session
+
+
+def format_problem(problem: Problem) -> str:
+    where = problem.file + (f":{problem.line}" if problem.line else "")
+    element = f" [{problem.element_id}]" if problem.element_id else ""
+    return f"{where}{element}: {problem.severity}: {problem.message}\n    ({problem.message_en})"
+
+
+def procedure_folders(library: Path) -> list[Path]:
+    return sorted(p for p in library.iterdir() if p.is_dir() and p.name != SHARED_FOLDER
+                  and (p / "procedure.json").exists())
+
+
+def deploy_folders(app: Flask, folders: list[Path], actor: str) -> bool:
+    """Deploy each folder in its own transaction; print the outcome. True when all succeeded."""
+    ok = True
+    for folder in folders:
+        with _session(app) as session:
+            try:
+                result = deploy_procedure(session, load_package(folder), clock=app.extensions["engine"].clock,
+                                          actor=actor)
+                session.commit()
+            except DeploymentError as error:
+                ok = False
+                click.echo(f"✗ {folder.name}: {error.message}", err=True)
+                for problem in error.problems:
+                    click.echo("  " + format_problem(problem), err=True)
+                continue
+        state = "phiên bản mới" if result.created else "không đổi"
+        click.echo(f"✓ {folder.name}: phiên bản {result.version.version} ({state})")
+    return ok
+
+
+@click.group()
+def main() -> None:
+    """Motcua — một cửa BPMN engine. Database: MOTCUA_DATABASE_URL (default: SQLite in ./instance)."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration (Alembic) to the configured database."""
+    app = _app()
+    upgrade(app.extensions["db_engine"])
+    click.echo(f"Đã cập nhật cơ sở dữ liệu: {app.extensions['db_engine'].url.render_as_string()}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def deploy(paths: tuple[Path, ...]) -> None:
+    """Deploy procedure folders (bpmn/<key>); exit status 1 when any has an error."""
+    app = _app()
+    if not deploy_folders(app, list(paths), actor="cli"):
+        sys.exit(1)
+
+
+def seed_demo(app: Flask) -> None:
+    """Create the demo center and officials when they do not exist yet."""
+    clock = app.extensions["engine"].clock
+    with _session(app) as session:
+        code, name, agency = DEMO_CENTER
+        center = session.scalar(select(Center).where(Center.code == code))
+        if center is None:
+            center = Center(code=code, name=name, agency_identifier=agency)
+            session.add(center)
+            session.flush()
+        for username, full_name, roles, department in DEMO_OFFICIALS:
+            if session.scalar(select(Official.id).where(Official.username == username)) is None:
+                create_official(session, clock, username=username, full_name=full_name, password=DEMO_PASSWORD,
+                                roles=roles, department=department, center_id=center.id)
+        session.commit()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Prepare the database and exit.")
+def demo(host: str, port: int, no_serve: bool) -> None:
+    """Create the database, deploy every procedure in bpmn/, seed demo officials, and serve."""
+    app = _app()
+    upgrade(app.extensions["db_engine"])
+    library = app.extensions["engine"].settings.library_path
+    if not deploy_folders(app, procedure_folders(library), actor="demo"):
+        sys.exit(1)
+    seed_demo(app)
+    click.echo(f"\nCơ sở dữ liệu: {app.extensions['db_engine'].url.render_as_string()}")
+    click.echo(f"Trung tâm demo: {DEMO_CENTER[0]} — {DEMO_CENTER[1]}")
+    click.echo(f"Tài khoản demo (mật khẩu: {DEMO_PASSWORD}):")
+    for username, full_name, roles, _ in DEMO_OFFICIALS:
+        click.echo(f"  {username:<11} {full_name} ({', '.join(roles)})")
+    if no_serve:
+        return
+    click.echo(f"\nMotcua đang chạy tại http://{host}:{port}/  (API: http://{host}:{port}/api/v1/openapi.json)")
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the web application (development server; use gunicorn in production)."""
+    app = _app()
+    click.echo(f"Motcua đang chạy tại http://{host}:{port}/")
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except EngineError as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(1)

@@ -1,0 +1,66 @@
+"""Per-request access to the database session, the engine context and the signed-in official."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, g, request
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.errors import NotAuthenticatedError
+from engine.identity.officials import official_for_token
+from engine.persistence.models import Official
+from engine.runtime.context import EngineContext
+from engine.runtime.workflow import Actor
+
+
+def get_session() -> Session:
+    if "db_session" not in g:
+        factory: sessionmaker[Session] = current_app.extensions["session_factory"]
+        g.db_session = factory()
+    session: Session = g.db_session
+    return session
+
+
+def current_engine() -> EngineContext:
+    engine: EngineContext = current_app.extensions["engine"]
+    return engine
+
+
+def current_official() -> Official:
+    """The official behind the bearer token of this request; raises NotAuthenticatedError."""
+    if "official" not in g:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise NotAuthenticatedError(
+                "Cần đăng nhập: gửi header Authorization: Bearer <token>",
+                message_en="Sign in first: send the header Authorization: Bearer <token>",
+            )
+        g.official = official_for_token(get_session(), current_engine().clock, token.strip())
+    official: Official = g.official
+    return official
+
+
+def current_actor() -> Actor:
+    return Actor.of(current_official())
+
+
+def preferred_language() -> str:
+    return request.accept_languages.best_match(["vi", "en"], default="vi") or "vi"
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()  # rolls back whatever was not committed
+
+
+def init_app(app: Flask) -> None:
+    app.teardown_appcontext(_close_session)
+
+
+def commit() -> None:
+    get_session().commit()
+
+

@@ -1,0 +1,104 @@
+"""Dossiers: receive (start), read, and read the history of every stage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, undefer
+
+from api.deps import current_actor, current_engine, get_session
+from api.schemas import DossierDetailSchema, DossierHistorySchema, StartDossierArgsSchema
+from engine.errors import NotFoundError
+from engine.persistence.models import Dossier, HistoryEvent, HumanTask, ProcedureVersion, TaskStatus
+from engine.runtime.dossiers import start_dossier
+
+blp = Blueprint("dossiers", __name__, url_prefix="/api/v1/dossiers", description="Hồ sơ / Dossiers")
+
+
+def find_dossier(ref: str, *, with_data: bool = False) -> Dossier:
+    """A dossier by its code (mã hồ sơ) or numeric id."""
+    query = select(Dossier).options(
+        joinedload(Dossier.procedure_version).joinedload(ProcedureVersion.procedure), joinedload(Dossier.center)
+    )
+    if with_data:
+        query = query.options(undefer(Dossier.data))
+    condition = Dossier.id == int(ref) if ref.isdigit() else Dossier.code == ref
+    dossier = get_session().scalar(query.where(condition))
+    if dossier is None:
+        raise NotFoundError(f"Không tìm thấy hồ sơ '{ref}'", message_en=f"Dossier '{ref}' not found")
+    return dossier
+
+
+def dossier_view(dossier: Dossier) -> Dossier:
+    open_tasks = get_session().scalars(
+        select(HumanTask)
+        .where(HumanTask.dossier_id == dossier.id, HumanTask.status.in_([TaskStatus.READY, TaskStatus.CLAIMED]))
+        .order_by(HumanTask.ready_at)
+    ).all()
+    dossier.open_tasks = open_tasks  # type: ignore[attr-defined]
+    return dossier
+
+
+@blp.route("")
+class Dossiers(MethodView):
+    @blp.arguments(StartDossierArgsSchema)
+    @blp.response(201, DossierDetailSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def post(self, args: dict[str, Any]) -> Any:
+        """Receive a dossier (tiếp nhận hồ sơ) and start its procedure"""
+        session = get_session()
+        dossier = start_dossier(
+            session,
+            current_engine(),
+            args["procedure"],
+            actor=current_actor(),
+            center_code=args["center"],
+            channel=args["channel"],
+            data=args["data"],
+            applicant=args.get("applicant"),
+        )
+        session.commit()
+        return dossier_view(find_dossier(str(dossier.id), with_data=True))
+
+
+@blp.route("/<string:ref>")
+class DossierDetail(MethodView):
+    @blp.response(200, DossierDetailSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def get(self, ref: str) -> Any:
+        """One dossier, by code or id, with its open tasks and current data"""
+        current_actor()
+        return dossier_view(find_dossier(ref, with_data=True))
+
+
+@blp.route("/<string:ref>/history")
+class DossierHistory(MethodView):
+    @blp.response(200, DossierHistorySchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def get(self, ref: str) -> dict[str, Any]:
+        """Every stage of a dossier: human steps with ready/claimed/completed times, and all events"""
+        current_actor()
+        dossier = find_dossier(ref)
+        session = get_session()
+        tasks = session.scalars(
+            select(HumanTask)
+            .options(joinedload(HumanTask.completed_by), joinedload(HumanTask.assignee))
+            .where(HumanTask.dossier_id == dossier.id)
+            .order_by(HumanTask.ready_at)
+        ).all()
+        events = session.scalars(
+            select(HistoryEvent).where(HistoryEvent.dossier_id == dossier.id).order_by(HistoryEvent.seq)
+        ).all()
+        steps = [
+            {
+                "task_id": t.id, "element_id": t.element_id, "name": t.name, "lane": t.lane, "status": t.status,
+                "ready_at": t.ready_at, "claimed_at": t.claimed_at, "completed_at": t.completed_at,
+                "actor": (t.completed_by or t.assignee).full_name if (t.completed_by or t.assignee) else None,
+                "due_at": t.due_at,
+            }
+            for t in tasks
+        ]
+        return {"dossier": dossier.code, "steps": steps, "events": events}

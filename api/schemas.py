@@ -1,0 +1,152 @@
+"""marshmallow schemas of the REST API, one section per resource."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class LoginArgsSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=256))
+
+
+class TokenSchema(Schema):
+    token = fields.String()
+    token_type = fields.String(dump_default="Bearer")
+    expires_at = fields.DateTime()
+    official = fields.Nested("OfficialSchema")
+
+
+class OfficialSchema(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    full_name = fields.String()
+    roles = fields.List(fields.String())
+    department = fields.String(allow_none=True)
+
+
+class ProcedureVersionSchema(Schema):
+    id = fields.Integer()
+    version = fields.Integer()
+    content_hash = fields.String()
+    deployed_at = fields.DateTime()
+    deployed_by = fields.String(allow_none=True)
+
+
+class ProcedureSchema(Schema):
+    key = fields.String()
+    name = fields.String()
+    name_en = fields.String(allow_none=True)
+    national_code = fields.String(allow_none=True)
+    latest_version = fields.Integer(allow_none=True)
+    time_limit = fields.Dict(allow_none=True)
+
+
+class DeployResultSchema(Schema):
+    procedure = fields.String()
+    version = fields.Nested(ProcedureVersionSchema)
+    created = fields.Boolean(metadata={"description": "false when the same content was already deployed"})
+    warnings = fields.List(fields.Dict())
+
+
+class StartDossierArgsSchema(Schema):
+    procedure = fields.String(required=True, metadata={"description": "procedure key, e.g. enterprise_registration"})
+    center = fields.String(required=True, metadata={"description": "code of the receiving center"})
+    channel = fields.String(load_default="direct", validate=validate.OneOf(["direct", "online", "postal"]))
+    data = fields.Dict(required=True, metadata={"description": "the start form's data"})
+    applicant = fields.Dict(load_default=None, allow_none=True)
+
+
+class HumanTaskSchema(Schema):
+    id = fields.UUID()
+    dossier_id = fields.Integer()
+    dossier_code = fields.Function(lambda t: t.dossier.code)
+    element_id = fields.String()
+    name = fields.String()
+    lane = fields.String(allow_none=True)
+    department = fields.String(allow_none=True)
+    candidate_role = fields.String(allow_none=True)
+    stage = fields.String(allow_none=True)
+    form_name = fields.String(allow_none=True)
+    status = fields.String()
+    assignee_id = fields.Integer(allow_none=True)
+    assignee = fields.Function(lambda t: t.assignee.full_name if t.assignee else None)
+    ready_at = fields.DateTime()
+    claimed_at = fields.DateTime(allow_none=True)
+    completed_at = fields.DateTime(allow_none=True)
+    completed_by = fields.Function(lambda t: t.completed_by.full_name if t.completed_by else None)
+    due_at = fields.DateTime(allow_none=True)
+
+
+class HumanTaskDetailSchema(HumanTaskSchema):
+    form = fields.Dict(allow_none=True, metadata={"description": "JSON Schema of the step's form"})
+    submitted_data = fields.Dict(allow_none=True)
+
+
+class DossierSchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    procedure = fields.Function(lambda d: d.procedure_version.procedure.key)
+    procedure_version = fields.Function(lambda d: d.procedure_version.version)
+    center = fields.Function(lambda d: d.center.code)
+    channel = fields.String()
+    status = fields.String()
+    national_status_code = fields.Function(lambda d: d.status.national_code if hasattr(d.status, "national_code") else None)
+    applicant_name = fields.String()
+    applicant = fields.Dict()
+    received_at = fields.DateTime()
+    due_at = fields.DateTime(allow_none=True)
+    completed_at = fields.DateTime(allow_none=True)
+    result_element_id = fields.String(allow_none=True)
+    result_name = fields.String(allow_none=True)
+    open_tasks = fields.List(fields.Nested(HumanTaskSchema))
+
+
+class DossierDetailSchema(DossierSchema):
+    data = fields.Dict()
+
+
+class HistoryEventSchema(Schema):
+    seq = fields.Integer()
+    at = fields.DateTime()
+    event_type = fields.String()
+    actor_id = fields.Integer(allow_none=True)
+    actor_name = fields.String(allow_none=True)
+    element_id = fields.String(allow_none=True)
+    element_name = fields.String(allow_none=True)
+    element_type = fields.String(allow_none=True)
+    lane = fields.String(allow_none=True)
+    task_id = fields.String(allow_none=True)
+    payload = fields.Dict(allow_none=True)
+    prev_hash = fields.String(allow_none=True)
+    hash = fields.String()
+
+
+class StepTimesSchema(Schema):
+    task_id = fields.UUID()
+    element_id = fields.String()
+    name = fields.String()
+    lane = fields.String(allow_none=True)
+    status = fields.String()
+    ready_at = fields.DateTime()
+    claimed_at = fields.DateTime(allow_none=True)
+    completed_at = fields.DateTime(allow_none=True)
+    actor = fields.String(allow_none=True)
+    due_at = fields.DateTime(allow_none=True)
+
+
+class DossierHistorySchema(Schema):
+    dossier = fields.String()
+    steps = fields.List(fields.Nested(StepTimesSchema))
+    events = fields.List(fields.Nested(HistoryEventSchema))
+
+
+class TaskQueryArgsSchema(Schema):
+    status = fields.String(load_default="ready", validate=validate.OneOf(["ready", "claimed", "open", "completed"]))
+    dossier = fields.String(load_default=None, metadata={"description": "dossier code"})
+    mine = fields.Boolean(load_default=False, metadata={"description": "only tasks claimed by me"})
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+
+
+class CompleteTaskArgsSchema(Schema):
+    data = fields.Dict(required=True, metadata={"description": "the step's form data"})

@@ -1,0 +1,119 @@
+"""Officials' tasks: list, claim, release, complete."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from api.deps import current_actor, current_engine, get_session
+from api.schemas import CompleteTaskArgsSchema, HumanTaskDetailSchema, HumanTaskSchema, TaskQueryArgsSchema
+from engine.errors import NotFoundError
+from engine.persistence.models import Dossier, HumanTask, ProcedureVersion, TaskStatus
+from engine.runtime.tasks import claim_task, complete_task, release_task
+
+blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Công việc / Officials' tasks")
+
+_STATUS_FILTER = {
+    "ready": [TaskStatus.READY],
+    "claimed": [TaskStatus.CLAIMED],
+    "open": [TaskStatus.READY, TaskStatus.CLAIMED],
+    "completed": [TaskStatus.COMPLETED],
+}
+
+
+def _load_task(task_id: uuid.UUID) -> HumanTask:
+    task = get_session().scalar(
+        select(HumanTask)
+        .options(joinedload(HumanTask.dossier), joinedload(HumanTask.assignee), joinedload(HumanTask.completed_by))
+        .where(HumanTask.id == task_id)
+    )
+    if task is None:
+        raise NotFoundError(f"Không tìm thấy công việc {task_id}", message_en=f"Task {task_id} not found")
+    return task
+
+
+def _task_detail(task: HumanTask) -> HumanTask:
+    forms = get_session().scalar(
+        select(ProcedureVersion.forms).join(Dossier, Dossier.procedure_version_id == ProcedureVersion.id)
+        .where(Dossier.id == task.dossier_id)
+    ) or {}
+    task.form = forms.get(task.form_name) if task.form_name else None  # type: ignore[attr-defined]
+    return task
+
+
+@blp.route("")
+class Tasks(MethodView):
+    @blp.arguments(TaskQueryArgsSchema, location="query")
+    @blp.response(200, HumanTaskSchema(many=True))
+    @blp.doc(security=[{"bearerAuth": []}])
+    def get(self, args: dict[str, Any]) -> Any:
+        """List tasks (READY by default), oldest first"""
+        actor = current_actor()
+        query = (
+            select(HumanTask)
+            .options(joinedload(HumanTask.dossier), joinedload(HumanTask.assignee), joinedload(HumanTask.completed_by))
+            .where(HumanTask.status.in_(_STATUS_FILTER[args["status"]]))
+            .order_by(HumanTask.ready_at, HumanTask.id)
+            .limit(args["limit"])
+        )
+        if args.get("dossier"):
+            query = query.join(Dossier, HumanTask.dossier_id == Dossier.id).where(Dossier.code == args["dossier"])
+        if args.get("mine"):
+            query = query.where(HumanTask.assignee_id == actor.id)
+        return get_session().scalars(query).unique().all()
+
+
+@blp.route("/<uuid:task_id>")
+class TaskDetail(MethodView):
+    @blp.response(200, HumanTaskDetailSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def get(self, task_id: uuid.UUID) -> Any:
+        """One task, with the JSON Schema of its form"""
+        current_actor()
+        return _task_detail(_load_task(task_id))
+
+
+@blp.route("/<uuid:task_id>/claim")
+class TaskClaim(MethodView):
+    @blp.response(200, HumanTaskSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def post(self, task_id: uuid.UUID) -> Any:
+        """Claim a task (nhận xử lý); 409 when someone else was first"""
+        session = get_session()
+        claim_task(session, current_engine(), task_id, actor=current_actor())
+        session.commit()
+        return _load_task(task_id)
+
+
+@blp.route("/<uuid:task_id>/release")
+class TaskRelease(MethodView):
+    @blp.response(200, HumanTaskSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def post(self, task_id: uuid.UUID) -> Any:
+        """Give a claimed task back to its pool"""
+        session = get_session()
+        release_task(session, current_engine(), task_id, actor=current_actor())
+        session.commit()
+        return _load_task(task_id)
+
+
+@blp.route("/<uuid:task_id>/complete")
+class TaskCompletion(MethodView):
+    @blp.arguments(CompleteTaskArgsSchema)
+    @blp.response(200, HumanTaskDetailSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def post(self, args: dict[str, Any], task_id: uuid.UUID) -> Any:
+        """Complete a task with its form data; the dossier moves on to its next steps
+        ---
+        422 lists every invalid field (Vietnamese by default; send Accept-Language: en for English).
+        409 when the task was already completed by someone else.
+        """
+        session = get_session()
+        complete_task(session, current_engine(), task_id, actor=current_actor(), data=args["data"])
+        session.commit()
+        return _task_detail(_load_task(task_id))

@@ -1,0 +1,1 @@
+"""Benchmarks of the Motcua engine; run as ``python -m bench.<name>``."""

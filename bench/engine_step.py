@@ -1,0 +1,583 @@
+"""Cost of one engine step (complete a human task + commit) against raw SpiffWorkflow, in one run.
+
+Run from the project root::
+
+    python -m bench.engine_step            # readable table (~2-3 min on 2 cores)
+    python -m bench.engine_step --quick    # fewer samples (~30 s)
+    python -m bench.engine_step --json     # exactly one JSON object on stdout (progress on stderr)
+    python -m bench.engine_step --profile  # also cProfile completions at high history (SQLite)
+
+What is measured (architecture.md, "Performance"):
+
+raw_step_ms
+    SpiffWorkflow 3.2.0 alone, in memory, on the same diagram (bpmn/enterprise_registration parsed
+    with SpiffBpmnParser + XSD validation, default script engine): time to find the READY user
+    task, put the form data on it, ``task.run()`` and ``workflow.do_engine_steps()``. Median over
+    the same steps the engine cases time (below), as in reference/spiff_raw_floor.py. It is
+    measured before the engine is imported, because importing the engine switches on the
+    ``spiff.task`` INFO logging it uses to capture transitions.
+
+Engine cases, one per database (SQLite file in a temporary directory, PostgreSQL scratch database
+``motcua_bench``) and per dossier shape. Every dossier walks the supplementation loop of
+enterprise_registration: user task n (1-based) is ``appraise_dossier`` with
+``appraisal_decision = "request_supplement"`` when n is odd and ``receive_supplement`` when n is
+even, so both shapes time the same mix of the same two steps and differ only in history:
+
+* ``executed_user_tasks = 4``: every completion of dossiers that execute 4 user tasks
+  (appraise, receive_supplement, appraise, receive_supplement), i.e. completions n = 1..4, made at
+  a history of 0..3 earlier user tasks.
+* ``executed_user_tasks = 100``: the last completions of dossiers that execute 100 user tasks,
+  n = 91..100 (``HIGH_WINDOW``), i.e. made at a history of 90..99 earlier user tasks. Completions
+  1..90 are driven the same way but not timed.
+
+Dossiers advance in lock-step (step n of every dossier, then step n + 1), so consecutive timed
+completions belong to different dossiers, as on a server. One sample = ``complete_task(...)`` and
+its commit, one transaction ``with session_factory.begin()``, timed with ``time.perf_counter``.
+Looking up the id of the READY task and building the form payload happen before the timer starts.
+SQL statements are counted with ``before_cursor_execute`` on the database engine (an executemany is
+one statement; on SQLite the ``BEGIN IMMEDIATE`` the engine issues is counted too), commits with
+the engine's ``commit`` event. The in-process workflow cache (``ctx.workflows``) stays on; the
+``*_no_cache`` keys repeat the timing with ``EngineSettings(workflow_cache_size=0)`` on dossiers of
+their own (driven with the cache up to the timed window, then timed without it).
+
+Benchmarks print figures; they never assert.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import copy
+import gc
+import json
+import platform
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import SpiffWorkflow
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.util.task import TaskState
+
+ROOT = Path(__file__).resolve().parent.parent
+PROCEDURE_DIR = ROOT / "bpmn" / "enterprise_registration"
+PROCESS_ID = "enterprise_registration"
+PG_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/test"  # for CREATE/DROP DATABASE only
+PG_DB_NAME = "motcua_bench"
+PG_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{PG_DB_NAME}"
+
+LOW_COUNT = 4  # user tasks executed by a dossier of the short shape
+HIGH_COUNT = 100  # user tasks executed by a dossier of the long shape
+HIGH_WINDOW = 10  # completions timed at the end of the long shape: n = 91..100
+
+# Targets from architecture.md: an order of magnitude above the raw floor at most, flat with history,
+# one commit per command.
+TARGET_RAW_FACTOR = 10.0
+TARGET_GROWTH = 1.5
+TARGET_COMMITS = 1.0
+
+INTAKE = {
+    "applicant": {"applicant_name": "Nguyễn Văn A", "id_number": "012345678901", "phone": "0912345678",
+                  "address": "Số 1 đường Trần Hưng Đạo, phường Hồng Gai, Hạ Long"},
+    "enterprise_name": "Công ty TNHH Thương mại Dịch vụ A",
+    "head_office_address": "Số 1 đường Trần Hưng Đạo, phường Hồng Gai, Hạ Long",
+    "charter_capital_vnd": 100_000_000,
+    "business_lines": ["Bán lẻ hàng hóa", "Dịch vụ lưu trú ngắn ngày"],
+    "owner_type": "individual",
+    "documents": ["registration_application", "company_charter", "owner_legal_papers"],
+    "result_delivery": "counter",
+}
+
+
+@dataclass(frozen=True)
+class Preset:
+    low_dossiers: int  # dossiers of the 4-task shape, timed with the cache (4 samples each)
+    high_dossiers: int  # dossiers of the 100-task shape, timed with the cache (HIGH_WINDOW samples each)
+    no_cache_low: int  # the same, timed without the workflow cache
+    no_cache_high: int
+    warmup_dossiers: int  # run through a few loop rounds before anything is timed
+    raw_runs: int  # in-memory runs of the raw SpiffWorkflow loop
+
+
+FULL = Preset(low_dossiers=60, high_dossiers=22, no_cache_low=30, no_cache_high=10, warmup_dossiers=4, raw_runs=60)
+QUICK = Preset(low_dossiers=15, high_dossiers=5, no_cache_low=8, no_cache_high=3, warmup_dossiers=2, raw_runs=15)
+
+
+def step_element(n: int) -> str:
+    """The element of user task n (1-based) on the supplementation loop."""
+    return "appraise_dossier" if n % 2 == 1 else "receive_supplement"
+
+
+def step_payload(n: int) -> dict[str, Any]:
+    """Form data for user task n, valid against the deployed forms (a few hundred bytes)."""
+    round_no = (n + 1) // 2
+    if n % 2 == 1:
+        return {
+            "appraisal_decision": "request_supplement",
+            "appraisal_opinion": f"Hồ sơ chưa hợp lệ (lần thẩm định {round_no}): thiếu bản sao giấy tờ pháp lý.",
+            "missing_documents": ["Bản sao chứng thực CCCD của chủ sở hữu", "Điều lệ công ty có chữ ký"],
+        }
+    return {
+        "supplemented_documents": ["Bản sao chứng thực CCCD của chủ sở hữu", "Điều lệ công ty có chữ ký"],
+        "supplement_note": f"Đã nhận hồ sơ bổ sung lần {round_no} tại quầy.",
+    }
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def p90_ms(samples: list[float]) -> float:
+    if len(samples) < 2:
+        return samples[0] * 1000
+    return statistics.quantiles(samples, n=10, method="inclusive")[8] * 1000
+
+
+# --------------------------------------------------------------------------------------------- raw
+
+
+def measure_raw(runs: int) -> dict[str, Any]:
+    """Raw SpiffWorkflow: one user task + do_engine_steps, in memory, on the loop the engine walks."""
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    parser.add_bpmn_file(str(PROCEDURE_DIR / f"{PROCESS_ID}.bpmn"))
+    spec = parser.get_spec(PROCESS_ID)
+    subprocess_specs = parser.get_subprocess_specs(PROCESS_ID)
+    payloads = {n: step_payload(n) for n in range(1, HIGH_COUNT + 1)}
+    low: list[float] = []
+    high: list[float] = []
+    every: list[float] = []
+    for _ in range(runs):
+        workflow = BpmnWorkflow(spec, subprocess_specs)
+        start = workflow.get_next_task(state=TaskState.READY)
+        start.data.update(copy.deepcopy(INTAKE))
+        start.data.update(dossier_code="000.00.00.H40-261127-0001", received_at="2026-11-27T02:00:00+00:00",
+                          channel="direct")
+        workflow.do_engine_steps()
+        for n in range(1, HIGH_COUNT + 1):
+            data = payloads[n]
+            t0 = time.perf_counter()
+            task = workflow.get_next_task(state=TaskState.READY, manual=True)
+            task.data.update(copy.deepcopy(data))
+            task.run()
+            workflow.do_engine_steps()
+            elapsed = time.perf_counter() - t0
+            if task.task_spec.bpmn_id != step_element(n):
+                raise RuntimeError(f"raw run: step {n} is {task.task_spec.bpmn_id}, expected {step_element(n)}")
+            every.append(elapsed)
+            if n <= LOW_COUNT:
+                low.append(elapsed)
+            elif n > HIGH_COUNT - HIGH_WINDOW:
+                high.append(elapsed)
+    return {
+        "raw_step_ms": median_ms(low),
+        "raw_step_ms_at_100": median_ms(high),
+        "raw_step_ms_all_100": median_ms(every),
+        "raw_samples": len(low),
+    }
+
+
+# ------------------------------------------------------------------------------------------ engine
+
+
+@dataclass
+class StatementCounter:
+    """SQL statements and commits seen on one database engine while ``active``."""
+
+    active: bool = False
+    statements: int = 0
+    commits: int = 0
+    kinds: collections.Counter[str] = field(default_factory=collections.Counter)
+
+    def on_statement(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if self.active:
+            self.statements += 1
+            self.kinds[statement.lstrip().split(None, 1)[0].upper()] += 1
+
+    def on_commit(self, _conn: Any) -> None:
+        if self.active:
+            self.commits += 1
+
+
+@dataclass
+class Series:
+    """The timed completions of one case."""
+
+    seconds: list[float] = field(default_factory=list)
+    statements: list[int] = field(default_factory=list)
+    commits: list[int] = field(default_factory=list)
+    kinds: collections.Counter[str] = field(default_factory=collections.Counter)
+    state_bytes: int = 0
+    history_rows: int = 0
+
+
+class EngineBench:
+    """One database: schema, deployed procedure, two engine contexts (cache on, cache off)."""
+
+    def __init__(self, url: str) -> None:
+        from sqlalchemy import event
+
+        from engine.calendar.clock import SystemClock
+        from engine.db import Base, make_db_engine, make_session_factory
+        from engine.deployment.deploy import deploy_procedure
+        from engine.deployment.package import load_package
+        from engine.persistence.models import Center
+        from engine.runtime.context import build_context
+        from engine.runtime.workflow import Actor
+        from engine.settings import EngineSettings
+
+        self.db = make_db_engine(url)
+        Base.metadata.create_all(self.db)
+        self.session_factory = make_session_factory(self.db)
+        self.counter = StatementCounter()
+        event.listen(self.db, "before_cursor_execute", self.counter.on_statement)
+        event.listen(self.db, "commit", self.counter.on_commit)
+        self.ctx = build_context(clock=SystemClock())
+        self.ctx_no_cache = build_context(EngineSettings(workflow_cache_size=0), clock=SystemClock())
+        self.actor = Actor(None, "Cán bộ Một cửa")
+        with self.session_factory.begin() as session:
+            session.add(Center(code="hcc", name="Trung tâm Phục vụ hành chính công", agency_identifier="000.00.00.H40"))
+            deploy_procedure(session, load_package(PROCEDURE_DIR), clock=self.ctx.clock, actor="bench")
+
+    @property
+    def server_version(self) -> str:
+        with self.db.connect() as conn:
+            if self.db.dialect.name == "sqlite":
+                return "SQLite " + str(conn.exec_driver_sql("select sqlite_version()").scalar())
+            return "PostgreSQL " + str(conn.exec_driver_sql("show server_version").scalar()).split()[0]
+
+    def start(self) -> int:
+        from engine.runtime.dossiers import start_dossier
+
+        with self.session_factory.begin() as session:
+            dossier = start_dossier(session, self.ctx, PROCESS_ID, actor=self.actor, center_code="hcc",
+                                    data=copy.deepcopy(INTAKE))
+            return dossier.id
+
+    def ready_task(self, dossier_id: int, element_id: str) -> uuid.UUID:
+        from sqlalchemy import select
+
+        from engine.persistence.models import HumanTask, TaskStatus
+
+        with self.session_factory() as session:
+            rows = session.execute(
+                select(HumanTask.id, HumanTask.element_id).where(
+                    HumanTask.dossier_id == dossier_id, HumanTask.status == TaskStatus.READY)
+            ).all()
+        if len(rows) != 1 or rows[0].element_id != element_id:
+            raise RuntimeError(f"dossier {dossier_id}: open tasks {rows}, expected one {element_id}")
+        return rows[0].id  # type: ignore[no-any-return]
+
+    def complete(self, dossier_id: int, n: int, *, cache: bool = True, series: Series | None = None,
+                 hook: Callable[[Callable[[], None]], None] | None = None) -> None:
+        """Complete user task n of the dossier; time it into ``series`` when one is given."""
+        from engine.runtime.tasks import complete_task
+
+        ctx = self.ctx if cache else self.ctx_no_cache
+        task_id = self.ready_task(dossier_id, step_element(n))
+        data = step_payload(n)
+        session_factory, actor, counter = self.session_factory, self.actor, self.counter
+
+        def command() -> None:
+            with session_factory.begin() as session:
+                complete_task(session, ctx, task_id, actor=actor, data=data)
+
+        if hook is not None:
+            hook(command)
+            return
+        if series is None:
+            command()
+            return
+        statements, commits, kinds = counter.statements, counter.commits, counter.kinds.copy()
+        counter.active = True
+        t0 = time.perf_counter()
+        command()
+        elapsed = time.perf_counter() - t0
+        counter.active = False
+        series.seconds.append(elapsed)
+        series.statements.append(counter.statements - statements)
+        series.commits.append(counter.commits - commits)
+        series.kinds.update(counter.kinds - kinds)
+
+    def sizes(self, dossier_id: int) -> tuple[int, int]:
+        from sqlalchemy import func, select
+
+        from engine.persistence.models import Dossier, HistoryEvent
+
+        with self.session_factory() as session:
+            state = session.scalar(select(func.length(Dossier.state)).where(Dossier.id == dossier_id)) or 0
+            rows = session.scalar(select(func.count()).where(HistoryEvent.dossier_id == dossier_id)) or 0
+        return int(state), int(rows)
+
+    def run_shape(self, dossiers: int, steps: int, timed_from: int, *, cache: bool) -> Series:
+        """Start ``dossiers`` dossiers and advance them in lock-step through ``steps`` user tasks;
+        completions n >= ``timed_from`` are timed (with or without the workflow cache)."""
+        ids = [self.start() for _ in range(dossiers)]
+        series = Series()
+        gc.collect()
+        for n in range(1, steps + 1):
+            timed = n >= timed_from
+            for dossier_id in ids:
+                self.complete(dossier_id, n, cache=cache or not timed, series=series if timed else None)
+        series.state_bytes, series.history_rows = self.sizes(ids[-1])
+        return series
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def create_pg_database() -> str | None:
+    """(Re)create the scratch database; returns a note instead when PostgreSQL is unreachable."""
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_SERVER_URL, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {PG_DB_NAME} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {PG_DB_NAME}")
+    except Exception as exc:  # noqa: BLE001 - any failure means: skip PostgreSQL
+        return f"PostgreSQL skipped: cannot create {PG_DB_NAME} ({type(exc).__name__}: {str(exc).strip()[:160]})"
+    return None
+
+
+def drop_pg_database() -> None:
+    import psycopg
+
+    with psycopg.connect(PG_SERVER_URL, autocommit=True, connect_timeout=3) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_DB_NAME} WITH (FORCE)")
+
+
+def bench_database(name: str, bench: EngineBench, preset: Preset, raw: dict[str, Any]) -> list[dict[str, Any]]:
+    log(f"[{name}] warm-up")
+    bench.run_shape(preset.warmup_dossiers, 6, timed_from=10**9, cache=True)
+    bench.run_shape(1, 6, timed_from=10**9, cache=False)
+    first_high = HIGH_COUNT - HIGH_WINDOW + 1
+    log(f"[{name}] {LOW_COUNT}-task dossiers")
+    low = bench.run_shape(preset.low_dossiers, LOW_COUNT, timed_from=1, cache=True)
+    low_nc = bench.run_shape(preset.no_cache_low, LOW_COUNT, timed_from=1, cache=False)
+    log(f"[{name}] {HIGH_COUNT}-task dossiers")
+    high = bench.run_shape(preset.high_dossiers, HIGH_COUNT, timed_from=first_high, cache=True)
+    high_nc = bench.run_shape(preset.no_cache_high, HIGH_COUNT, timed_from=first_high, cache=False)
+    version = bench.server_version
+    results = []
+    for count, series, series_nc, raw_same in ((LOW_COUNT, low, low_nc, raw["raw_step_ms"]),
+                                               (HIGH_COUNT, high, high_nc, raw["raw_step_ms_at_100"])):
+        n = len(series.seconds)
+        med = median_ms(series.seconds)
+        results.append({
+            "database": name,
+            "executed_user_tasks": count,
+            "timed_completions": f"n={1 if count == LOW_COUNT else first_high}..{count}",
+            "samples": n,
+            "median_ms": round(med, 3),
+            "p90_ms": round(p90_ms(series.seconds), 3),
+            "mean_ms": round(statistics.fmean(series.seconds) * 1000, 3),
+            "statements_per_completion": round(sum(series.statements) / n, 2),
+            "statements_per_completion_max": max(series.statements),
+            "statement_kinds_per_completion": {k: round(v / n, 2) for k, v in sorted(series.kinds.items())},
+            "commits_per_completion": round(sum(series.commits) / n, 2),
+            "ratio_to_raw": round(med / raw["raw_step_ms"], 1),
+            "ratio_to_raw_same_history": round(med / raw_same, 1),
+            "median_ms_no_cache": round(median_ms(series_nc.seconds), 3),
+            "p90_ms_no_cache": round(p90_ms(series_nc.seconds), 3),
+            "samples_no_cache": len(series_nc.seconds),
+            "statements_per_completion_no_cache": round(sum(series_nc.statements) / len(series_nc.statements), 2),
+            "state_bytes_after": series.state_bytes,
+            "history_rows_after": series.history_rows,
+            "database_version": version,
+        })
+    return results
+
+
+def profile_high(bench: EngineBench, completions: int = 40) -> str:
+    """cProfile the completions n = 91..100 of a few dossiers (cache on); returns the top functions."""
+    import cProfile
+    import io
+    import pstats
+
+    first_high = HIGH_COUNT - HIGH_WINDOW + 1
+    dossiers = max(1, completions // HIGH_WINDOW)
+    ids = [bench.start() for _ in range(dossiers)]
+    profiler = cProfile.Profile()
+    for n in range(1, HIGH_COUNT + 1):
+        for dossier_id in ids:
+            if n >= first_high:
+                bench.complete(dossier_id, n, hook=lambda command: profiler.runcall(command))
+            else:
+                bench.complete(dossier_id, n)
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(30)
+    stats.sort_stats("tottime").print_stats(20)
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------------------------------ report
+
+
+def targets(raw_ms: float, results: list[dict[str, Any]]) -> dict[str, Any]:
+    limit = TARGET_RAW_FACTOR * raw_ms
+    by_case = {f"{r['database']}/{r['executed_user_tasks']}": {"median_ms": r["median_ms"], "met": r["median_ms"] <= limit}
+               for r in results}
+    growth: dict[str, Any] = {}
+    for database in dict.fromkeys(r["database"] for r in results):
+        med = {r["executed_user_tasks"]: r for r in results if r["database"] == database}
+        if LOW_COUNT in med and HIGH_COUNT in med:
+            ratio = med[HIGH_COUNT]["median_ms"] / med[LOW_COUNT]["median_ms"]
+            ratio_nc = med[HIGH_COUNT]["median_ms_no_cache"] / med[LOW_COUNT]["median_ms_no_cache"]
+            growth[database] = {"ratio": round(ratio, 2), "ratio_no_cache": round(ratio_nc, 2),
+                                "met": ratio <= TARGET_GROWTH}
+    commits = {f"{r['database']}/{r['executed_user_tasks']}": {"commits_per_completion": r["commits_per_completion"],
+                                                               "met": r["commits_per_completion"] == TARGET_COMMITS}
+               for r in results}
+    return {
+        "median_le_10x_raw": {"limit_ms": round(limit, 3), "met": all(c["met"] for c in by_case.values()),
+                              "by_case": by_case},
+        "growth_100_over_4_le_1_5": {"limit": TARGET_GROWTH, "met": all(g["met"] for g in growth.values()),
+                                     "by_database": growth},
+        "one_commit_per_command": {"limit": TARGET_COMMITS, "met": all(c["met"] for c in commits.values()),
+                                   "by_case": commits},
+    }
+
+
+def print_table(report: dict[str, Any]) -> None:
+    env = report["environment"]
+    raw = report["raw_step_ms"]
+    print(f"Motcua engine step benchmark ({'quick' if report['quick'] else 'full'} run): "
+          f"{PROCESS_ID}, supplementation loop")
+    print(f"  Python {env['python']}, SpiffWorkflow {env['spiffworkflow']}, SQLAlchemy {env['sqlalchemy']}, "
+          f"{', '.join(env['databases'])}, {env['cpus']} CPUs")
+    print()
+    print(f"Raw SpiffWorkflow step, in memory (ready task + data + run() + do_engine_steps()), "
+          f"median of {report['raw_samples']}:")
+    print(f"  user tasks 1..{LOW_COUNT}: {raw:.3f} ms   tasks {HIGH_COUNT - HIGH_WINDOW + 1}..{HIGH_COUNT}: "
+          f"{report['raw_step_ms_at_100']:.3f} ms   all 1..{HIGH_COUNT}: {report['raw_step_ms_all_100']:.3f} ms")
+    print()
+    print("Engine: complete_task(...) + commit, one transaction per completion (workflow cache on unless stated)")
+    header = (f"  {'database':10s} {'tasks':>5s} {'timed n':>8s} {'samples':>7s} {'median':>8s} {'p90':>8s} "
+              f"{'x raw':>6s} {'stmts':>6s} {'commits':>7s} {'no-cache med':>12s} {'no-cache p90':>12s} "
+              f"{'state':>9s}")
+    print(header)
+    print("  " + "-" * (len(header) - 2))
+    for r in report["results"]:
+        print(f"  {r['database']:10s} {r['executed_user_tasks']:5d} {r['timed_completions'][2:]:>8s} "
+              f"{r['samples']:7d} {r['median_ms']:6.2f}ms {r['p90_ms']:6.2f}ms {r['ratio_to_raw']:5.1f}x "
+              f"{r['statements_per_completion']:6.2f} {r['commits_per_completion']:7.2f} "
+              f"{r['median_ms_no_cache']:10.2f}ms {r['p90_ms_no_cache']:10.2f}ms "
+              f"{r['state_bytes_after'] / 1024:7.1f}KB")
+    print("  timed n: which user-task completions of each dossier are timed (history = n-1 earlier user tasks);")
+    print("  x raw: median / raw step of tasks 1..4; stmts: SQL statements per completion (executemany = 1,")
+    print("  SQLite counts its BEGIN IMMEDIATE); state: the dossier's serialized workflow after the last step.")
+    for r in report["results"]:
+        kinds = ", ".join(f"{k} {v:g}" for k, v in r["statement_kinds_per_completion"].items())
+        print(f"  {r['database']}/{r['executed_user_tasks']}: {kinds}")
+    for note in report["notes"]:
+        print(f"  note: {note}")
+    print()
+    t = report["targets"]
+    yes = {True: "met", False: "NOT met"}
+    print("Targets")
+    t1 = t["median_le_10x_raw"]
+    cases = ", ".join(f"{k} {v['median_ms']:.2f}ms {yes[v['met']]}" for k, v in t1["by_case"].items())
+    print(f"  median <= {TARGET_RAW_FACTOR:g}x raw step (<= {t1['limit_ms']:.2f} ms): {yes[t1['met']]}  [{cases}]")
+    t2 = t["growth_100_over_4_le_1_5"]
+    dbs = ", ".join(f"{k} {v['ratio']:.2f} {yes[v['met']]} (no cache {v['ratio_no_cache']:.2f})"
+                    for k, v in t2["by_database"].items())
+    print(f"  100-task / 4-task median <= {TARGET_GROWTH:g}: {yes[t2['met']]}  [{dbs}]")
+    t3 = t["one_commit_per_command"]
+    cases = ", ".join(f"{k} {v['commits_per_completion']:g}" for k, v in t3["by_case"].items())
+    print(f"  one commit per command: {yes[t3['met']]}  [{cases}]")
+    print(f"\n(total {report['elapsed_s']:.0f} s)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.engine_step", description=__doc__.split("\n")[0])
+    ap.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    ap.add_argument("--quick", action="store_true", help="fewer samples (~30 s)")
+    ap.add_argument("--profile", action="store_true", help="also cProfile completions at high history on SQLite")
+    ap.add_argument("--no-postgresql", action="store_true", help="SQLite only")
+    args = ap.parse_args(argv)
+    preset = QUICK if args.quick else FULL
+    began = time.perf_counter()
+
+    log("raw SpiffWorkflow step")
+    raw = measure_raw(preset.raw_runs)  # before the engine is imported (see the module docstring)
+
+    import sqlalchemy
+
+    results: list[dict[str, Any]] = []
+    notes: list[str] = []
+    databases: list[str] = []
+    profile_text = None
+    with tempfile.TemporaryDirectory(prefix="motcua_bench_") as tmp:
+        bench = EngineBench(f"sqlite:///{Path(tmp) / 'bench.sqlite'}")
+        try:
+            databases.append(bench.server_version)
+            results += bench_database("sqlite", bench, preset, raw)
+            if args.profile:
+                log("[sqlite] profiling")
+                profile_text = profile_high(bench)
+        finally:
+            bench.close()
+
+    note = "PostgreSQL skipped (--no-postgresql)" if args.no_postgresql else create_pg_database()
+    if note is not None:
+        notes.append(note)
+        log(note)
+    else:
+        try:
+            bench = EngineBench(PG_URL)
+            try:
+                databases.append(bench.server_version)
+                results += bench_database("postgresql", bench, preset, raw)
+            finally:
+                bench.close()
+        finally:
+            drop_pg_database()
+
+    report: dict[str, Any] = {
+        **{k: round(v, 4) if isinstance(v, float) else v for k, v in raw.items()},
+        "results": results,
+        "targets": targets(raw["raw_step_ms"], results),
+        "quick": args.quick,
+        "notes": notes,
+        "environment": {
+            "python": platform.python_version(),
+            "spiffworkflow": SpiffWorkflow.__version__,
+            "sqlalchemy": sqlalchemy.__version__,
+            "databases": databases,
+            "machine": platform.machine(),
+            "cpus": _cpus(),
+        },
+    }
+    report["elapsed_s"] = round(time.perf_counter() - began, 1)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        print_table(report)
+    if profile_text is not None:
+        print(f"\ncProfile, completions n={HIGH_COUNT - HIGH_WINDOW + 1}..{HIGH_COUNT} on SQLite (cache on):",
+              file=sys.stderr if args.json else sys.stdout)
+        print(profile_text, file=sys.stderr if args.json else sys.stdout)
+    return 0
+
+
+def _cpus() -> int | None:
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
