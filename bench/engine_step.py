@@ -5,7 +5,7 @@ Run from the project root::
     python -m bench.engine_step            # readable table (~2-3 min on 2 cores)
     python -m bench.engine_step --quick    # fewer samples (~30 s)
     python -m bench.engine_step --json     # exactly one JSON object on stdout (progress on stderr)
-    python -m bench.engine_step --profile  # also cProfile completions at high history (SQLite)
+    python -m bench.engine_step --profile  # also cProfile the timed completions (SQLite)
 
 What is measured (architecture.md, "Performance"):
 
@@ -105,7 +105,7 @@ class Preset:
     raw_runs: int  # in-memory runs of the raw SpiffWorkflow loop
 
 
-FULL = Preset(low_dossiers=60, high_dossiers=22, no_cache_low=30, no_cache_high=10, warmup_dossiers=4, raw_runs=60)
+FULL = Preset(low_dossiers=60, high_dossiers=22, no_cache_low=50, no_cache_high=20, warmup_dossiers=4, raw_runs=60)
 QUICK = Preset(low_dossiers=15, high_dossiers=5, no_cache_low=8, no_cache_high=3, warmup_dossiers=2, raw_runs=15)
 
 
@@ -218,6 +218,8 @@ class Series:
     kinds: collections.Counter[str] = field(default_factory=collections.Counter)
     state_bytes: int = 0
     history_rows: int = 0
+    state_dump_ms: float = 0.0
+    state_load_ms: float = 0.0
 
 
 class EngineBench:
@@ -308,15 +310,30 @@ class EngineBench:
         series.commits.append(counter.commits - commits)
         series.kinds.update(counter.kinds - kinds)
 
-    def sizes(self, dossier_id: int) -> tuple[int, int]:
+    def describe_state(self, dossier_id: int, series: Series, repeats: int = 7) -> None:
+        """Size of the dossier's stored state and history; time to load and dump that state (median)."""
         from sqlalchemy import func, select
 
         from engine.persistence.models import Dossier, HistoryEvent
+        from engine.persistence.state import dump_workflow, load_workflow
 
         with self.session_factory() as session:
-            state = session.scalar(select(func.length(Dossier.state)).where(Dossier.id == dossier_id)) or 0
+            dossier = session.get(Dossier, dossier_id)
+            if dossier is None:
+                raise RuntimeError(f"dossier {dossier_id} vanished")
+            state = dossier.state
+            version = self.ctx.version(session, dossier.procedure_version_id)
             rows = session.scalar(select(func.count()).where(HistoryEvent.dossier_id == dossier_id)) or 0
-        return int(state), int(rows)
+        loads, dumps = [], []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            workflow = load_workflow(state, version.spec, version.subprocess_specs)
+            t1 = time.perf_counter()
+            dump_workflow(workflow)
+            dumps.append(time.perf_counter() - t1)
+            loads.append(t1 - t0)
+        series.state_bytes, series.history_rows = len(state.encode()), int(rows)
+        series.state_load_ms, series.state_dump_ms = median_ms(loads), median_ms(dumps)
 
     def run_shape(self, dossiers: int, steps: int, timed_from: int, *, cache: bool) -> Series:
         """Start ``dossiers`` dossiers and advance them in lock-step through ``steps`` user tasks;
@@ -328,7 +345,7 @@ class EngineBench:
             timed = n >= timed_from
             for dossier_id in ids:
                 self.complete(dossier_id, n, cache=cache or not timed, series=series if timed else None)
-        series.state_bytes, series.history_rows = self.sizes(ids[-1])
+        self.describe_state(ids[-1], series)
         return series
 
     def close(self) -> None:
@@ -391,32 +408,36 @@ def bench_database(name: str, bench: EngineBench, preset: Preset, raw: dict[str,
             "samples_no_cache": len(series_nc.seconds),
             "statements_per_completion_no_cache": round(sum(series_nc.statements) / len(series_nc.statements), 2),
             "state_bytes_after": series.state_bytes,
+            "state_load_ms_after": round(series.state_load_ms, 3),
+            "state_dump_ms_after": round(series.state_dump_ms, 3),
             "history_rows_after": series.history_rows,
             "database_version": version,
         })
     return results
 
 
-def profile_high(bench: EngineBench, completions: int = 40) -> str:
-    """cProfile the completions n = 91..100 of a few dossiers (cache on); returns the top functions."""
+def profile_completions(bench: EngineBench, dossiers: int = 6) -> str:
+    """cProfile the timed completions of both shapes (cache on); returns the top functions of each."""
     import cProfile
     import io
     import pstats
 
-    first_high = HIGH_COUNT - HIGH_WINDOW + 1
-    dossiers = max(1, completions // HIGH_WINDOW)
-    ids = [bench.start() for _ in range(dossiers)]
-    profiler = cProfile.Profile()
-    for n in range(1, HIGH_COUNT + 1):
-        for dossier_id in ids:
-            if n >= first_high:
-                bench.complete(dossier_id, n, hook=lambda command: profiler.runcall(command))
-            else:
-                bench.complete(dossier_id, n)
     out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("cumulative").print_stats(30)
-    stats.sort_stats("tottime").print_stats(20)
+    for steps, first in ((LOW_COUNT, 1), (HIGH_COUNT, HIGH_COUNT - HIGH_WINDOW + 1)):
+        ids = [bench.start() for _ in range(dossiers)]
+        profiler = cProfile.Profile()
+        for n in range(1, steps + 1):
+            for dossier_id in ids:
+                if n >= first:
+                    bench.complete(dossier_id, n, hook=profiler.runcall)
+                else:
+                    bench.complete(dossier_id, n)
+        timed = dossiers * (steps - first + 1)
+        print(f"--- {timed} completions n={first}..{steps} of {steps}-task dossiers, by cumulative time", file=out)
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("cumulative").print_stats(28)
+        print("--- the same, by own time", file=out)
+        stats.sort_stats("tottime").print_stats(12)
     return out.getvalue()
 
 
@@ -463,22 +484,25 @@ def print_table(report: dict[str, Any]) -> None:
     print()
     print("Engine: complete_task(...) + commit, one transaction per completion (workflow cache on unless stated)")
     header = (f"  {'database':10s} {'tasks':>5s} {'timed n':>8s} {'samples':>7s} {'median':>8s} {'p90':>8s} "
-              f"{'x raw':>6s} {'stmts':>6s} {'commits':>7s} {'no-cache med':>12s} {'no-cache p90':>12s} "
-              f"{'state':>9s}")
+              f"{'x raw':>6s} {'stmts':>6s} {'commits':>7s} {'no-cache med':>12s} {'no-cache p90':>12s}")
     print(header)
     print("  " + "-" * (len(header) - 2))
     for r in report["results"]:
         print(f"  {r['database']:10s} {r['executed_user_tasks']:5d} {r['timed_completions'][2:]:>8s} "
               f"{r['samples']:7d} {r['median_ms']:6.2f}ms {r['p90_ms']:6.2f}ms {r['ratio_to_raw']:5.1f}x "
               f"{r['statements_per_completion']:6.2f} {r['commits_per_completion']:7.2f} "
-              f"{r['median_ms_no_cache']:10.2f}ms {r['p90_ms_no_cache']:10.2f}ms "
-              f"{r['state_bytes_after'] / 1024:7.1f}KB")
+              f"{r['median_ms_no_cache']:10.2f}ms {r['p90_ms_no_cache']:10.2f}ms")
     print("  timed n: which user-task completions of each dossier are timed (history = n-1 earlier user tasks);")
     print("  x raw: median / raw step of tasks 1..4; stmts: SQL statements per completion (executemany = 1,")
-    print("  SQLite counts its BEGIN IMMEDIATE); state: the dossier's serialized workflow after the last step.")
+    print("  SQLite counts its BEGIN IMMEDIATE); no-cache: EngineSettings(workflow_cache_size=0), own dossiers.")
+    print()
+    print("  per completion, by statement kind | state after the last timed step: stored size, history rows,")
+    print("  load_workflow / dump_workflow of it (median, outside any transaction)")
     for r in report["results"]:
         kinds = ", ".join(f"{k} {v:g}" for k, v in r["statement_kinds_per_completion"].items())
-        print(f"  {r['database']}/{r['executed_user_tasks']}: {kinds}")
+        print(f"  {r['database'] + '/' + str(r['executed_user_tasks']):15s} {kinds:34s} | "
+              f"{r['state_bytes_after'] / 1024:5.1f} KB, {r['history_rows_after']:4d} rows, "
+              f"load {r['state_load_ms_after']:.2f} ms, dump {r['state_dump_ms_after']:.2f} ms")
     for note in report["notes"]:
         print(f"  note: {note}")
     print()
@@ -502,7 +526,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.engine_step", description=__doc__.split("\n")[0])
     ap.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     ap.add_argument("--quick", action="store_true", help="fewer samples (~30 s)")
-    ap.add_argument("--profile", action="store_true", help="also cProfile completions at high history on SQLite")
+    ap.add_argument("--profile", action="store_true", help="also cProfile the timed completions of both shapes on SQLite")
     ap.add_argument("--no-postgresql", action="store_true", help="SQLite only")
     args = ap.parse_args(argv)
     preset = QUICK if args.quick else FULL
@@ -524,7 +548,7 @@ def main(argv: list[str] | None = None) -> int:
             results += bench_database("sqlite", bench, preset, raw)
             if args.profile:
                 log("[sqlite] profiling")
-                profile_text = profile_high(bench)
+                profile_text = profile_completions(bench)
         finally:
             bench.close()
 
@@ -564,7 +588,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print_table(report)
     if profile_text is not None:
-        print(f"\ncProfile, completions n={HIGH_COUNT - HIGH_WINDOW + 1}..{HIGH_COUNT} on SQLite (cache on):",
+        print("\ncProfile on SQLite, workflow cache on (profiler overhead inflates the times):",
               file=sys.stderr if args.json else sys.stdout)
         print(profile_text, file=sys.stderr if args.json else sys.stdout)
     return 0

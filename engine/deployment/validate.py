@@ -19,7 +19,7 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from engine.deployment.diagram import HUMAN_TAGS, Diagram, read_diagram
+from engine.deployment.diagram import HUMAN_TAGS, NS, Diagram, read_diagram
 from engine.deployment.package import ProcedurePackage
 from engine.deployment.xml_safety import parse_bpmn_bytes
 from engine.errors import Problem
@@ -224,6 +224,39 @@ def check_code(diagrams: list[Diagram]) -> list[Problem]:
     return problems
 
 
+def check_structure(diagrams: list[Diagram]) -> list[Problem]:
+    """Flows connect existing nodes; call activities call a process the package contains."""
+    problems = []
+    known = {element_id for d in diagrams for element_id in d.elements}
+    processes = {process_id for d in diagrams for process_id in d.processes}
+    for diagram in diagrams:
+        for flow in diagram.flows:
+            for end in ("sourceRef", "targetRef"):
+                ref = flow.get(end)
+                if ref not in known:
+                    problems.append(Problem(
+                        file=diagram.filename, line=flow.sourceline, element_id=flow.get("id"), rule="structure",
+                        message=f"Luồng {flow.get('id')} trỏ tới phần tử không tồn tại '{ref}' ({end})",
+                        message_en=f"Sequence flow {flow.get('id')} points at a missing element '{ref}' ({end})"))
+        for element in diagram.elements.values():
+            if element.tag != "callActivity":
+                continue
+            called = _called_element(diagram, element.id)
+            if called not in processes:
+                problems.append(Problem(
+                    file=diagram.filename, line=element.line, element_id=element.id, rule="structure",
+                    message=f"Hoạt động gọi '{element.id}' gọi quy trình '{called}' không có trong gói triển khai",
+                    message_en=f"Call activity '{element.id}' calls process '{called}', which is not in the package"))
+    return problems
+
+
+def _called_element(diagram: Diagram, element_id: str) -> str | None:
+    for node in diagram.tree.getroot().iterfind(".//bpmn:callActivity", NS):
+        if node.get("id") == element_id:
+            return node.get("calledElement")
+    return None
+
+
 def check_steps(diagram: Diagram, metadata: dict[str, Any], forms: dict[str, Any]) -> list[Problem]:
     """Human steps sit in a bound lane and name a form that exists."""
     problems = []
@@ -262,13 +295,15 @@ def validate_package(package: ProcedurePackage) -> tuple[ValidatedProcedure | No
     diagrams, diagram_problems = read_diagrams(package)
     problems += form_problems + diagram_problems
     problems += check_code(diagrams)
+    structure_problems = check_structure(diagrams)
+    problems += structure_problems
     main = next((d for d in diagrams if not d.filename.startswith("_shared/")), None)
     if main is not None and metadata is not None:
         for diagram in diagrams:
             if not diagram.filename.startswith("_shared/"):
                 problems += check_steps(diagram, metadata, forms)
     parsed = None
-    if not diagram_problems:
+    if not diagram_problems and not structure_problems:
         parsed, spiff_problems = parse_spec(package, diagrams)
         problems += spiff_problems
     errors = [p for p in problems if p.severity == "error"]

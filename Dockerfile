@@ -1,0 +1,88 @@
+# syntax=docker/dockerfile:1
+#
+# Motcua image: the web application (gunicorn) by default; the same image runs
+# the other processes by overriding the command, e.g.
+#   docker run --rm -e MOTCUA_DATABASE_URL=... IMAGE motcua db upgrade
+#   docker run --rm -e MOTCUA_DATABASE_URL=... IMAGE motcua deploy /app/bpmn/enterprise_registration
+#   docker run --rm IMAGE motcua demo --no-serve        (SQLite demo in /app/data)
+#   docker run -d  -e MOTCUA_DATABASE_URL=... IMAGE motcua scheduler   (future)
+#
+# Configuration comes from MOTCUA_* environment variables (MOTCUA_DATABASE_URL,
+# MOTCUA_SECRET_KEY, ...); set MOTCUA_SECRET_KEY in every real deployment.
+
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+# gunicorn is not a dependency of the package; the image adds it, pinned to
+# one major version (override with --build-arg GUNICORN_SPEC=...).
+ARG GUNICORN_SPEC="gunicorn>=27,<28"
+
+# ---------------------------------------------------------------------------
+# builder: a wheelhouse with the project's wheel and every dependency's wheel
+# ---------------------------------------------------------------------------
+FROM ${PYTHON_IMAGE} AS builder
+ARG GUNICORN_SPEC
+
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONDONTWRITEBYTECODE=1
+
+WORKDIR /src
+
+# Only what the wheel is built from (README* is optional: setup.cfg's
+# long_description reads README.md when it exists).
+COPY pyproject.toml setup.cfg README* ./
+COPY engine ./engine
+COPY forms ./forms
+COPY api ./api
+COPY admin ./admin
+
+# Every dependency ships a manylinux wheel (lxml, psycopg[binary],
+# argon2-cffi) or is pure Python, so no compiler or apt-get is needed.
+RUN pip wheel --no-cache-dir --wheel-dir /wheels . "${GUNICORN_SPEC}"
+
+# ---------------------------------------------------------------------------
+# final: the wheelhouse installed into /opt/venv, run as a non-root user
+# ---------------------------------------------------------------------------
+FROM ${PYTHON_IMAGE} AS final
+
+LABEL org.opencontainers.image.title="motcua" \
+      org.opencontainers.image.description="BPMN workflow engine for Vietnam's one-stop Public Administration Service Centers" \
+      org.opencontainers.image.licenses="AGPL-3.0-or-later"
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    VIRTUAL_ENV=/opt/venv \
+    PATH="/opt/venv/bin:${PATH}" \
+    MOTCUA_LIBRARY_PATH=/app/bpmn \
+    MOTCUA_DATABASE_URL=sqlite:////app/data/motcua.sqlite3
+
+# Fixed uid/gid so volumes and Kubernetes securityContext can rely on them.
+RUN groupadd --system --gid 10001 motcua \
+    && useradd --system --no-log-init --uid 10001 --gid motcua \
+        --home-dir /app --no-create-home --shell /usr/sbin/nologin motcua
+
+# The wheelhouse is bind-mounted, not copied, so no wheel stays in a layer.
+# It holds exactly what the builder resolved (motcua, its dependencies and
+# gunicorn), and --no-index installs those wheels and nothing else.
+RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \
+    python -m venv /opt/venv \
+    && pip install --no-cache-dir --no-index --find-links=/wheels /wheels/*.whl
+
+WORKDIR /app
+
+# The procedure library is data, not part of the package; root-owned, so the
+# application user can read it but not change it.
+COPY bpmn /app/bpmn
+
+# /app/data holds the default SQLite database (MOTCUA_DATABASE_URL above);
+# production overrides MOTCUA_DATABASE_URL with PostgreSQL.
+RUN mkdir -p /app/data && chown motcua:motcua /app/data
+
+# Numeric, so the runtime (and Kubernetes runAsNonRoot) can check it is not root.
+USER 10001:10001
+
+EXPOSE 8000
+
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/api/v1/openapi.json', timeout=4).status == 200 else 1)"]
+
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", "api.app:create_app()"]

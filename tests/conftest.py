@@ -1,0 +1,136 @@
+"""Shared fixtures: a migrated database (SQLite by default, PostgreSQL via MOTCUA_TEST_DATABASE_URL),
+a fixed clock, an engine context, the Flask app, and helpers to drive dossiers."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.calendar.clock import FixedClock
+from engine.db import Base, make_db_engine, make_session_factory
+from engine.deployment.deploy import deploy_procedure
+from engine.deployment.package import load_package
+from engine.persistence import models
+from engine.persistence.migrate import upgrade
+from engine.runtime.context import EngineContext, build_context
+from engine.runtime.workflow import Actor
+from engine.settings import EngineSettings
+
+ROOT = Path(__file__).resolve().parent.parent
+LIBRARY = ROOT / "bpmn"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = ROOT.parent / "shared"
+TEST_CENTER = ("hcc_test", "Trung tâm Phục vụ hành chính công (kiểm thử)", "000.00.00.H99")
+
+
+def _database_url(tmp_dir: str) -> str:
+    return os.environ.get("MOTCUA_TEST_DATABASE_URL") or f"sqlite:///{tmp_dir}/motcua-test.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def db_engine() -> Iterator[Engine]:
+    with tempfile.TemporaryDirectory() as tmp_dir:
+        db_engine = make_db_engine(_database_url(tmp_dir))
+        if db_engine.dialect.name == "postgresql":
+            with db_engine.begin() as connection:
+                connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        upgrade(db_engine)
+        yield db_engine
+        db_engine.dispose()
+
+
+@pytest.fixture
+def is_postgresql(db_engine: Engine) -> bool:
+    return db_engine.dialect.name == "postgresql"
+
+
+@pytest.fixture
+def session_factory(db_engine: Engine) -> Iterator[sessionmaker[Session]]:
+    """Each test starts from empty tables (commands commit, so rows are deleted afterwards)."""
+    factory = make_session_factory(db_engine)
+    yield factory
+    with factory.begin() as session:
+        for table in reversed(Base.metadata.sorted_tables):
+            session.execute(delete(table))
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    # A Friday morning in Hạ Long (09:00 +07:00).
+    return FixedClock(datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc))
+
+
+@pytest.fixture
+def ctx(clock: FixedClock) -> EngineContext:
+    return build_context(EngineSettings(library_path=LIBRARY), clock)
+
+
+@pytest.fixture
+def center(session_factory: sessionmaker[Session]) -> models.Center:
+    code, name, agency = TEST_CENTER
+    with session_factory.begin() as session:
+        row = models.Center(code=code, name=name, agency_identifier=agency)
+        session.add(row)
+    return row
+
+
+@pytest.fixture
+def actor() -> Actor:
+    return Actor(None, "Cán bộ kiểm thử")
+
+
+def deploy(session_factory: sessionmaker[Session], ctx: EngineContext, key: str, folder: Path | None = None) -> int:
+    with session_factory.begin() as session:
+        result = deploy_procedure(session, load_package(folder or LIBRARY / key), clock=ctx.clock, actor="test")
+        return result.version.id
+
+
+def open_tasks(session_factory: sessionmaker[Session], dossier_id: int) -> list[models.HumanTask]:
+    with session_factory() as session:
+        return list(
+            session.scalars(
+                select(models.HumanTask)
+                .where(models.HumanTask.dossier_id == dossier_id,
+                       models.HumanTask.status.in_([models.TaskStatus.READY, models.TaskStatus.CLAIMED]))
+                .order_by(models.HumanTask.ready_at, models.HumanTask.element_id)
+            )
+        )
+
+
+def history(session_factory: sessionmaker[Session], dossier_id: int) -> list[models.HistoryEvent]:
+    with session_factory() as session:
+        return list(
+            session.scalars(
+                select(models.HistoryEvent).where(models.HistoryEvent.dossier_id == dossier_id)
+                .order_by(models.HistoryEvent.seq)
+            )
+        )
+
+
+def enterprise_start_data(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "applicant": {
+            "applicant_name": "Nguyễn Văn An",
+            "id_number": "022086001234",
+            "phone": "0912345678",
+            "address": "Phường Hồng Gai, tỉnh Quảng Ninh",
+        },
+        "enterprise_name": "Công ty TNHH Thương mại Hạ Long Xanh",
+        "head_office_address": "Số 1 đường Trần Hưng Đạo, phường Hồng Gai, tỉnh Quảng Ninh",
+        "charter_capital_vnd": 2_000_000_000,
+        "business_lines": ["Bán lẻ hàng hóa", "Dịch vụ lưu trú ngắn ngày"],
+        "owner_type": "individual",
+        "documents": ["registration_application", "company_charter", "owner_legal_papers"],
+        "result_delivery": "counter",
+    }
+    data.update(overrides)
+    return data

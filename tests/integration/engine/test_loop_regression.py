@@ -1,0 +1,61 @@
+"""A supplementation loop taken 400 times still completes.
+
+SpiffWorkflow's iterators stop at tree depth 1000 and each round adds about three levels: without
+the raised limits (engine.persistence.state) a READY task disappears after ~333 rounds and the
+workflow claims to be complete (spiffworkflow-3.2 brief §0.2).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import undefer
+
+from engine.persistence.models import Dossier, DossierStatus, HistoryEvent
+from engine.persistence.state import load_workflow
+from engine.runtime.dossiers import start_dossier
+from engine.runtime.tasks import complete_task
+from tests.conftest import deploy, enterprise_start_data, open_tasks
+from tests.procedures.test_enterprise_registration import (
+    APPRAISE_OK,
+    APPRAISE_SUPPLEMENT,
+    RETURN,
+    SIGN,
+    SUPPLEMENT,
+)
+
+ROUNDS = 400
+
+
+def _complete_only_task(session_factory, ctx, dossier_id, element_id, data, actor):
+    (task,) = open_tasks(session_factory, dossier_id)
+    assert task.element_id == element_id
+    with session_factory.begin() as session:
+        complete_task(session, ctx, task.id, actor=actor, data=data)
+
+
+def test_four_hundred_supplementation_rounds_complete(session_factory, ctx, center, actor):
+    deploy(session_factory, ctx, "enterprise_registration")
+    with session_factory.begin() as session:
+        dossier_id = start_dossier(session, ctx, "enterprise_registration", actor=actor, center_code=center.code,
+                                   data=enterprise_start_data()).id
+    for _ in range(ROUNDS):
+        _complete_only_task(session_factory, ctx, dossier_id, "appraise_dossier", APPRAISE_SUPPLEMENT, actor)
+        _complete_only_task(session_factory, ctx, dossier_id, "receive_supplement", SUPPLEMENT, actor)
+    # The stored state (not only the cached workflow) still shows the next step after 400 rounds.
+    ctx.workflows.clear()
+    _complete_only_task(session_factory, ctx, dossier_id, "appraise_dossier", APPRAISE_OK, actor)
+    _complete_only_task(session_factory, ctx, dossier_id, "approve_dossier", SIGN, actor)
+    _complete_only_task(session_factory, ctx, dossier_id, "return_result", RETURN, actor)
+
+    with session_factory() as session:
+        dossier = session.scalar(select(Dossier).options(undefer(Dossier.state)).where(Dossier.id == dossier_id))
+        assert dossier.status == DossierStatus.COMPLETED
+        assert dossier.result_element_id == "result_returned"
+        completions = session.scalar(
+            select(func.count()).where(HistoryEvent.dossier_id == dossier_id, HistoryEvent.event_type == "task_completed")
+        )
+        assert completions == 2 * ROUNDS + 3
+        version = ctx.version(session, dossier.procedure_version_id)
+        restored = load_workflow(dossier.state, version.spec, version.subprocess_specs)
+        assert restored.is_completed()
+        assert max(task.depth for task in restored.get_tasks()) > 1000
