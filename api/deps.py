@@ -56,7 +56,28 @@ def _close_session(_exc: BaseException | None) -> None:
         session.close()  # rolls back whatever was not committed
 
 
+# What anyone may read or call without signing in; every other API call needs a bearer token,
+# checked before the request body is even parsed.
+PUBLIC_API = {
+    ("POST", "/api/v1/auth/login"),
+    ("GET", "/api/v1/openapi.json"),
+}
+PUBLIC_API_PREFIXES = (("GET", "/api/v1/procedures"),)
+
+
+def _require_token() -> None:
+    path = request.path.rstrip("/") or "/"
+    if not path.startswith("/api/") or request.method == "OPTIONS":
+        return
+    if (request.method, path) in PUBLIC_API:
+        return
+    if any(request.method == method and path.startswith(prefix) for method, prefix in PUBLIC_API_PREFIXES):
+        return
+    current_official()
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_require_token)
     app.teardown_appcontext(_close_session)
 
 
