@@ -4,7 +4,7 @@
 # the other processes by overriding the command, e.g.
 #   docker run --rm -e MOTCUA_DATABASE_URL=... IMAGE motcua db upgrade
 #   docker run --rm -e MOTCUA_DATABASE_URL=... IMAGE motcua deploy /app/bpmn/enterprise_registration
-#   docker run --rm IMAGE motcua demo --no-serve        (SQLite demo in /app/data)
+#   docker run --rm -v motcua-data:/app/data IMAGE motcua demo --no-serve   (SQLite demo)
 #   docker run -d  -e MOTCUA_DATABASE_URL=... IMAGE motcua scheduler   (future)
 #
 # Configuration comes from MOTCUA_* environment variables (MOTCUA_DATABASE_URL,
@@ -47,6 +47,10 @@ LABEL org.opencontainers.image.title="motcua" \
       org.opencontainers.image.description="BPMN workflow engine for Vietnam's one-stop Public Administration Service Centers" \
       org.opencontainers.image.licenses="AGPL-3.0-or-later"
 
+# MOTCUA_DATABASE_URL defaults to SQLite in /app/data (set it to PostgreSQL in
+# production): without it the app would create its database in Flask's
+# instance folder, which for a non-editable install is
+# /opt/venv/var/api.app-instance, not writable by the application user.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
@@ -56,16 +60,20 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MOTCUA_DATABASE_URL=sqlite:////app/data/motcua.sqlite3
 
 # Fixed uid/gid so volumes and Kubernetes securityContext can rely on them.
-RUN groupadd --system --gid 10001 motcua \
-    && useradd --system --no-log-init --uid 10001 --gid motcua \
-        --home-dir /app --no-create-home --shell /usr/sbin/nologin motcua
+# The home directory is the user's own: gunicorn (>= 25.1) creates its control
+# socket in $HOME/.gunicorn/ and logs an error at startup when it cannot.
+# (Not --system: uid 10001 is above SYS_UID_MAX and useradd would warn.)
+RUN groupadd --gid 10001 motcua \
+    && useradd --no-log-init --uid 10001 --gid motcua \
+        --create-home --home-dir /home/motcua --shell /usr/sbin/nologin motcua
 
 # The wheelhouse is bind-mounted, not copied, so no wheel stays in a layer.
 # It holds exactly what the builder resolved (motcua, its dependencies and
 # gunicorn), and --no-index installs those wheels and nothing else.
 RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \
     python -m venv /opt/venv \
-    && pip install --no-cache-dir --no-index --find-links=/wheels /wheels/*.whl
+    && pip install --no-cache-dir --root-user-action=ignore --no-index \
+        --find-links=/wheels /wheels/*.whl
 
 WORKDIR /app
 
@@ -74,7 +82,7 @@ WORKDIR /app
 COPY bpmn /app/bpmn
 
 # /app/data holds the default SQLite database (MOTCUA_DATABASE_URL above);
-# production overrides MOTCUA_DATABASE_URL with PostgreSQL.
+# mount a volume there to keep it.
 RUN mkdir -p /app/data && chown motcua:motcua /app/data
 
 # Numeric, so the runtime (and Kubernetes runAsNonRoot) can check it is not root.

@@ -75,6 +75,9 @@ PG_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{PG_DB_NAME}"
 LOW_COUNT = 4  # user tasks executed by a dossier of the short shape
 HIGH_COUNT = 100  # user tasks executed by a dossier of the long shape
 HIGH_WINDOW = 10  # completions timed at the end of the long shape: n = 91..100
+# 4-task dossiers in progress at a time. Each gets 2 x (dossiers of a series) timed completions, so an
+# even number of 100-task dossiers per series times whole 4-task dossiers (half appraise, half receive).
+SHORT_ROTATION = 5
 
 # Targets from architecture.md: an order of magnitude above the raw floor at most, flat with history,
 # one commit per command.
@@ -97,16 +100,15 @@ INTAKE = {
 
 @dataclass(frozen=True)
 class Preset:
-    low_dossiers: int  # dossiers of the 4-task shape, timed with the cache (4 samples each)
-    high_dossiers: int  # dossiers of the 100-task shape, timed with the cache (HIGH_WINDOW samples each)
-    no_cache_low: int  # the same, timed without the workflow cache
-    no_cache_high: int
+    high_dossiers: int  # dossiers of the 100-task shape timed with the cache (HIGH_WINDOW samples each)
+    no_cache_high: int  # the same, timed without the workflow cache
+    # The 4-task shape gets as many samples as the 100-task shape, interleaved with it.
     warmup_dossiers: int  # run through a few loop rounds before anything is timed
     raw_runs: int  # in-memory runs of the raw SpiffWorkflow loop
 
 
-FULL = Preset(low_dossiers=60, high_dossiers=22, no_cache_low=50, no_cache_high=20, warmup_dossiers=4, raw_runs=60)
-QUICK = Preset(low_dossiers=15, high_dossiers=5, no_cache_low=8, no_cache_high=3, warmup_dossiers=2, raw_runs=15)
+FULL = Preset(high_dossiers=22, no_cache_high=20, warmup_dossiers=4, raw_runs=60)
+QUICK = Preset(high_dossiers=6, no_cache_high=4, warmup_dossiers=2, raw_runs=15)
 
 
 def step_element(n: int) -> str:
@@ -335,18 +337,38 @@ class EngineBench:
         series.state_bytes, series.history_rows = len(state.encode()), int(rows)
         series.state_load_ms, series.state_dump_ms = median_ms(loads), median_ms(dumps)
 
-    def run_shape(self, dossiers: int, steps: int, timed_from: int, *, cache: bool) -> Series:
-        """Start ``dossiers`` dossiers and advance them in lock-step through ``steps`` user tasks;
-        completions n >= ``timed_from`` are timed (with or without the workflow cache)."""
+    def run_shape(self, dossiers: int, steps: int) -> list[int]:
+        """Start ``dossiers`` dossiers and advance them in lock-step through ``steps`` user tasks (untimed)."""
         ids = [self.start() for _ in range(dossiers)]
-        series = Series()
-        gc.collect()
         for n in range(1, steps + 1):
-            timed = n >= timed_from
             for dossier_id in ids:
-                self.complete(dossier_id, n, cache=cache or not timed, series=series if timed else None)
-        self.describe_state(ids[-1], series)
-        return series
+                self.complete(dossier_id, n)
+        return ids
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+class ShortDossiers:
+    """A rotation of dossiers of the 4-task shape: each call times the next completion of the next
+    dossier; a dossier that has executed its 4 user tasks is replaced by a new one (started untimed)."""
+
+    def __init__(self, bench: EngineBench, size: int, *, cache: bool) -> None:
+        self.bench, self.cache = bench, cache
+        self.slots = [(bench.start(), 1) for _ in range(size)]
+        self.turn = 0
+        self.finished: int | None = None
+        self.series = Series()
+
+    def step(self) -> None:
+        dossier_id, n = self.slots[self.turn]
+        self.bench.complete(dossier_id, n, cache=self.cache, series=self.series)
+        if n == LOW_COUNT:
+            self.finished = dossier_id
+            self.slots[self.turn] = (self.bench.start(), 1)
+        else:
+            self.slots[self.turn] = (dossier_id, n + 1)
+        self.turn = (self.turn + 1) % len(self.slots)
 
     def close(self) -> None:
         self.db.dispose()
@@ -374,15 +396,35 @@ def drop_pg_database() -> None:
 
 def bench_database(name: str, bench: EngineBench, preset: Preset, raw: dict[str, Any]) -> list[dict[str, Any]]:
     log(f"[{name}] warm-up")
-    bench.run_shape(preset.warmup_dossiers, 6, timed_from=10**9, cache=True)
-    bench.run_shape(1, 6, timed_from=10**9, cache=False)
+    bench.run_shape(preset.warmup_dossiers, 6)
+    for dossier_id in bench.run_shape(1, 2):
+        for n in range(3, 7):
+            bench.complete(dossier_id, n, cache=False)
     first_high = HIGH_COUNT - HIGH_WINDOW + 1
-    log(f"[{name}] {LOW_COUNT}-task dossiers")
-    low = bench.run_shape(preset.low_dossiers, LOW_COUNT, timed_from=1, cache=True)
-    low_nc = bench.run_shape(preset.no_cache_low, LOW_COUNT, timed_from=1, cache=False)
-    log(f"[{name}] {HIGH_COUNT}-task dossiers")
-    high = bench.run_shape(preset.high_dossiers, HIGH_COUNT, timed_from=first_high, cache=True)
-    high_nc = bench.run_shape(preset.no_cache_high, HIGH_COUNT, timed_from=first_high, cache=False)
+    log(f"[{name}] driving {preset.high_dossiers + preset.no_cache_high} dossiers to {first_high - 1} user tasks")
+    long_ids = bench.run_shape(preset.high_dossiers + preset.no_cache_high, first_high - 1)
+    # Cache-on and cache-off dossiers alternate, and every timed completion of a 100-task dossier is
+    # followed by one of a 4-task dossier, so all four series see the same machine conditions.
+    cached_ids, uncached_ids = long_ids[:preset.high_dossiers], long_ids[preset.high_dossiers:]
+    order = [(d, True) for d in cached_ids[len(uncached_ids):]]
+    for pair in zip(cached_ids, uncached_ids):
+        order += [(pair[0], True), (pair[1], False)]
+    short = {True: ShortDossiers(bench, SHORT_ROTATION, cache=True),
+             False: ShortDossiers(bench, SHORT_ROTATION, cache=False)}
+    long_series = {True: Series(), False: Series()}
+    log(f"[{name}] timing completions {first_high}..{HIGH_COUNT} of those, interleaved with 4-task dossiers")
+    gc.collect()
+    for n in range(first_high, HIGH_COUNT + 1):
+        for dossier_id, cache in order:
+            bench.complete(dossier_id, n, cache=cache, series=long_series[cache])
+            short[cache].step()
+    for cache in (True, False):
+        bench.describe_state((cached_ids if cache else uncached_ids)[-1], long_series[cache])
+        finished = short[cache].finished
+        if finished is not None:
+            bench.describe_state(finished, short[cache].series)
+    low, low_nc = short[True].series, short[False].series
+    high, high_nc = long_series[True], long_series[False]
     version = bench.server_version
     results = []
     for count, series, series_nc, raw_same in ((LOW_COUNT, low, low_nc, raw["raw_step_ms"]),
@@ -500,7 +542,7 @@ def print_table(report: dict[str, Any]) -> None:
     print("  load_workflow / dump_workflow of it (median, outside any transaction)")
     for r in report["results"]:
         kinds = ", ".join(f"{k} {v:g}" for k, v in r["statement_kinds_per_completion"].items())
-        print(f"  {r['database'] + '/' + str(r['executed_user_tasks']):15s} {kinds:34s} | "
+        print(f"  {r['database'] + '/' + str(r['executed_user_tasks']):15s} {kinds:38s} | "
               f"{r['state_bytes_after'] / 1024:5.1f} KB, {r['history_rows_after']:4d} rows, "
               f"load {r['state_load_ms_after']:.2f} ms, dump {r['state_dump_ms_after']:.2f} ms")
     for note in report["notes"]:

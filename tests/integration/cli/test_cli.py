@@ -1,0 +1,39 @@
+"""The `motcua` command as an analyst or operator uses it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from api.cli import main
+from tests.conftest import LIBRARY
+from tests.fixtures import tiny_procedure
+
+
+def test_deploy_reports_located_problems_and_exits_1(tmp_path: Path, monkeypatch, db_engine):
+    monkeypatch.setenv("MOTCUA_DATABASE_URL", f"sqlite:///{tmp_path}/cli.sqlite3")
+    folder = tmp_path / tiny_procedure.KEY
+    for name, content in tiny_procedure.files(script="import os").items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(content)
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    result = runner.invoke(main, ["deploy", str(folder)])
+    assert result.exit_code == 1
+    assert "tiny_procedure.bpmn:" in result.output and "[compute]" in result.output
+    assert "import" in result.output
+
+
+def test_demo_prepares_the_database_and_deploys_the_library(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("MOTCUA_DATABASE_URL", f"sqlite:///{tmp_path}/demo.sqlite3")
+    library = tmp_path / "bpmn"
+    shutil.copytree(LIBRARY / "enterprise_registration", library / "enterprise_registration")
+    monkeypatch.setenv("MOTCUA_LIBRARY_PATH", str(library))
+    result = CliRunner().invoke(main, ["demo", "--no-serve"])
+    assert result.exit_code == 0, result.output
+    assert "✓ enterprise_registration: phiên bản 1" in result.output
+    assert "tiepnhan" in result.output and "motcua-demo" in result.output
+    again = CliRunner().invoke(main, ["demo", "--no-serve"])
+    assert "phiên bản 1 (không đổi)" in again.output
