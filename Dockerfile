@@ -72,8 +72,7 @@ RUN groupadd --gid 10001 motcua \
 # gunicorn), and --no-index installs those wheels and nothing else.
 RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \
     python -m venv /opt/venv \
-    && pip install --no-cache-dir --root-user-action=ignore --no-index \
-        --find-links=/wheels /wheels/*.whl
+    && pip install --no-cache-dir --no-index --find-links=/wheels /wheels/*.whl
 
 WORKDIR /app
 

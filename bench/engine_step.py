@@ -25,20 +25,23 @@ even, so both shapes time the same mix of the same two steps and differ only in 
 
 * ``executed_user_tasks = 4``: every completion of dossiers that execute 4 user tasks
   (appraise, receive_supplement, appraise, receive_supplement), i.e. completions n = 1..4, made at
-  a history of 0..3 earlier user tasks.
+  a history of 0..3 earlier user tasks. Five such dossiers are in progress at a time; one that has
+  executed its 4 user tasks is replaced by a newly started one (starting is not timed).
 * ``executed_user_tasks = 100``: the last completions of dossiers that execute 100 user tasks,
   n = 91..100 (``HIGH_WINDOW``), i.e. made at a history of 90..99 earlier user tasks. Completions
-  1..90 are driven the same way but not timed.
+  1..90 are driven the same way (lock-step: step n of every dossier, then step n + 1) but not timed.
 
-Dossiers advance in lock-step (step n of every dossier, then step n + 1), so consecutive timed
-completions belong to different dossiers, as on a server. One sample = ``complete_task(...)`` and
-its commit, one transaction ``with session_factory.begin()``, timed with ``time.perf_counter``.
-Looking up the id of the READY task and building the form payload happen before the timer starts.
-SQL statements are counted with ``before_cursor_execute`` on the database engine (an executemany is
-one statement; on SQLite the ``BEGIN IMMEDIATE`` the engine issues is counted too), commits with
-the engine's ``commit`` event. The in-process workflow cache (``ctx.workflows``) stays on; the
-``*_no_cache`` keys repeat the timing with ``EngineSettings(workflow_cache_size=0)`` on dossiers of
-their own (driven with the cache up to the timed window, then timed without it).
+During the timed window every completion of a 100-task dossier is followed by one of a 4-task
+dossier, and cache-on and cache-off dossiers alternate, so all series see the same machine
+conditions and the 100 / 4 ratio is not skewed by load that comes and goes. One sample =
+``complete_task(...)`` and its commit, one transaction ``with session_factory.begin()``, timed
+with ``time.perf_counter``. Looking up the id of the READY task and building the form payload
+happen before the timer starts. SQL statements are counted with ``before_cursor_execute`` on the
+database engine (an executemany is one statement; on SQLite the ``BEGIN IMMEDIATE`` the engine
+issues is counted too), commits with the engine's ``commit`` event. The in-process workflow cache
+(``ctx.workflows``) stays on; the ``*_no_cache`` keys repeat the timing with
+``EngineSettings(workflow_cache_size=0)`` on dossiers of their own (driven with the cache up to the
+timed window, then timed without it, so every timed completion loads the state from the database).
 
 Benchmarks print figures; they never assert.
 """
@@ -518,6 +521,9 @@ def print_table(report: dict[str, Any]) -> None:
           f"{PROCESS_ID}, supplementation loop")
     print(f"  Python {env['python']}, SpiffWorkflow {env['spiffworkflow']}, SQLAlchemy {env['sqlalchemy']}, "
           f"{', '.join(env['databases'])}, {env['cpus']} CPUs")
+    load = env["load_average_1min"]
+    print(f"  1-min load average: {load['before']} before, {load['after']} after "
+          f"(other work on the machine shows up in the figures)")
     print()
     print(f"Raw SpiffWorkflow step, in memory (ready task + data + run() + do_engine_steps()), "
           f"median of {report['raw_samples']}:")
@@ -573,6 +579,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     preset = QUICK if args.quick else FULL
     began = time.perf_counter()
+    load_before = _load_average()
 
     log("raw SpiffWorkflow step")
     raw = measure_raw(preset.raw_runs)  # before the engine is imported (see the module docstring)
@@ -622,6 +629,7 @@ def main(argv: list[str] | None = None) -> int:
             "databases": databases,
             "machine": platform.machine(),
             "cpus": _cpus(),
+            "load_average_1min": {"before": load_before, "after": _load_average()},
         },
     }
     report["elapsed_s"] = round(time.perf_counter() - began, 1)
@@ -634,6 +642,15 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr if args.json else sys.stdout)
         print(profile_text, file=sys.stderr if args.json else sys.stdout)
     return 0
+
+
+def _load_average() -> float | None:
+    import os
+
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
 
 
 def _cpus() -> int | None:
