@@ -2,8 +2,8 @@
 
 Run from the project root::
 
-    python -m bench.engine_step            # readable table (~2-3 min on 2 cores)
-    python -m bench.engine_step --quick    # fewer samples (~30 s)
+    python -m bench.engine_step            # readable table (~1-1.5 min on 2 cores)
+    python -m bench.engine_step --quick    # fewer samples (~20 s)
     python -m bench.engine_step --json     # exactly one JSON object on stdout (progress on stderr)
     python -m bench.engine_step --profile  # also cProfile the timed completions (SQLite)
 
@@ -386,7 +386,8 @@ def create_pg_database() -> str | None:
             conn.execute(f"DROP DATABASE IF EXISTS {PG_DB_NAME} WITH (FORCE)")
             conn.execute(f"CREATE DATABASE {PG_DB_NAME}")
     except Exception as exc:  # noqa: BLE001 - any failure means: skip PostgreSQL
-        return f"PostgreSQL skipped: cannot create {PG_DB_NAME} ({type(exc).__name__}: {str(exc).strip()[:160]})"
+        reason = " ".join(str(exc).split())[:160]
+        return f"PostgreSQL skipped: cannot create {PG_DB_NAME} ({type(exc).__name__}: {reason})"
     return None
 
 
@@ -491,7 +492,8 @@ def profile_completions(bench: EngineBench, dossiers: int = 6) -> str:
 
 def targets(raw_ms: float, results: list[dict[str, Any]]) -> dict[str, Any]:
     limit = TARGET_RAW_FACTOR * raw_ms
-    by_case = {f"{r['database']}/{r['executed_user_tasks']}": {"median_ms": r["median_ms"], "met": r["median_ms"] <= limit}
+    by_case = {f"{r['database']}/{r['executed_user_tasks']}": {"median_ms": r["median_ms"],
+                                                               "met": r["median_ms"] <= limit}
                for r in results}
     growth: dict[str, Any] = {}
     for database in dict.fromkeys(r["database"] for r in results):
@@ -573,8 +575,9 @@ def print_table(report: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.engine_step", description=__doc__.split("\n")[0])
     ap.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
-    ap.add_argument("--quick", action="store_true", help="fewer samples (~30 s)")
-    ap.add_argument("--profile", action="store_true", help="also cProfile the timed completions of both shapes on SQLite")
+    ap.add_argument("--quick", action="store_true", help="fewer samples (~20 s)")
+    ap.add_argument("--profile", action="store_true",
+                    help="also cProfile the timed completions of both shapes on SQLite")
     ap.add_argument("--no-postgresql", action="store_true", help="SQLite only")
     args = ap.parse_args(argv)
     preset = QUICK if args.quick else FULL
