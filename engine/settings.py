@@ -16,6 +16,8 @@ class EngineSettings:
     timezone: str = "Asia/Ho_Chi_Minh"
     workflow_cache_size: int = 512
     token_lifetime_hours: int = 12
+    # Re-read and compare the stored workflow after every command: for tests, never production.
+    verify_state_writes: bool = False
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any]) -> EngineSettings:

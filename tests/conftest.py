@@ -71,7 +71,7 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def ctx(clock: FixedClock) -> EngineContext:
-    return build_context(EngineSettings(library_path=LIBRARY), clock)
+    return build_context(EngineSettings(library_path=LIBRARY, verify_state_writes=True), clock)
 
 
 @pytest.fixture
@@ -114,6 +114,20 @@ def history(session_factory: sessionmaker[Session], dossier_id: int) -> list[mod
                 .order_by(models.HistoryEvent.seq)
             )
         )
+
+
+def stored_workflow(session: Session, ctx: EngineContext, dossier_id: int) -> Any:
+    """The dossier's workflow as reassembled from the database (never from the cache)."""
+    from sqlalchemy.orm import undefer
+
+    from engine.persistence.state import load_stored_workflow
+    from engine.persistence.task_rows import read_task_rows
+
+    dossier = session.scalar(select(models.Dossier).options(undefer(models.Dossier.state))
+                             .where(models.Dossier.id == dossier_id))
+    version = ctx.version(session, dossier.procedure_version_id)
+    return load_stored_workflow(dossier.state, read_task_rows(session, dossier_id), version.spec,
+                                version.subprocess_specs)
 
 
 def enterprise_start_data(**overrides: Any) -> dict[str, Any]:

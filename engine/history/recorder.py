@@ -72,5 +72,7 @@ class HistoryBuffer:
 
     def flush(self, session: Session) -> None:
         if self.rows:
-            session.execute(insert(HistoryEvent), self.rows)
+            # Core insert on the table: one executemany, whatever columns are None in which row
+            # (the ORM bulk path splits rows into batches by their set of non-null columns).
+            session.execute(insert(HistoryEvent.__table__), self.rows)
             self.rows = []

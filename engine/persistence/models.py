@@ -178,7 +178,8 @@ class Dossier(Base):
     result_name: Mapped[str | None] = mapped_column(String(255))
     wake_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("official.id"))
-    # SpiffWorkflow's task tree without the spec, as TEXT: JSONB reorders keys and loses task data.
+    # SpiffWorkflow's workflow document without the spec and without its tasks (those are rows of
+    # workflow_task), as TEXT: JSONB reorders keys and would lose task data.
     state: Mapped[str] = deferred(mapped_column(Text))
     # Current data of the dossier (what the running steps see), for reading without the engine.
     data: Mapped[dict[str, Any]] = deferred(mapped_column(JSON))
@@ -192,6 +193,18 @@ class Dossier(Base):
     # The application sets a new random row_version on every write (engine.runtime.workflow.bump_version),
     # so the workflow cache can move its entry to the new version before the commit.
     __mapper_args__ = {"version_id_col": row_version, "version_id_generator": False}
+
+
+class WorkflowTask(Base):
+    """One SpiffWorkflow task of a dossier's tree, serialized; rewritten only when it changes."""
+
+    __tablename__ = "workflow_task"
+
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), primary_key=True)
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # Creation order: a task's data is a delta against its parent, which must be restored first.
+    position: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
 
 
 class DossierCodeSequence(Base):

@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import sys
 import threading
+import uuid
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -21,7 +23,7 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
-from SpiffWorkflow.util.task import TaskIterator
+from SpiffWorkflow.util.task import TaskIterator, TaskState
 
 # SpiffWorkflow's task iterators stop at depth 1000, and each round of a modelled loop adds
 # about three levels: after ~333 supplementation rounds a READY task becomes invisible and the
@@ -117,19 +119,8 @@ def dump_workflow(workflow: BpmnWorkflow) -> str:
 def load_workflow(
     state: str, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]
 ) -> BpmnWorkflow:
-    s = serializer()
-    dct = json.loads(state)
-    version = dct.pop("serializer_version")
-    dct.pop("format", None)
-    if version != s.VERSION:
-        # An older blob: let the library migrate it with full spec dicts, as it expects.
-        dct["spec"] = s.to_dict(spec)
-        dct["subprocess_specs"] = {k: s.to_dict(v) for k, v in subprocess_specs.items()}
-        dct["serializer_version"] = version
-        return s.deserialize_json(json.dumps(dct))
-    dct["spec"] = spec
-    dct["subprocess_specs"] = dict(subprocess_specs)
-    return s.from_dict(dct)  # type: ignore[no-any-return]
+    # An older serializer version is migrated by the library itself, with full spec dicts.
+    return _restore(json.loads(state), spec, subprocess_specs)
 
 
 def _json_default(value: Any) -> Any:
@@ -172,3 +163,162 @@ class WorkflowCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+# --- Incremental storage --------------------------------------------------------------------
+#
+# Rewriting the whole task tree on every command makes each step cost O(history) (brief §5, §8).
+# The tree is therefore stored as one row per task (workflow_task) plus a small "meta" document
+# on the dossier; a command rewrites only the tasks it can have changed:
+#   * tasks created in the command, and tasks removed (deleted rows);
+#   * every unfinished task: predicted descendants store their data as a delta against their
+#     parent, so they change whenever an open ancestor's data changes;
+#   * tasks whose state changed, and the parents of all of the above (children lists, and
+#     multi-instance or loop parents that merge child data without changing state).
+# Finished tasks are otherwise immutable. Tests run with a check that the stored rows always
+# reassemble into exactly SpiffWorkflow's own full serialization.
+
+_FINISHED = TaskState.FINISHED_MASK
+
+
+@dataclass
+class TaskRow:
+    task_id: str
+    position: int
+    body: str
+
+
+@dataclass
+class TreeTracker:
+    """What is stored for one workflow: positions (parent-first order), parents, open tasks."""
+
+    positions: dict[uuid.UUID, int]
+    parents: dict[uuid.UUID, uuid.UUID | None]
+    unfinished: set[uuid.UUID]
+
+    @property
+    def next_position(self) -> int:
+        return max(self.positions.values(), default=-1) + 1
+
+
+@dataclass
+class StateChanges:
+    meta: str
+    upserts: list[TaskRow]
+    deleted: list[str]
+
+
+def _tracker(workflow: BpmnWorkflow) -> TreeTracker | None:
+    return getattr(workflow, "motcua_tracker", None)
+
+
+def _meta_document(workflow: BpmnWorkflow) -> str:
+    s = serializer()
+    converter = s.registry
+    meta = {
+        "typename": converter.typenames[BpmnWorkflow],
+        "data": converter.convert(converter.clean(workflow.data)),
+        "correlations": workflow.correlations,
+        "last_task": str(workflow.last_task.id) if workflow.last_task is not None else None,
+        "success": workflow.success,
+        "completed": workflow.completed,
+        "root": str(workflow.task_tree.id),
+        "subprocesses": {str(k): converter.convert(v) for k, v in workflow.subprocesses.items()},
+        "bpmn_events": converter.convert(workflow.bpmn_events),
+        "serializer_version": s.VERSION,
+        "format": STATE_FORMAT,
+    }
+    return json.dumps(meta, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+
+
+def _task_body(task: Any) -> str:
+    return json.dumps(serializer().to_dict(task), ensure_ascii=False, separators=(",", ":"), default=_json_default)
+
+
+def dump_new_workflow(workflow: BpmnWorkflow) -> StateChanges:
+    """Every row of a workflow that has never been stored."""
+    positions = {task_id: index for index, task_id in enumerate(workflow.tasks)}
+    workflow.motcua_tracker = TreeTracker(
+        positions=positions,
+        parents={task_id: task._parent for task_id, task in workflow.tasks.items()},
+        unfinished={task_id for task_id, task in workflow.tasks.items() if not task.has_state(_FINISHED)},
+    )
+    rows = [TaskRow(str(task_id), positions[task_id], _task_body(task)) for task_id, task in workflow.tasks.items()]
+    return StateChanges(_meta_document(workflow), rows, [])
+
+
+def dump_changes(workflow: BpmnWorkflow, changed: set[uuid.UUID]) -> StateChanges:
+    """The rows a command must write, given the ids of tasks whose state it changed."""
+    tracker = _tracker(workflow)
+    if tracker is None:
+        return dump_new_workflow(workflow)
+    tasks = workflow.tasks
+    created = _created_in_order(tasks, tasks.keys() - tracker.positions.keys())
+    removed = tracker.positions.keys() - tasks.keys()
+    next_position = tracker.next_position
+    for task_id in created:  # dict order is creation order: parents first
+        tracker.positions[task_id] = next_position
+        tracker.parents[task_id] = tasks[task_id]._parent
+        next_position += 1
+    touched = set(changed) | set(created) | tracker.unfinished
+    for task_id in list(touched) + list(removed):
+        parent = tracker.parents.get(task_id)
+        if parent is not None:
+            touched.add(parent)
+    for task_id in removed:
+        del tracker.positions[task_id]
+        tracker.parents.pop(task_id, None)
+    touched -= removed
+    touched &= tasks.keys()
+    tracker.unfinished = {task_id for task_id in touched if not tasks[task_id].has_state(_FINISHED)}
+    ordered = sorted(touched, key=tracker.positions.__getitem__)
+    rows = [TaskRow(str(t), tracker.positions[t], _task_body(tasks[t])) for t in ordered]
+    return StateChanges(_meta_document(workflow), rows, [str(t) for t in removed])
+
+
+def _created_in_order(tasks: dict[uuid.UUID, Any], new_ids: set[uuid.UUID]) -> list[uuid.UUID]:
+    # New tasks sit at the end of the (insertion-ordered) task map: walk it backwards.
+    created: list[uuid.UUID] = []
+    if new_ids:
+        for task_id in reversed(tasks):
+            if task_id in new_ids:
+                created.append(task_id)
+                if len(created) == len(new_ids):
+                    break
+    created.reverse()
+    return created
+
+
+def load_stored_workflow(
+    meta: str, rows: list[tuple[str, int, str]], spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]
+) -> BpmnWorkflow:
+    """Reassemble a workflow from its meta document and its task rows (any order)."""
+    ordered = sorted(rows, key=lambda row: row[1])
+    document = json.loads(meta)
+    document["tasks"] = {task_id: json.loads(body) for task_id, _, body in ordered}
+    workflow = _restore(document, spec, subprocess_specs)
+    workflow.motcua_tracker = TreeTracker(
+        positions={uuid.UUID(task_id): position for task_id, position, _ in ordered},
+        parents={task_id: task._parent for task_id, task in workflow.tasks.items()},
+        unfinished={task_id for task_id, task in workflow.tasks.items() if not task.has_state(_FINISHED)},
+    )
+    return workflow
+
+
+def _restore(dct: dict[str, Any], spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> BpmnWorkflow:
+    s = serializer()
+    version = dct.pop("serializer_version")
+    dct.pop("format", None)
+    if version != s.VERSION:
+        dct["spec"] = s.to_dict(spec)
+        dct["subprocess_specs"] = {k: s.to_dict(v) for k, v in subprocess_specs.items()}
+        dct["serializer_version"] = version
+        return s.deserialize_json(json.dumps(dct))
+    dct["spec"] = spec
+    dct["subprocess_specs"] = dict(subprocess_specs)
+    return s.from_dict(dct)  # type: ignore[no-any-return]
+
+
+def full_document(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """SpiffWorkflow's own serialization without the spec: the reference the rows must match."""
+    return json.loads(dump_workflow(workflow))

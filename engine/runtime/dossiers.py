@@ -104,10 +104,12 @@ def start_dossier(
         received_at=received_at,
         created_by_id=actor.id,
         event_count=0,
+        state="",  # written by finish_command, once the workflow has run
+        data={},
         row_version=new_row_version(),
     )
     session.add(dossier)
-    session.flush()  # the history rows need the dossier's id
+    session.flush()  # the history rows and task rows need the dossier's id
     command = Command(session, ctx, dossier, version, workflow, actor, received_at)
     command.history.add(
         HistoryEventType.DOSSIER_RECEIVED,

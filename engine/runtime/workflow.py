@@ -27,7 +27,8 @@ from engine.persistence.models import (
     TaskStatus,
     new_row_version,
 )
-from engine.persistence.state import dump_workflow, load_workflow
+from engine.persistence.state import StateChanges, dump_changes, full_document, load_stored_workflow
+from engine.persistence.task_rows import read_task_rows, write_task_rows
 from engine.runtime.context import EngineContext, LoadedVersion
 from engine.runtime.script_env import command_instant
 from engine.runtime.transitions import Transition, capture_transitions
@@ -128,7 +129,9 @@ def load_dossier_workflow(
     """The dossier's workflow, from the process cache when its row version still matches."""
     workflow = ctx.workflows.take(dossier.id, dossier.row_version)
     if workflow is None:
-        workflow = load_workflow(dossier.state, version.spec, version.subprocess_specs)
+        workflow = load_stored_workflow(
+            dossier.state, read_task_rows(session, dossier.id), version.spec, version.subprocess_specs
+        )
     # A deserialized workflow gets SpiffWorkflow's unrestricted engine back (brief §0.5).
     workflow.script_engine = ctx.script_engine
     return workflow
@@ -170,8 +173,13 @@ def finish_command(command: Command) -> list[HumanTask]:
     session.add_all(new_tasks)
     if cancelled:
         _cancel_tasks(session, cancelled)
-    _update_dossier(command, end_element)
+    changes = _update_dossier(command, end_element)
+    # One flush for the ORM rows (each written once), then the bulk Core writes.
+    session.flush()
+    write_task_rows(session, dossier.id, changes)
     command.history.flush(session)
+    if command.ctx.settings.verify_state_writes:
+        verify_stored_state(session, command.ctx, dossier, workflow)
     return new_tasks
 
 
@@ -242,9 +250,10 @@ def _cancel_tasks(session: Session, task_ids: list[uuid.UUID]) -> None:
         task.status = TaskStatus.CANCELLED
 
 
-def _update_dossier(command: Command, end_element: str | None) -> None:
+def _update_dossier(command: Command, end_element: str | None) -> StateChanges:
     dossier, workflow, version = command.dossier, command.workflow, command.version
-    dossier.state = dump_workflow(workflow)
+    changes = dump_changes(workflow, {t.task_id for t in command.transitions})
+    dossier.state = changes.meta
     dossier.data = _current_data(workflow)
     if end_element is not None and workflow.completed:
         element = version.elements.get(end_element, {})
@@ -264,6 +273,17 @@ def _update_dossier(command: Command, end_element: str | None) -> None:
         )
     dossier.wake_at = _earliest_timer(workflow) if version.has_timers else None
     bump_version(command.ctx, dossier, workflow)
+    return changes
+
+
+def verify_stored_state(session: Session, ctx: EngineContext, dossier: Dossier, workflow: BpmnWorkflow) -> None:
+    """Check that the stored rows reassemble into exactly the in-memory workflow (tests turn it on)."""
+    version = ctx.version(session, dossier.procedure_version_id)
+    stored = load_stored_workflow(dossier.state, read_task_rows(session, dossier.id), version.spec,
+                                  version.subprocess_specs)
+    expected, actual = full_document(workflow), full_document(stored)
+    if expected != actual:
+        raise AssertionError(f"stored state of dossier {dossier.code} diverges from the workflow")
 
 
 def _current_data(workflow: BpmnWorkflow) -> dict[str, Any]:

@@ -3,6 +3,7 @@ after every step (the workflow cache is off, so each command really loads what t
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -10,14 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from engine.persistence.models import Dossier, DossierStatus, HumanTask, TaskStatus
-from engine.persistence.state import dump_workflow, load_workflow
+from engine.persistence.state import dump_workflow, full_document, load_workflow
 from engine.runtime.context import EngineContext, build_context
 from engine.runtime.dossiers import start_dossier
 from engine.runtime.tasks import claim_task, complete_task
 from engine.runtime.workflow import Actor
 from engine.settings import EngineSettings
 from SpiffWorkflow.util.task import TaskState
-from tests.conftest import LIBRARY, deploy, enterprise_start_data, history, open_tasks
+from tests.conftest import LIBRARY, deploy, enterprise_start_data, history, open_tasks, stored_workflow
 
 KEY = "enterprise_registration"
 RECEPTION = ("reception", "trung_tam_hcc", "reception")
@@ -45,7 +46,7 @@ NOTIFY_REFUSAL = {"delivery_channel": "counter", "recipient_name": "Nguyễn Vă
 
 @pytest.fixture
 def ctx(clock: Any) -> EngineContext:
-    return build_context(EngineSettings(library_path=LIBRARY, workflow_cache_size=0), clock)
+    return build_context(EngineSettings(library_path=LIBRARY, workflow_cache_size=0, verify_state_writes=True), clock)
 
 
 @pytest.fixture
@@ -57,12 +58,11 @@ def dossier_id(session_factory: Any, ctx: EngineContext, center: Any, actor: Act
 
 
 def assert_state_round_trips(session_factory: Any, ctx: EngineContext, dossier_id: int) -> None:
-    """The stored state restores to the same tree, and its READY user tasks are our open tasks."""
+    """The stored state restores and re-serializes identically; its READY user tasks are our open tasks."""
     with session_factory() as session:
-        dossier = session.scalar(select(Dossier).options(undefer(Dossier.state)).where(Dossier.id == dossier_id))
-        version = ctx.version(session, dossier.procedure_version_id)
-        workflow = load_workflow(dossier.state, version.spec, version.subprocess_specs)
-        assert dump_workflow(workflow) == dossier.state
+        workflow = stored_workflow(session, ctx, dossier_id)
+        assert json.loads(dump_workflow(load_workflow(dump_workflow(workflow), workflow.spec,
+                                                      workflow.subprocess_specs))) == full_document(workflow)
         ready = {t.id for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
         rows = session.scalars(
             select(HumanTask.id).where(HumanTask.dossier_id == dossier_id, HumanTask.status == TaskStatus.READY)

@@ -8,13 +8,13 @@ import pytest
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, text
-from sqlalchemy.orm import undefer
 
 from engine.persistence.models import Dossier
 from engine.persistence.state import WorkflowCache, dump_workflow, load_workflow
 from engine.runtime.dossiers import start_dossier
 from engine.runtime.tasks import complete_task
-from tests.conftest import deploy, enterprise_start_data, open_tasks
+from engine.persistence.task_rows import read_task_rows
+from tests.conftest import deploy, enterprise_start_data, open_tasks, stored_workflow
 from tests.procedures.test_enterprise_registration import APPRAISE_SUPPLEMENT, SUPPLEMENT
 
 
@@ -37,16 +37,22 @@ def stored_dossier(session_factory, ctx, center, actor) -> int:
 
 
 def _load(session_factory, ctx, dossier_id):
+    """The full document SpiffWorkflow would write for the stored dossier, and its version."""
     with session_factory() as session:
-        dossier = session.scalar(select(Dossier).options(undefer(Dossier.state)).where(Dossier.id == dossier_id))
-        version = ctx.version(session, dossier.procedure_version_id)
-        return dossier.state, version
+        workflow = stored_workflow(session, ctx, dossier_id)
+        version = ctx.version(session, session.get(Dossier, dossier_id).procedure_version_id)
+        return dump_workflow(workflow), version
 
 
-def test_state_holds_no_spec_and_round_trips(session_factory, ctx, stored_dossier):
+def test_stored_rows_hold_no_spec_and_restore_every_task(session_factory, ctx, stored_dossier):
+    with session_factory() as session:
+        meta = session.scalar(select(Dossier.state).where(Dossier.id == stored_dossier))
+        rows = read_task_rows(session, stored_dossier)
+    document = json.loads(meta)
+    assert "spec" not in document and "subprocess_specs" not in document and "tasks" not in document
+    assert [position for _, position, _ in rows] == sorted(position for _, position, _ in rows)
     state, version = _load(session_factory, ctx, stored_dossier)
-    document = json.loads(state)
-    assert "spec" not in document and "subprocess_specs" not in document
+    assert len(rows) == len(json.loads(state)["tasks"])
     workflow = load_workflow(state, version.spec, version.subprocess_specs)
     assert dump_workflow(workflow) == state
     ready = workflow.get_tasks(state=TaskState.READY, manual=True)
@@ -60,11 +66,12 @@ def test_jsonb_would_lose_task_data_but_text_keeps_it(session_factory, ctx, stor
         pytest.skip("the JSONB key-reordering trap exists only on PostgreSQL")
     state, version = _load(session_factory, ctx, stored_dossier)
     expected = _task_data(load_workflow(state, version.spec, version.subprocess_specs))
+    # Store the whole document in a scratch table and read it back as TEXT and through JSONB.
     with session_factory() as session:
-        stored_text = session.execute(text("SELECT state FROM dossier WHERE id = :id"), {"id": stored_dossier}).scalar()
-        through_jsonb = session.execute(
-            text("SELECT state::jsonb::text FROM dossier WHERE id = :id"), {"id": stored_dossier}
-        ).scalar()
+        session.execute(text("CREATE TEMPORARY TABLE state_probe (body text)"))
+        session.execute(text("INSERT INTO state_probe VALUES (:body)"), {"body": state})
+        stored_text = session.execute(text("SELECT body FROM state_probe")).scalar()
+        through_jsonb = session.execute(text("SELECT body::jsonb::text FROM state_probe")).scalar()
     assert _task_data(load_workflow(stored_text, version.spec, version.subprocess_specs)) == expected
     # The trap our TEXT column avoids: JSONB reorders the task map and children restore with {}.
     assert _task_data(load_workflow(through_jsonb, version.spec, version.subprocess_specs)) != expected
