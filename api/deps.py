@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session, sessionmaker
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from engine.persistence.models import DossierStatus
+
 
 class LoginArgsSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=64))
@@ -91,7 +93,7 @@ class DossierSchema(Schema):
     center = fields.Function(lambda d: d.center.code)
     channel = fields.String()
     status = fields.String()
-    national_status_code = fields.Function(lambda d: d.status.national_code if hasattr(d.status, "national_code") else None)
+    national_status_code = fields.Function(lambda d: DossierStatus(d.status).national_code)
     applicant_name = fields.String()
     applicant = fields.Dict()
     received_at = fields.DateTime()

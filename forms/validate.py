@@ -6,8 +6,6 @@ field is wrong in their own language, so each failed keyword is turned into a se
 
 from __future__ import annotations
 
-import functools
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,14 +32,15 @@ _TYPE_VI = {
 }
 
 
-@functools.lru_cache(maxsize=1024)
-def _validator(schema_text: str) -> Draft202012Validator:
-    return Draft202012Validator(json.loads(schema_text), format_checker=FormatChecker())
+def compile_form(schema: dict[str, Any]) -> Draft202012Validator:
+    """Build the validator of a form once; callers keep it with the deployed version."""
+    return Draft202012Validator(schema, format_checker=FormatChecker())
 
 
-def validate_submission(schema: dict[str, Any], data: Any) -> list[FieldError]:
-    """Return every problem of ``data`` against ``schema``; an empty list means valid."""
-    validator = _validator(json.dumps(schema, sort_keys=True))
+def validate_submission(schema: dict[str, Any] | Draft202012Validator, data: Any) -> list[FieldError]:
+    """Return every problem of ``data`` against the form; an empty list means valid."""
+    validator = schema if isinstance(schema, Draft202012Validator) else compile_form(schema)
+    schema = validator.schema
     errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
     return [_describe(error, schema) for error in errors]
 
@@ -116,6 +115,7 @@ def _messages(keyword: str, value: Any, error: ValidationError) -> tuple[str, st
         return "thiếu mục bắt buộc trong danh sách", "is missing a required item"
     if keyword == "additionalProperties":
         allowed = set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
-        extra = ", ".join(sorted(k for k in error.instance if k not in allowed)) if isinstance(error.instance, dict) else ""
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        extra = ", ".join(sorted(k for k in instance if k not in allowed))
         return f"có trường không được phép: {extra}", f"has fields that are not allowed: {extra}"
     return "không hợp lệ", error.message

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +66,7 @@ def session_factory(db_engine: Engine) -> Iterator[sessionmaker[Session]]:
 @pytest.fixture
 def clock() -> FixedClock:
     # A Friday morning in Hạ Long (09:00 +07:00).
-    return FixedClock(datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc))
+    return FixedClock(datetime(2026, 11, 27, 2, 0, tzinfo=UTC))
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -34,7 +34,7 @@ def deploy_procedure(session: Session, package: ProcedurePackage, *, clock: Cloc
     content_hash = package.content_hash()
     procedure = session.scalar(select(Procedure).where(Procedure.key == package.key))
     metadata = validated.metadata
-    now = clock.now().astimezone(timezone.utc)
+    now = clock.now().astimezone(UTC)
     if procedure is None:
         procedure = Procedure(key=package.key, created_at=now, name="", name_en=None)
         session.add(procedure)

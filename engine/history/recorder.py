@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine.persistence.models import Dossier, HistoryEvent
 
+_INSERT = insert(HistoryEvent.__table__)
 HASHED_FIELDS = (
     "dossier_id", "seq", "at", "event_type", "actor_id", "actor_name", "element_id",
     "element_name", "element_type", "lane", "task_id", "payload",
@@ -42,17 +43,23 @@ def chain_hash(prev_hash: str | None, event: dict[str, Any]) -> str:
 
 
 class HistoryBuffer:
-    """Collects one command's events for a dossier and writes them in one INSERT."""
+    """Collects one command's events for a dossier and writes them in one INSERT.
+
+    The chain head (``seq``, ``head``) starts from the dossier row; the command stores the new
+    head back on the dossier in the same transaction (``head_values``).
+    """
 
     def __init__(self, dossier: Dossier) -> None:
-        self.dossier = dossier
+        self.dossier_id = dossier.id
+        self.seq: int = dossier.event_count or 0
+        self.head: str | None = dossier.last_event_hash
         self.rows: list[dict[str, Any]] = []
 
     def add(self, event_type: str, at: datetime, **fields: Any) -> dict[str, Any]:
-        self.dossier.event_count = (self.dossier.event_count or 0) + 1
+        self.seq += 1
         row: dict[str, Any] = {
-            "dossier_id": self.dossier.id,
-            "seq": self.dossier.event_count,
+            "dossier_id": self.dossier_id,
+            "seq": self.seq,
             "at": at,
             "event_type": str(event_type),
             "actor_id": fields.get("actor_id"),
@@ -64,15 +71,18 @@ class HistoryBuffer:
             "task_id": fields.get("task_id"),
             "payload": fields.get("payload"),
         }
-        row["prev_hash"] = self.dossier.last_event_hash
-        row["hash"] = chain_hash(row["prev_hash"], row)
-        self.dossier.last_event_hash = row["hash"]
+        row["prev_hash"] = self.head
+        row["hash"] = self.head = chain_hash(row["prev_hash"], row)
         self.rows.append(row)
         return row
+
+    def head_values(self) -> dict[str, Any]:
+        """The dossier columns that hold the chain's head after these events."""
+        return {"event_count": self.seq, "last_event_hash": self.head}
 
     def flush(self, session: Session) -> None:
         if self.rows:
             # Core insert on the table: one executemany, whatever columns are None in which row
             # (the ORM bulk path splits rows into batches by their set of non-null columns).
-            session.execute(insert(HistoryEvent.__table__), self.rows)
+            session.connection().execute(_INSERT, self.rows)
             self.rows = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -47,7 +47,7 @@ def create_official(
         department=department,
         center_id=center_id,
         active=True,
-        created_at=clock.now().astimezone(timezone.utc),
+        created_at=clock.now().astimezone(UTC),
     )
     session.add(official)
     session.flush()
@@ -81,7 +81,7 @@ def _digest(token: str) -> str:
 
 def issue_token(session: Session, clock: Clock, official: Official, lifetime: timedelta) -> tuple[str, datetime]:
     token = secrets.token_urlsafe(32)
-    now = clock.now().astimezone(timezone.utc)
+    now = clock.now().astimezone(UTC)
     expires_at = now + lifetime
     session.add(ApiToken(token_hash=_digest(token), official_id=official.id, created_at=now, expires_at=expires_at))
     return token, expires_at

@@ -190,7 +190,7 @@ class Dossier(Base):
     procedure_version: Mapped[ProcedureVersion] = relationship()
     center: Mapped[Center] = relationship()
 
-    # The application sets a new random row_version on every write (engine.runtime.workflow.bump_version),
+    # The application sets a new random row_version on every write (engine.runtime.workflow.write_dossier),
     # so the workflow cache can move its entry to the new version before the commit.
     __mapper_args__ = {"version_id_col": row_version, "version_id_generator": False}
 

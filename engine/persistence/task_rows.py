@@ -14,6 +14,17 @@ from engine.persistence.state import StateChanges
 _TABLE = WorkflowTask.__table__
 
 
+def _upsert_statement(dialect: Any) -> Any:
+    statement = dialect.insert(_TABLE)
+    return statement.on_conflict_do_update(
+        index_elements=[_TABLE.c.dossier_id, _TABLE.c.task_id], set_={"body": statement.excluded.body}
+    )
+
+
+# Built once: constructing the ON CONFLICT clause costs more than executing it.
+_UPSERT = {"postgresql": _upsert_statement(postgresql), "sqlite": _upsert_statement(sqlite)}
+
+
 def read_task_rows(session: Session, dossier_id: int) -> list[tuple[str, int, str]]:
     rows = session.execute(
         select(WorkflowTask.task_id, WorkflowTask.position, WorkflowTask.body)
@@ -26,13 +37,9 @@ def read_task_rows(session: Session, dossier_id: int) -> list[tuple[str, int, st
 def write_task_rows(session: Session, dossier_id: int, changes: StateChanges) -> None:
     """Upsert the changed rows in one statement and delete the removed ones."""
     if changes.upserts:
-        dialect: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(_TABLE)
-        statement = statement.on_conflict_do_update(
-            index_elements=[_TABLE.c.dossier_id, _TABLE.c.task_id], set_={"body": statement.excluded.body}
-        )
-        session.execute(
-            statement,
+        connection = session.connection()
+        connection.execute(
+            _UPSERT[connection.dialect.name],
             [{"dossier_id": dossier_id, "task_id": r.task_id, "position": r.position, "body": r.body}
              for r in changes.upserts],
         )

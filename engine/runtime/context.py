@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from jsonschema import Draft202012Validator
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from engine.persistence.models import ProcedureVersion
 from engine.persistence.state import WorkflowCache, load_spec
 from engine.runtime.script_env import make_script_engine
 from engine.settings import EngineSettings
+from forms.validate import compile_form
 
 
 @dataclass
@@ -30,6 +32,14 @@ class LoadedVersion:
     metadata: dict  # type: ignore[type-arg]
     forms: dict  # type: ignore[type-arg]
     has_timers: bool
+    validators: dict[str, Draft202012Validator] = field(default_factory=dict)
+
+    def validator(self, form_name: str) -> Draft202012Validator | None:
+        """The compiled validator of one of the version's forms, built on first use."""
+        validator = self.validators.get(form_name)
+        if validator is None and form_name in self.forms:
+            validator = self.validators[form_name] = compile_form(self.forms[form_name])
+        return validator
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -84,7 +84,7 @@ def start_dossier(
         raise FormInvalidError(
             [FieldProblem("channel", "Kênh nộp hồ sơ không hợp lệ", "Unknown submission channel")]
         ) from None
-    received_at = ctx.clock.now().astimezone(timezone.utc)
+    received_at = ctx.clock.now().astimezone(UTC)
     code = next_dossier_code(session, center.agency_identifier, received_at, ctx.settings.timezone)
 
     workflow = BpmnWorkflow(version.spec, version.subprocess_specs, script_engine=ctx.script_engine)

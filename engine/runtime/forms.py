@@ -16,9 +16,9 @@ def check_form_data(version: LoadedVersion, form_name: str | None, data: Any) ->
                                              "Form data must be a JSON object")], form=form_name)
     if form_name is None:
         return
-    schema = version.forms.get(form_name)
-    if schema is None:
+    validator = version.validator(form_name)
+    if validator is None:
         return  # deploy refuses steps whose form is missing; nothing to check against here
-    errors = validate_submission(schema, data)
+    errors = validate_submission(validator, data)
     if errors:
         raise FormInvalidError([FieldProblem(e.field, e.message, e.message_en) for e in errors], form=form_name)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import ast
 import contextvars
 import functools
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from RestrictedPython import compile_restricted, limited_builtins, safe_builtins
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
@@ -30,7 +31,7 @@ command_instant: contextvars.ContextVar[datetime | None] = contextvars.ContextVa
 
 
 def _now() -> datetime:
-    return command_instant.get() or datetime.now(timezone.utc)
+    return command_instant.get() or datetime.now(UTC)
 
 
 def _today() -> date:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import copy
+import functools
 import uuid
-from datetime import timezone
+from datetime import UTC
 from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.errors import DossierClosedError, NotFoundError, PermissionDeniedError, TaskNotReadyError
 from engine.history.events import HistoryEventType
@@ -21,9 +23,9 @@ from engine.runtime.workflow import (
     Actor,
     Command,
     HumanCompletion,
-    bump_version,
     finish_command,
     load_dossier_workflow,
+    write_dossier,
 )
 
 OPEN_STATUSES = (TaskStatus.READY, TaskStatus.CLAIMED)
@@ -59,10 +61,23 @@ def _not_open(task: HumanTask) -> TaskNotReadyError:
 def _record(ctx: EngineContext, dossier: Dossier, task: HumanTask, event: HistoryEventType, actor: Actor,
             payload: dict[str, Any] | None = None) -> HistoryBuffer:
     buffer = HistoryBuffer(dossier)
-    buffer.add(event, ctx.clock.now().astimezone(timezone.utc), actor_id=actor.id, actor_name=actor.name,
+    buffer.add(event, ctx.clock.now().astimezone(UTC), actor_id=actor.id, actor_name=actor.name,
                element_id=task.element_id, element_name=task.name, element_type="userTask", lane=task.lane,
                task_id=str(task.id), payload=payload)
     return buffer
+
+
+@functools.lru_cache(maxsize=32)
+def _task_update(columns: tuple[str, ...]) -> Any:
+    table = HumanTask.__table__
+    return update(table).where(table.c.id == bindparam("b_id")).values({c: bindparam(c) for c in columns})
+
+
+def write_task(session: Session, task: HumanTask, **values: Any) -> None:
+    """One UPDATE of the task row; the loaded object is brought up to date without a second write."""
+    session.connection().execute(_task_update(tuple(sorted(values))), {**values, "b_id": task.id})
+    for name, value in values.items():
+        set_committed_value(task, name, value)
 
 
 def claim_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, *, actor: Actor) -> HumanTask:
@@ -72,11 +87,11 @@ def claim_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, *, acto
         return task
     if task.status != TaskStatus.READY:
         raise _not_open(task)
-    task.status, task.assignee_id = TaskStatus.CLAIMED, actor.id
-    task.claimed_at = ctx.clock.now().astimezone(timezone.utc)
+    write_task(session, task, status=TaskStatus.CLAIMED, assignee_id=actor.id,
+               claimed_at=ctx.clock.now().astimezone(UTC))
     buffer = _record(ctx, dossier, task, HistoryEventType.TASK_CLAIMED, actor)
-    bump_version(ctx, dossier)
     buffer.flush(session)
+    write_dossier(session, ctx, dossier, buffer.head_values())
     return task
 
 
@@ -88,10 +103,10 @@ def release_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, *, ac
     if task.assignee_id != actor.id:
         raise PermissionDeniedError("Chỉ người đang nhận công việc mới trả lại được",
                                     message_en="Only the official holding the task can release it")
-    task.status, task.assignee_id, task.claimed_at = TaskStatus.READY, None, None
+    write_task(session, task, status=TaskStatus.READY, assignee_id=None, claimed_at=None)
     buffer = _record(ctx, dossier, task, HistoryEventType.TASK_RELEASED, actor)
-    bump_version(ctx, dossier)
     buffer.flush(session)
+    write_dossier(session, ctx, dossier, buffer.head_values())
     return task
 
 
@@ -117,12 +132,11 @@ def complete_task(
     if not spiff_task.has_state(TaskState.READY):
         raise _not_open(task)
 
-    now = ctx.clock.now().astimezone(timezone.utc)
+    now = ctx.clock.now().astimezone(UTC)
     payload = copy.deepcopy(data)
-    if task.status == TaskStatus.READY:
-        task.claimed_at, task.assignee_id = now, actor.id
-    task.status, task.completed_at, task.completed_by_id = TaskStatus.COMPLETED, now, actor.id
-    task.submitted_data = payload
+    claim = {"claimed_at": now, "assignee_id": actor.id} if task.status == TaskStatus.READY else {}
+    write_task(session, task, status=TaskStatus.COMPLETED, completed_at=now, completed_by_id=actor.id,
+               submitted_data=payload, **claim)
 
     command = Command(session, ctx, dossier, version, workflow, actor, now,
                       completion=HumanCompletion(task.id, actor, payload))

@@ -1,18 +1,22 @@
 """Capture every state change SpiffWorkflow makes during one command.
 
-SpiffWorkflow logs one INFO record per task state change on the ``spiff.task`` logger (brief §6).
-A handler appends them to the list of the command running in this context; the record order is
-the order in which things happened.
+SpiffWorkflow announces each task state change only as an INFO record on the ``spiff.task``
+logger (brief §6). Building a LogRecord per transition costs more than the transition itself,
+so instead ``Task._set_state`` (the one place every state change passes through, including
+forced ones during resets) is wrapped to append to the list of the command running in this
+context. The record order is the order in which things happened.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
-import logging
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
 
 
 @dataclass(frozen=True)
@@ -22,23 +26,26 @@ class Transition:
 
 
 _sink: contextvars.ContextVar[list[Transition] | None] = contextvars.ContextVar("spiff_transitions", default=None)
-
-
-class _TransitionHandler(logging.Handler):
-    def emit(self, record: logging.LogRecord) -> None:
-        sink = _sink.get()
-        task_id = getattr(record, "task_id", None)
-        if sink is not None and task_id is not None and record.msg.startswith("State changed"):
-            sink.append(Transition(task_id, getattr(record, "state", "")))
+_STATE_NAMES = {value: TaskState.get_name(value) for value in (
+    TaskState.MAYBE, TaskState.LIKELY, TaskState.FUTURE, TaskState.WAITING, TaskState.READY,
+    TaskState.STARTED, TaskState.COMPLETED, TaskState.ERROR, TaskState.CANCELLED)}
 
 
 def _install() -> None:
-    logger = logging.getLogger("spiff.task")
-    if not any(isinstance(h, _TransitionHandler) for h in logger.handlers):
-        logger.addHandler(_TransitionHandler(level=logging.INFO))
-    logger.setLevel(logging.INFO)
-    # The history table is the record of these transitions; operators' logs need not repeat each.
-    logger.propagate = False
+    original = Task._set_state
+    if getattr(original, "motcua_wrapped", False):
+        return
+
+    def _set_state(self: Task, value: int) -> None:
+        changed = value != self._state
+        original(self, value)
+        if changed:
+            sink = _sink.get()
+            if sink is not None:
+                sink.append(Transition(self.id, _STATE_NAMES.get(value, str(value))))
+
+    _set_state.motcua_wrapped = True  # type: ignore[attr-defined]
+    Task._set_state = _set_state  # type: ignore[method-assign]
 
 
 _install()

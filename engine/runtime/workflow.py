@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import copy
+import functools
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.calendar.deadlines import TimeLimit, step_due_at
-from engine.errors import NotFoundError, WorkflowFailedError
+from engine.errors import ConflictError, NotFoundError, WorkflowFailedError
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
 from engine.persistence.models import (
@@ -42,6 +44,8 @@ _EVENT_FOR_STATE = {
     "CANCELLED": HistoryEventType.STEP_CANCELLED,
 }
 HUMAN_TYPES = ("userTask", "manualTask")
+_DOSSIER = Dossier.__table__
+_HUMAN_TASK = HumanTask.__table__
 
 
 @dataclass
@@ -137,20 +141,52 @@ def load_dossier_workflow(
     return workflow
 
 
-def bump_version(ctx: EngineContext, dossier: Dossier, workflow: BpmnWorkflow | None = None) -> None:
-    """Give the dossier a new row version and move its cached workflow along with it."""
-    old = dossier.row_version
-    dossier.row_version = new_row_version()
-    if workflow is None and old is not None:
-        workflow = ctx.workflows.take(dossier.id, old)
+def write_dossier(session: Session, ctx: EngineContext, dossier: Dossier, values: dict[str, Any],
+                  workflow: BpmnWorkflow | None = None) -> None:
+    """UPDATE the dossier row in one statement, guarded by its row version.
+
+    The loaded object is brought up to date without being marked dirty, so the ORM never writes
+    the row a second time. The cached workflow moves to the new row version.
+    """
+    old_version = dossier.row_version
+    values = {**values, "row_version": new_row_version()}
+    result = session.connection().execute(
+        _dossier_update(tuple(sorted(values))), {**values, "b_id": dossier.id, "b_old_version": old_version}
+    )
+    if result.rowcount != 1:
+        raise ConflictError(
+            f"Hồ sơ {dossier.code} vừa được người khác cập nhật; hãy tải lại và thử lại",
+            message_en=f"Dossier {dossier.code} was just changed by someone else; reload and try again",
+        )
+    for name, value in values.items():
+        set_committed_value(dossier, name, value)
+    if workflow is None:
+        workflow = ctx.workflows.take(dossier.id, old_version)
     if workflow is not None:
         ctx.workflows.put(dossier.id, dossier.row_version, workflow)
 
 
-def finish_command(command: Command) -> list[HumanTask]:
-    """Turn the captured transitions into history and task rows; write the dossier's new state."""
+@functools.lru_cache(maxsize=64)
+def _dossier_update(columns: tuple[str, ...]) -> Any:
+    # Built once per set of columns: statement construction costs more than its execution here.
+    return (
+        update(_DOSSIER)
+        .where(_DOSSIER.c.id == bindparam("b_id"), _DOSSIER.c.row_version == bindparam("b_old_version"))
+        .values({name: bindparam(name) for name in columns})
+    )
+
+
+_INSERT_HUMAN_TASKS = insert(HumanTask.__table__)
+
+
+def finish_command(command: Command) -> list[dict[str, Any]]:
+    """Turn the captured transitions into history and task rows; write the dossier's new state.
+
+    Everything is written with one statement per table (the ORM unit of work costs more than the
+    writes themselves on this path). Returns the rows of the human tasks that became ready.
+    """
     session, dossier, version, workflow = command.session, command.dossier, command.version, command.workflow
-    new_tasks: list[HumanTask] = []
+    new_tasks: list[dict[str, Any]] = []
     cancelled: list[uuid.UUID] = []
     end_element: str | None = None
     for transition in command.transitions:
@@ -170,14 +206,17 @@ def finish_command(command: Command) -> list[HumanTask]:
                 cancelled.append(transition.task_id)
         if element_type == "endEvent" and transition.state == "COMPLETED":
             end_element = element_id
-    session.add_all(new_tasks)
+    if new_tasks:
+        session.connection().execute(_INSERT_HUMAN_TASKS, new_tasks)
     if cancelled:
-        _cancel_tasks(session, cancelled)
-    changes = _update_dossier(command, end_element)
-    # One flush for the ORM rows (each written once), then the bulk Core writes.
-    session.flush()
+        session.execute(
+            update(_HUMAN_TASK).where(_HUMAN_TASK.c.id.in_(cancelled)).values(status=TaskStatus.CANCELLED)
+        )
+    values, changes = _dossier_changes(command, end_element)
     write_task_rows(session, dossier.id, changes)
+    values.update(command.history.head_values())
     command.history.flush(session)
+    write_dossier(session, command.ctx, dossier, values, workflow)
     if command.ctx.settings.verify_state_writes:
         verify_stored_state(session, command.ctx, dossier, workflow)
     return new_tasks
@@ -194,7 +233,9 @@ def _is_multi_instance_parent(spiff_task: SpiffTask) -> bool:
     return type(spiff_task.task_spec).__name__.endswith("MultiInstanceTask")
 
 
-def _record_transition(command: Command, transition: Transition, spiff_task: SpiffTask, element: dict[str, Any]) -> None:
+def _record_transition(
+    command: Command, transition: Transition, spiff_task: SpiffTask, element: dict[str, Any]
+) -> None:
     completion = command.completion
     is_human_completion = (
         completion is not None and transition.state == "COMPLETED" and transition.task_id == completion.task_id
@@ -223,45 +264,44 @@ def _record_transition(command: Command, transition: Transition, spiff_task: Spi
     )
 
 
-def _new_human_task(command: Command, spiff_task: SpiffTask, element: dict[str, Any]) -> HumanTask:
+def _new_human_task(command: Command, spiff_task: SpiffTask, element: dict[str, Any]) -> dict[str, Any]:
     lane = element.get("lane")
     binding = command.version.metadata.get("lanes", {}).get(lane, {}) if lane else {}
     properties = element.get("properties", {})
     allotted = properties.get("allottedTime")
     due_at = step_due_at(command.at, TimeLimit.parse(allotted), command.ctx.calendar) if allotted else None
-    return HumanTask(
-        id=spiff_task.id,
-        dossier_id=command.dossier.id,
-        element_id=spiff_task.task_spec.bpmn_id,
-        name=spiff_task.task_spec.bpmn_name or spiff_task.task_spec.bpmn_id,
-        lane=lane,
-        department=binding.get("department"),
-        candidate_role=binding.get("role"),
-        stage=properties.get("stage"),
-        form_name=properties.get("formJsonSchemaFilename"),
-        status=TaskStatus.READY,
-        ready_at=command.at,
-        due_at=due_at,
-    )
+    return {
+        "id": spiff_task.id,
+        "dossier_id": command.dossier.id,
+        "element_id": spiff_task.task_spec.bpmn_id,
+        "name": spiff_task.task_spec.bpmn_name or spiff_task.task_spec.bpmn_id,
+        "lane": lane,
+        "department": binding.get("department"),
+        "candidate_role": binding.get("role"),
+        "stage": properties.get("stage"),
+        "form_name": properties.get("formJsonSchemaFilename"),
+        "status": TaskStatus.READY,
+        "assignee_id": None,
+        "ready_at": command.at,
+        "claimed_at": None,
+        "completed_at": None,
+        "completed_by_id": None,
+        "due_at": due_at,
+        "submitted_data": None,
+    }
 
 
-def _cancel_tasks(session: Session, task_ids: list[uuid.UUID]) -> None:
-    for task in session.scalars(select(HumanTask).where(HumanTask.id.in_(task_ids))):
-        task.status = TaskStatus.CANCELLED
-
-
-def _update_dossier(command: Command, end_element: str | None) -> StateChanges:
-    dossier, workflow, version = command.dossier, command.workflow, command.version
+def _dossier_changes(command: Command, end_element: str | None) -> tuple[dict[str, Any], StateChanges]:
+    """The dossier columns this command sets, and the task rows to write."""
+    workflow, version = command.workflow, command.version
     changes = dump_changes(workflow, {t.task_id for t in command.transitions})
-    dossier.state = changes.meta
-    dossier.data = _current_data(workflow)
+    values: dict[str, Any] = {"state": changes.meta, "data": _current_data(workflow)}
     if end_element is not None and workflow.completed:
         element = version.elements.get(end_element, {})
         outcome = element.get("properties", {}).get("outcome", "issued")
-        dossier.status = DossierStatus.REFUSED if outcome == "refused" else DossierStatus.COMPLETED
-        dossier.completed_at = command.at
-        dossier.result_element_id = end_element
-        dossier.result_name = element.get("name")
+        status = DossierStatus.REFUSED if outcome == "refused" else DossierStatus.COMPLETED
+        values.update(status=status, completed_at=command.at, result_element_id=end_element,
+                      result_name=element.get("name"))
         command.history.add(
             HistoryEventType.DOSSIER_COMPLETED,
             command.at,
@@ -269,11 +309,10 @@ def _update_dossier(command: Command, end_element: str | None) -> StateChanges:
             actor_name=command.actor.name,
             element_id=end_element,
             element_name=element.get("name"),
-            payload={"status": str(dossier.status), "result": element.get("name")},
+            payload={"status": str(status), "result": element.get("name")},
         )
-    dossier.wake_at = _earliest_timer(workflow) if version.has_timers else None
-    bump_version(command.ctx, dossier, workflow)
-    return changes
+    values["wake_at"] = _earliest_timer(workflow) if version.has_timers else None
+    return values, changes
 
 
 def verify_stored_state(session: Session, ctx: EngineContext, dossier: Dossier, workflow: BpmnWorkflow) -> None:
@@ -309,5 +348,5 @@ def _earliest_timer(workflow: BpmnWorkflow) -> datetime | None:
         value = spiff_task.internal_data.get("event_value")
         if isinstance(value, str) and value[:4].isdigit():
             instants.append(datetime.fromisoformat(value))
-    normalised = [i if i.tzinfo else i.replace(tzinfo=timezone.utc) for i in instants]
+    normalised = [i if i.tzinfo else i.replace(tzinfo=UTC) for i in instants]
     return min(normalised) if normalised else None

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pytest
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
@@ -17,7 +18,6 @@ from engine.runtime.dossiers import start_dossier
 from engine.runtime.tasks import claim_task, complete_task
 from engine.runtime.workflow import Actor
 from engine.settings import EngineSettings
-from SpiffWorkflow.util.task import TaskState
 from tests.conftest import LIBRARY, deploy, enterprise_start_data, history, open_tasks, stored_workflow
 
 KEY = "enterprise_registration"
@@ -152,7 +152,7 @@ def test_every_human_step_keeps_its_times_and_actor(session_factory, ctx, dossie
     officials = [Actor(None, "Trần Văn Minh"), Actor(None, "Lê Quang Huy"), Actor(None, "Nguyễn Thị Lan")]
     for (element, expected, data), official in zip(
         [("appraise_dossier", SPECIALIST, APPRAISE_OK), ("approve_dossier", LEADER, SIGN),
-         ("return_result", RECEPTION, RETURN)], officials):
+         ("return_result", RECEPTION, RETURN)], officials, strict=True):
         clock.advance(hours=1)
         step(session_factory, ctx, dossier_id, element, expected, data, official)
     with session_factory() as session:

@@ -24,13 +24,13 @@ def test_two_officials_completing_one_task_one_wins(app, reception):
         barrier = threading.Barrier(2)
         statuses: list[int] = []
 
-        def complete(index: int) -> None:
+        def complete(index: int, task_id: str, barrier: threading.Barrier, statuses: list[int]) -> None:
             barrier.wait()
-            response = clients[index].post(f"/api/v1/tasks/{task['id']}/complete",
+            response = clients[index].post(f"/api/v1/tasks/{task_id}/complete",
                                            json={"data": APPRAISE_OK}, headers=tokens[index])
             statuses.append(response.status_code)
 
-        threads = [threading.Thread(target=complete, args=(i,)) for i in range(2)]
+        threads = [threading.Thread(target=complete, args=(i, task["id"], barrier, statuses)) for i in range(2)]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from tests.conftest import TEST_CENTER, enterprise_start_data
 from tests.integration.api.conftest import login
 from tests.procedures.test_enterprise_registration import APPRAISE_OK, RETURN, SIGN
@@ -57,7 +59,7 @@ def test_a_dossier_runs_from_reception_to_result(client, reception, specialist, 
     assert completed[0]["payload"]["decision"] == {"appraisal_decision": "propose_approval"}
     assert completed[0]["payload"]["data"]["appraisal_opinion"] == APPRAISE_OK["appraisal_opinion"]
     assert history["events"][0]["prev_hash"] is None
-    assert all(e["prev_hash"] == p["hash"] for p, e in zip(history["events"], history["events"][1:]))
+    assert all(e["prev_hash"] == p["hash"] for p, e in pairwise(history["events"]))
 
 
 def test_invalid_start_data_names_each_field_in_vietnamese_or_english(client, reception):
@@ -117,6 +119,7 @@ def test_a_claimed_task_belongs_to_its_claimer(client, reception, specialist):
 
 
 def test_malformed_request_body_is_422_not_500(client, reception):
-    response = client.post("/api/v1/dossiers", data="not json", headers={**reception, "Content-Type": "application/json"})
+    headers = {**reception, "Content-Type": "application/json"}
+    response = client.post("/api/v1/dossiers", data="not json", headers=headers)
     assert response.status_code in (400, 422)
     assert response.json["code"] == response.status_code

@@ -7,16 +7,15 @@ workflow claims to be complete (spiffworkflow-3.2 brief §0.2).
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
-import pytest
-
+from engine.persistence.models import Dossier, DossierStatus, HistoryEvent
 from engine.persistence.state import full_document
 from engine.runtime.context import build_context
-from engine.settings import EngineSettings
-from engine.persistence.models import Dossier, DossierStatus, HistoryEvent
 from engine.runtime.dossiers import start_dossier
 from engine.runtime.tasks import complete_task
+from engine.settings import EngineSettings
 from tests.conftest import LIBRARY, deploy, enterprise_start_data, open_tasks, stored_workflow
 from tests.procedures.test_enterprise_registration import (
     APPRAISE_OK,
@@ -62,7 +61,8 @@ def test_four_hundred_supplementation_rounds_complete(session_factory, ctx, cent
         assert dossier.status == DossierStatus.COMPLETED
         assert dossier.result_element_id == "result_returned"
         completions = session.scalar(
-            select(func.count()).where(HistoryEvent.dossier_id == dossier_id, HistoryEvent.event_type == "task_completed")
+            select(func.count())
+            .where(HistoryEvent.dossier_id == dossier_id, HistoryEvent.event_type == "task_completed")
         )
         assert completions == 2 * ROUNDS + 3
         restored = stored_workflow(session, ctx, dossier_id)

@@ -12,7 +12,6 @@ from alembic import op
 
 import engine.db
 
-
 revision = '9d3cdde7430e'
 down_revision = None
 branch_labels = None

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from engine.history.recorder import HistoryBuffer, chain_hash
 from engine.persistence.models import Dossier
 
-AT = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
+AT = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 
 
 def _buffer() -> HistoryBuffer:
@@ -20,7 +20,7 @@ def test_events_are_numbered_and_chained():
     second = buffer.add("step_ready", AT, element_id="appraise_dossier")
     assert (first["seq"], second["seq"]) == (1, 2)
     assert first["prev_hash"] is None and second["prev_hash"] == first["hash"]
-    assert buffer.dossier.last_event_hash == second["hash"] and buffer.dossier.event_count == 2
+    assert buffer.head_values() == {"event_count": 2, "last_event_hash": second["hash"]}
     assert second["hash"] == chain_hash(first["hash"], second)
 
 

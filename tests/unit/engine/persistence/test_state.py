@@ -11,9 +11,9 @@ from sqlalchemy import select, text
 
 from engine.persistence.models import Dossier
 from engine.persistence.state import WorkflowCache, dump_workflow, load_workflow
+from engine.persistence.task_rows import read_task_rows
 from engine.runtime.dossiers import start_dossier
 from engine.runtime.tasks import complete_task
-from engine.persistence.task_rows import read_task_rows
 from tests.conftest import deploy, enterprise_start_data, open_tasks, stored_workflow
 from tests.procedures.test_enterprise_registration import APPRAISE_SUPPLEMENT, SUPPLEMENT
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -21,7 +21,7 @@ def test_ordinary_scripts_run_and_leave_only_data(env):
 
 
 def test_now_is_the_command_instant(env):
-    instant = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
+    instant = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
     token = command_instant.set(instant)
     try:
         data: dict = {}
