@@ -79,7 +79,7 @@ def _missing_property(error: ValidationError) -> str:
 
 def _messages(keyword: str, value: Any, error: ValidationError) -> tuple[str, str]:
     if keyword == "type":
-        types = value if isinstance(value, list) else [value]
+        types = [str(t) for t in (value if isinstance(value, list) else [value])]
         return (
             "phải là " + " hoặc ".join(_TYPE_VI.get(t, t) for t in types),
             "must be of type " + " or ".join(types),

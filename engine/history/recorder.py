@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from engine.persistence.models import Dossier, HistoryEvent
+from engine.persistence.models import Dossier, HistoryEvent, table_of
 
-_INSERT = insert(HistoryEvent.__table__)
+_INSERT = insert(table_of(HistoryEvent))
 HASHED_FIELDS = (
     "dossier_id", "seq", "at", "event_type", "actor_id", "actor_name", "element_id",
     "element_name", "element_type", "lane", "task_id", "payload",

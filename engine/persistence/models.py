@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -16,6 +16,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
     Uuid,
@@ -29,6 +30,11 @@ def new_row_version() -> str:
     # A random token rather than a counter: a rolled-back write can never be confused with a
     # later committed one, so the in-process workflow cache can be keyed on it safely.
     return uuid.uuid4().hex
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a model, typed as a Table (``__table__`` is typed as a FromClause)."""
+    return cast(Table, model.__table__)
 
 
 class DossierStatus(enum.StrEnum):

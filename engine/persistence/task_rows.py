@@ -8,10 +8,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from engine.persistence.models import WorkflowTask
+from engine.persistence.models import WorkflowTask, table_of
 from engine.persistence.state import StateChanges
 
-_TABLE = WorkflowTask.__table__
+_TABLE = table_of(WorkflowTask)
 
 
 def _upsert_statement(dialect: Any) -> Any:

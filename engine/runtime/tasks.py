@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from engine.errors import DossierClosedError, NotFoundError, PermissionDeniedError, TaskNotReadyError
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
-from engine.persistence.models import Dossier, DossierStatus, HumanTask, TaskStatus
+from engine.persistence.models import Dossier, DossierStatus, HumanTask, TaskStatus, table_of
 from engine.runtime.context import EngineContext
 from engine.runtime.forms import check_form_data
 from engine.runtime.workflow import (
@@ -69,7 +69,7 @@ def _record(ctx: EngineContext, dossier: Dossier, task: HumanTask, event: Histor
 
 @functools.lru_cache(maxsize=32)
 def _task_update(columns: tuple[str, ...]) -> Any:
-    table = HumanTask.__table__
+    table = table_of(HumanTask)
     return update(table).where(table.c.id == bindparam("b_id")).values({c: bindparam(c) for c in columns})
 
 

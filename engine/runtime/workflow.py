@@ -28,6 +28,7 @@ from engine.persistence.models import (
     Official,
     TaskStatus,
     new_row_version,
+    table_of,
 )
 from engine.persistence.state import StateChanges, dump_changes, full_document, load_stored_workflow
 from engine.persistence.task_rows import read_task_rows, write_task_rows
@@ -44,8 +45,8 @@ _EVENT_FOR_STATE = {
     "CANCELLED": HistoryEventType.STEP_CANCELLED,
 }
 HUMAN_TYPES = ("userTask", "manualTask")
-_DOSSIER = Dossier.__table__
-_HUMAN_TASK = HumanTask.__table__
+_DOSSIER = table_of(Dossier)
+_HUMAN_TASK = table_of(HumanTask)
 
 
 @dataclass
@@ -176,7 +177,7 @@ def _dossier_update(columns: tuple[str, ...]) -> Any:
     )
 
 
-_INSERT_HUMAN_TASKS = insert(HumanTask.__table__)
+_INSERT_HUMAN_TASKS = insert(_HUMAN_TASK)
 
 
 def finish_command(command: Command) -> list[dict[str, Any]]:
