@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from api.app import create_app
 from engine.deployment.deploy import deploy_procedure
 from engine.deployment.package import SHARED_FOLDER, load_package
+from engine.deployment.validate import validate_bpmn_file, validate_package
 from engine.errors import DeploymentError, EngineError, Problem
 from engine.identity.officials import create_official
 from engine.persistence.migrate import upgrade
@@ -93,6 +95,51 @@ def deploy(paths: tuple[Path, ...]) -> None:
     app = _app()
     if not deploy_folders(app, list(paths), actor="cli"):
         sys.exit(1)
+
+
+def validate_path(path: Path) -> list[Problem]:
+    """Problems of a procedure folder (with procedure.json) or of a single .bpmn file."""
+    if path.is_dir():
+        _, problems = validate_package(load_package(path))
+        return problems
+    return validate_bpmn_file(path.read_bytes(), path.name)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON document for tools.")
+def validate(paths: tuple[Path, ...], as_json: bool) -> None:
+    """Check procedure folders or .bpmn files without deploying; exit status 1 on any error."""
+    report = []
+    for path in paths:
+        if path.is_dir() and not (path / "procedure.json").exists() and path.name != SHARED_FOLDER:
+            # A library folder: validate each procedure in it.
+            targets = procedure_folders(path)
+        else:
+            targets = [path]
+        for target in targets:
+            if target.name == SHARED_FOLDER:
+                continue
+            problems = validate_path(target)
+            errors = [p for p in problems if p.severity == "error"]
+            report.append({"path": str(target), "executable": not errors,
+                           "problems": [p.as_dict() for p in problems]})
+            if not as_json:
+                _print_verdict(target, problems)
+    if as_json:
+        click.echo(json.dumps({"results": report}, ensure_ascii=False, indent=2))
+    if any(not entry["executable"] for entry in report):
+        sys.exit(1)
+
+
+def _print_verdict(path: Path, problems: list[Problem]) -> None:
+    errors = [p for p in problems if p.severity == "error"]
+    if not errors:
+        click.echo(f"✓ {path}: thực thi được / executable")
+    else:
+        click.echo(f"✗ {path}: {len(errors)} lỗi / errors")
+    for problem in problems:
+        click.echo("  " + format_problem(problem))
 
 
 def seed_demo(app: Flask) -> None:

@@ -42,6 +42,7 @@ class DiagramElement:
     lane: str | None = None
     lane_name: str | None = None
     properties: dict[str, str] = field(default_factory=dict)
+    node: etree._Element | None = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -92,6 +93,7 @@ def read_diagram(tree: etree._ElementTree, filename: str) -> Diagram:
                     lane=lane_id,
                     lane_name=lanes.get(lane_id) if lane_id else None,
                     properties=_properties(node),
+                    node=node,
                 )
     return Diagram(
         filename=filename,

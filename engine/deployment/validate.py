@@ -16,14 +16,13 @@ from jsonschema.exceptions import SchemaError
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from engine.deployment.diagram import HUMAN_TAGS, NS, Diagram, read_diagram
+from engine.deployment.diagram import HUMAN_TAGS, Diagram, read_diagram
 from engine.deployment.package import ProcedurePackage
+from engine.deployment.rules import check_diagrams
 from engine.deployment.xml_safety import parse_bpmn_bytes
 from engine.errors import Problem
-from engine.runtime.script_env import ScriptRejectedError, check_expression, compile_script
 
 
 @dataclass
@@ -174,17 +173,22 @@ def parse_spec(
         spec = parser.get_spec(package.key)
         subprocess_specs = parser.get_subprocess_specs(package.key)
     except ValidationException as exc:
-        return None, [_problem_from_spiff(exc, main_file)]
-    except SpiffWorkflowException as exc:
-        return None, [Problem(file=main_file, rule="process", message=f"Sơ đồ không thực thi được: {exc}",
+        return None, [_problem_from_spiff(exc, main_file, [d.tree for d in diagrams])]
+    except Exception as exc:  # noqa: BLE001 - a diagram must never crash deployment
+        line, element = _locate_in_message(str(exc), [d.tree for d in diagrams])
+        return None, [Problem(file=main_file, rule="process", line=line or 1, element_id=element,
+                              message=f"Sơ đồ không thực thi được: {exc}",
                               message_en=f"The diagram cannot be executed: {exc}")]
     return (spec, subprocess_specs), []
 
 
-def _problem_from_spiff(exc: ValidationException, default_file: str) -> Problem:
+def _problem_from_spiff(exc: ValidationException, default_file: str,
+                        trees: list[etree._ElementTree] | None = None) -> Problem:
     line = exc.line_number if isinstance(exc.line_number, int) else None
     element = exc.id or None
     detail = str(exc).split("\n")[0]
+    if line is None and element is None:
+        line, element = _locate_in_message(detail, trees or [])
     if "was not found" in detail and "called process" in detail.lower() or "callActivity" in detail:
         message = f"Không tìm thấy quy trình con được gọi: {detail}"
     else:
@@ -199,62 +203,17 @@ def _problem_from_spiff(exc: ValidationException, default_file: str) -> Problem:
     )
 
 
-def check_code(diagrams: list[Diagram]) -> list[Problem]:
-    """Every script compiles under RestrictedPython; every condition and timer is a safe expression."""
-    problems = []
-    for diagram in diagrams:
-        for fragment in diagram.code:
-            try:
-                if fragment.kind == "script":
-                    compile_script(fragment.text)
-                else:
-                    check_expression(fragment.text)
-            except ScriptRejectedError as exc:
-                kind_vi = {"script": "Kịch bản", "condition": "Điều kiện", "timer": "Biểu thức hẹn giờ"}[fragment.kind]
-                problems.append(
-                    Problem(
-                        file=diagram.filename,
-                        line=fragment.line,
-                        element_id=fragment.element_id,
-                        rule="sandbox",
-                        message=f"{kind_vi} bị từ chối bởi môi trường an toàn: {exc}",
-                        message_en=f"The {fragment.kind} is refused by the sandbox: {exc}",
-                    )
-                )
-    return problems
-
-
-def check_structure(diagrams: list[Diagram]) -> list[Problem]:
-    """Flows connect existing nodes; call activities call a process the package contains."""
-    problems = []
-    known = {element_id for d in diagrams for element_id in d.elements}
-    processes = {process_id for d in diagrams for process_id in d.processes}
-    for diagram in diagrams:
-        for flow in diagram.flows:
-            for end in ("sourceRef", "targetRef"):
-                ref = flow.get(end)
-                if ref not in known:
-                    problems.append(Problem(
-                        file=diagram.filename, line=flow.sourceline, element_id=flow.get("id"), rule="structure",
-                        message=f"Luồng {flow.get('id')} trỏ tới phần tử không tồn tại '{ref}' ({end})",
-                        message_en=f"Sequence flow {flow.get('id')} points at a missing element '{ref}' ({end})"))
-        for element in diagram.elements.values():
-            if element.tag != "callActivity":
+def _locate_in_message(message: str, trees: list[etree._ElementTree]) -> tuple[int | None, str | None]:
+    """SpiffWorkflow sometimes names the element only in its message: find the element it names."""
+    best: tuple[int, int | None, str | None] = (0, None, None)
+    for tree in trees:
+        for node in tree.getroot().iter():
+            if not isinstance(node.tag, str):
                 continue
-            called = _called_element(diagram, element.id)
-            if called not in processes:
-                problems.append(Problem(
-                    file=diagram.filename, line=element.line, element_id=element.id, rule="structure",
-                    message=f"Hoạt động gọi '{element.id}' gọi quy trình '{called}' không có trong gói triển khai",
-                    message_en=f"Call activity '{element.id}' calls process '{called}', which is not in the package"))
-    return problems
-
-
-def _called_element(diagram: Diagram, element_id: str) -> str | None:
-    for node in diagram.tree.getroot().iterfind(".//bpmn:callActivity", NS):
-        if node.get("id") == element_id:
-            return node.get("calledElement")
-    return None
+            for label in (node.get("id"), node.get("name")):
+                if label and len(label) > best[0] and label in message:
+                    best = (len(label), node.sourceline, node.get("id"))
+    return best[1], best[2]
 
 
 def check_steps(diagram: Diagram, metadata: dict[str, Any], forms: dict[str, Any]) -> list[Problem]:
@@ -294,9 +253,9 @@ def validate_package(package: ProcedurePackage) -> tuple[ValidatedProcedure | No
     forms, form_problems = check_forms(package)
     diagrams, diagram_problems = read_diagrams(package)
     problems += form_problems + diagram_problems
-    problems += check_code(diagrams)
-    structure_problems = check_structure(diagrams)
-    problems += structure_problems
+    rule_problems = check_diagrams(diagrams)
+    problems += rule_problems
+    structure_problems = [p for p in rule_problems if p.rule == "structure"]
     main = next((d for d in diagrams if not d.filename.startswith("_shared/")), None)
     if main is not None and metadata is not None:
         for diagram in diagrams:
@@ -319,3 +278,35 @@ def validate_package(package: ProcedurePackage) -> tuple[ValidatedProcedure | No
                            [p for p in problems if p.severity != "error"]),
         problems,
     )
+
+
+def validate_bpmn_file(content: bytes, filename: str) -> list[Problem]:
+    """Check one diagram on its own (no procedure.json, no forms): is it executable here?
+
+    Never raises for anything a diagram can contain: unexpected failures become problems too.
+    """
+    tree, problems = parse_bpmn_bytes(content, filename)
+    if tree is None:
+        return problems
+    problems += _xsd_problems(tree, filename)
+    if problems:
+        return problems
+    diagram = read_diagram(tree, filename)
+    problems += check_diagrams([diagram])
+    if any(p.rule in ("structure", "executable") for p in problems):
+        return problems
+    parser = SpiffBpmnParser(validator=None)
+    try:
+        parser.add_bpmn_xml(tree, filename=filename)
+        for process_id, executable in diagram.processes.items():
+            if executable:
+                parser.get_spec(process_id)
+                parser.get_subprocess_specs(process_id)
+    except ValidationException as exc:
+        problems.append(_problem_from_spiff(exc, filename, [tree]))
+    except Exception as exc:  # noqa: BLE001 - a diagram must never crash the validator
+        line, element = _locate_in_message(str(exc), [tree])
+        problems.append(Problem(file=filename, rule="process", line=line or 1, element_id=element,
+                                message=f"Sơ đồ không thực thi được: {exc}",
+                                message_en=f"The diagram cannot be executed: {exc}"))
+    return problems

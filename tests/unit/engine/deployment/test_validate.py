@@ -52,13 +52,13 @@ def test_malformed_xml_is_located_by_line():
 
 
 def test_dangling_sequence_flow_names_the_flow():
-    (problem,) = problems_of(tiny_procedure.package(review_target="nowhere"))
+    (problem,) = [p for p in problems_of(tiny_procedure.package(review_target="nowhere")) if p.rule == "structure"]
     assert problem.element_id == "f2" and "nowhere" in problem.message
     assert problem.line is not None and problem.file == "tiny_procedure.bpmn"
 
 
 def test_missing_call_activity_target_names_the_call_activity():
-    (problem,) = problems_of(tiny_procedure.package(extra_process=CALL_MISSING))
+    (problem,) = [p for p in problems_of(tiny_procedure.package(extra_process=CALL_MISSING)) if p.rule == "structure"]
     assert problem.element_id == "call_other" and problem.line is not None
     assert "does_not_exist" in problem.message
 
@@ -121,3 +121,58 @@ def test_same_content_is_the_same_version_and_new_content_a_new_one(session_fact
         assert (first.created, again.created, changed.created) == (True, False, True)
         assert again.version.id == first.version.id
         assert (first.version.version, changed.version.version) == (1, 2)
+
+
+def test_a_gateway_branch_without_condition_or_default_is_located():
+    diagram = tiny_procedure.bpmn().replace('<bpmn:exclusiveGateway id="decide" default="f5">',
+                                            '<bpmn:exclusiveGateway id="decide">')
+    (problem,) = [p for p in problems_of(tiny_procedure.package(diagram)) if p.rule == "gateway"]
+    assert problem.element_id == "f5" and problem.line is not None
+
+
+TIMER = """<bpmn:boundaryEvent id="reminder" attachedToRef="review" cancelActivity="false">
+      <bpmn:outgoing>f6</bpmn:outgoing>
+      <bpmn:timerEventDefinition id="reminder_timer">
+        <bpmn:timeDuration>{timer}</bpmn:timeDuration>
+      </bpmn:timerEventDefinition>
+    </bpmn:boundaryEvent>
+    <bpmn:endEvent id="reminded" name="Đã nhắc"><bpmn:incoming>f6</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f6" sourceRef="reminder" targetRef="reminded" />"""
+
+
+@pytest.mark.parametrize("timer", ["PT4H", '"four hours"', ""])
+def test_timer_expressions_must_parse(timer):
+    problems = problems_of(tiny_procedure.package(extra_process=TIMER.format(timer=timer)))
+    (problem,) = [p for p in problems if p.rule == "timer"]
+    assert problem.element_id == "reminder" and problem.line is not None
+
+
+def test_a_quoted_iso_duration_timer_is_accepted():
+    validated, problems = validate_package(tiny_procedure.package(extra_process=TIMER.format(timer='"PT4H"')))
+    assert validated is not None, problems
+
+
+def test_unreachable_elements_are_located():
+    orphan = '<bpmn:userTask id="orphan" name="Bị bỏ quên"><bpmn:incoming>nothing</bpmn:incoming></bpmn:userTask>'
+    problems = problems_of(tiny_procedure.package(extra_process=orphan.replace(
+        "<bpmn:incoming>nothing</bpmn:incoming>", "")))
+    assert any(p.rule == "reachability" and p.element_id == "orphan" for p in problems)
+
+
+def test_a_process_not_marked_executable_is_refused():
+    diagram = tiny_procedure.bpmn().replace('isExecutable="true"', 'isExecutable="false"')
+    problems = problems_of(tiny_procedure.package(diagram))
+    assert any(p.rule == "executable" and p.element_id == "tiny_procedure" for p in problems)
+
+
+COLLABORATION = """<bpmn:collaboration id="collab">
+    <bpmn:participant id="office" processRef="tiny_procedure" />
+    <bpmn:messageFlow id="m1" sourceRef="review" targetRef="approved" />
+  </bpmn:collaboration>
+  <bpmn:process"""
+
+
+def test_a_message_flow_must_end_at_a_receiver():
+    diagram = tiny_procedure.bpmn().replace("<bpmn:process", COLLABORATION, 1)
+    (problem,) = [p for p in problems_of(tiny_procedure.package(diagram)) if p.rule == "message"]
+    assert problem.element_id == "m1" and "approved" in problem.message
