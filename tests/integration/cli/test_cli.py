@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -37,3 +38,23 @@ def test_demo_prepares_the_database_and_deploys_the_library(tmp_path: Path, monk
     assert "tiepnhan" in result.output and "motcua-demo" in result.output
     again = CliRunner().invoke(main, ["demo", "--no-serve"])
     assert "phiên bản 1 (không đổi)" in again.output
+
+
+def test_validate_reports_a_verdict_per_path_and_json_for_tools(tmp_path: Path):
+    good = tmp_path / "enterprise_registration"
+    shutil.copytree(LIBRARY / "enterprise_registration", good)
+    bad = tmp_path / tiny_procedure.KEY
+    for name, content in tiny_procedure.files(review_target="nowhere").items():
+        (bad / name).parent.mkdir(parents=True, exist_ok=True)
+        (bad / name).write_bytes(content)
+    runner = CliRunner()
+    assert runner.invoke(main, ["validate", str(good)]).exit_code == 0
+    result = runner.invoke(main, ["validate", str(good), str(bad)])
+    assert result.exit_code == 1
+    assert "✓" in result.output and "tiny_procedure.bpmn:" in result.output and "[f2]" in result.output
+    as_json = runner.invoke(main, ["validate", "--json", str(tmp_path)])
+    report = json.loads(as_json.output)["results"]
+    verdicts = {Path(r["path"]).name: r["executable"] for r in report}
+    assert verdicts == {"enterprise_registration": True, tiny_procedure.KEY: False}
+    problem = next(r for r in report if not r["executable"])["problems"][0]
+    assert {"file", "line", "element_id", "severity", "message", "message_en", "rule"} <= set(problem)
