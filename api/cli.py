@@ -19,6 +19,7 @@ from engine.errors import DeploymentError, EngineError, Problem
 from engine.identity.officials import create_official
 from engine.persistence.migrate import upgrade
 from engine.persistence.models import Center, Official
+from engine.scheduling import fire_due_timers
 
 DEMO_PASSWORD = "motcua-demo"
 DEMO_CENTER = ("hcc_tinh", "Trung tâm Phục vụ hành chính công tỉnh (demo)", "000.00.00.H00")
@@ -190,6 +191,31 @@ def serve(host: str, port: int) -> None:
     app = _app()
     click.echo(f"Motcua đang chạy tại http://{host}:{port}/")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+@main.command()
+@click.option("--interval", default=30, show_default=True, type=int, help="Seconds between sweeps.")
+@click.option("--once", is_flag=True, help="Run one sweep and exit (cron, tests).")
+def scheduler(interval: int, once: bool) -> None:
+    """Fire due BPMN timers. Its own process: any number of replicas may run (FOR UPDATE SKIP LOCKED)."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    app = _app()
+    factory, engine = app.extensions["session_factory"], app.extensions["engine"]
+
+    def sweep() -> None:
+        fired = fire_due_timers(factory, engine)
+        if fired or once:
+            click.echo(f"Đã kích hoạt {fired} hẹn giờ / {fired} timers fired")
+
+    if once:
+        sweep()
+        return
+    runner = BlockingScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
+    runner.add_job(sweep, "interval", seconds=interval, id="fire_due_timers")
+    click.echo(f"Bộ lập lịch đang chạy, quét mỗi {interval} giây / scheduler running every {interval} s")
+    sweep()
+    runner.start()
 
 
 if __name__ == "__main__":

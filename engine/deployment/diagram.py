@@ -42,6 +42,7 @@ class DiagramElement:
     lane: str | None = None
     lane_name: str | None = None
     properties: dict[str, str] = field(default_factory=dict)
+    event: str | None = None  # timer, message, signal, error, ... for events
     node: etree._Element | None = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
@@ -51,6 +52,7 @@ class DiagramElement:
             "lane": self.lane,
             "lane_name": self.lane_name,
             "properties": self.properties,
+            "event": self.event,
         }
 
 
@@ -93,6 +95,7 @@ def read_diagram(tree: etree._ElementTree, filename: str) -> Diagram:
                     lane=lane_id,
                     lane_name=lanes.get(lane_id) if lane_id else None,
                     properties=_properties(node),
+                    event=_event_kind(node),
                     node=node,
                 )
     return Diagram(
@@ -104,6 +107,14 @@ def read_diagram(tree: etree._ElementTree, filename: str) -> Diagram:
         code=list(_code_fragments(root)),
         flows=list(root.iterfind(".//bpmn:sequenceFlow", NS)),
     )
+
+
+def _event_kind(node: etree._Element) -> str | None:
+    for child in node:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag.startswith(BPMN) and tag.endswith("EventDefinition"):
+            return tag[len(BPMN):-len("EventDefinition")]
+    return None
 
 
 def _properties(node: etree._Element) -> dict[str, str]:

@@ -184,9 +184,9 @@ def check_reachability(diagram: Diagram) -> list[Problem]:
         reached.add(current)
         frontier += [f.get("targetRef", "") for f in outgoing.get(current, [])]
         frontier += attached.get(current, [])
-        element = diagram.elements.get(current)
-        if element is not None and element.tag in ("subProcess", "transaction") and element.node is not None:
-            frontier += [child.get("id", "") for child in element.node if _local(child) == "startEvent"]
+        container = diagram.elements.get(current)
+        if container is not None and container.tag in ("subProcess", "transaction") and container.node is not None:
+            frontier += [child.get("id", "") for child in container.node if _local(child) == "startEvent"]
     return [
         _problem(diagram, "reachability", e.line, e.id,
                  f"Không thể đi tới phần tử '{e.name or e.id}' từ sự kiện bắt đầu nào",

@@ -161,6 +161,10 @@ def parse_spec(
     try:
         for diagram in diagrams:
             parser.add_bpmn_xml(diagram.tree, filename=diagram.filename)
+        if package.key in parser.collaborations:
+            # Several pools (agencies) exchanging messages run together in one workflow.
+            spec, subprocess_specs = parser.get_collaboration(package.key)
+            return (spec, subprocess_specs), []
         if package.key not in parser.get_process_ids():
             return None, [
                 Problem(

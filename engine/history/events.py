@@ -18,3 +18,4 @@ class HistoryEventType(enum.StrEnum):
     TASK_CLAIMED = "task_claimed"
     TASK_RELEASED = "task_released"
     TASK_COMPLETED = "task_completed"
+    TIMER_FIRED = "timer_fired"

@@ -271,13 +271,17 @@ def _new_human_task(command: Command, spiff_task: SpiffTask, element: dict[str, 
     properties = element.get("properties", {})
     allotted = properties.get("allottedTime")
     due_at = step_due_at(command.at, TimeLimit.parse(allotted), command.ctx.calendar) if allotted else None
+    department = binding.get("department")
+    if binding.get("department_expression"):
+        # A consultation chosen at run time: each multi-instance child names its own department.
+        department = _evaluate(command, spiff_task, binding["department_expression"]) or department
     return {
         "id": spiff_task.id,
         "dossier_id": command.dossier.id,
         "element_id": spiff_task.task_spec.bpmn_id,
         "name": spiff_task.task_spec.bpmn_name or spiff_task.task_spec.bpmn_id,
         "lane": lane,
-        "department": binding.get("department"),
+        "department": department,
         "candidate_role": binding.get("role"),
         "stage": properties.get("stage"),
         "form_name": properties.get("formJsonSchemaFilename"),
@@ -290,6 +294,16 @@ def _new_human_task(command: Command, spiff_task: SpiffTask, element: dict[str, 
         "due_at": due_at,
         "submitted_data": None,
     }
+
+
+def _evaluate(command: Command, spiff_task: SpiffTask, expression: str) -> str | None:
+    try:
+        value = command.ctx.script_engine.environment.evaluate(expression, spiff_task.data)
+    except Exception as exc:  # noqa: BLE001 - reported as the dossier's failure, with the step
+        raise WorkflowFailedError(
+            f"Không xác định được đơn vị xử lý bước {spiff_task.task_spec.bpmn_id}: {exc}",
+            element_id=spiff_task.task_spec.bpmn_id, detail=str(exc)) from exc
+    return None if value is None else str(value)
 
 
 def _dossier_changes(command: Command, end_element: str | None) -> tuple[dict[str, Any], StateChanges]:
