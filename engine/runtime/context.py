@@ -15,6 +15,7 @@ from engine.calendar.clock import Clock, SystemClock
 from engine.calendar.working_calendar import WorkingCalendar
 from engine.persistence.models import ProcedureVersion
 from engine.persistence.state import WorkflowCache, load_spec
+from engine.runtime.diagram_helpers import calendar_helpers
 from engine.runtime.script_env import make_script_engine
 from engine.settings import EngineSettings
 from forms.validate import compile_form
@@ -87,8 +88,11 @@ class EngineContext:
 
 def build_context(settings: EngineSettings | None = None, clock: Clock | None = None) -> EngineContext:
     settings = settings or EngineSettings()
+    calendar = WorkingCalendar()
     return EngineContext(
         settings=settings,
         clock=clock or SystemClock(),
+        calendar=calendar,
+        script_engine=make_script_engine(calendar_helpers(calendar)),
         workflows=WorkflowCache(settings.workflow_cache_size),
     )

@@ -1,0 +1,38 @@
+"""Functions diagrams may call in scripts, conditions and timer expressions, bound to the calendar.
+
+Timers in SpiffWorkflow understand ISO 8601 only, with no notion of working days (brief §3), so a
+deadline in working days is written as a timeDate expression, e.g.
+``add_working_days(received_at, 10)``; the result is an ISO instant in UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+
+from engine.calendar.working_calendar import WorkingCalendar
+
+
+def _instant(value: Any) -> datetime:
+    instant = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if instant.tzinfo is None:
+        raise ValueError(f"thời điểm '{value}' thiếu múi giờ / instant '{value}' has no timezone")
+    return instant
+
+
+def calendar_helpers(calendar: WorkingCalendar) -> dict[str, Callable[..., Any]]:
+    def add_working_days(start: Any, days: int) -> str:
+        """The end of the ``days``-th working day after ``start``, as an ISO instant (UTC)."""
+        day = calendar.add_working_days(_instant(start), int(days))
+        return calendar.end_of_working_day(day).astimezone(timezone.utc).isoformat()
+
+    def add_working_hours(start: Any, hours: float) -> str:
+        """``start`` plus ``hours`` of working time, as an ISO instant (UTC)."""
+        return calendar.add_working_hours(_instant(start), float(hours)).astimezone(timezone.utc).isoformat()
+
+    def is_working_day(value: Any) -> bool:
+        return calendar.is_working_day(_instant(value))
+
+    return {"add_working_days": add_working_days, "add_working_hours": add_working_hours,
+            "is_working_day": is_working_day}
