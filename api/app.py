@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 from flask_smorest import Api
+from sqlalchemy.exc import DBAPIError
 
 from api.config import DefaultConfig, config_from_environment
 from engine.db import make_db_engine, make_session_factory
@@ -17,6 +18,15 @@ from engine.settings import EngineSettings
 def default_database_url(app: Flask) -> str:
     os.makedirs(app.instance_path, exist_ok=True)
     return f"sqlite:///{os.path.join(app.instance_path, 'motcua.sqlite3')}"
+
+
+def _load_calendar(app: Flask) -> None:
+    """Apply the calendar overrides stored in the database (before migrations, there are none)."""
+    try:
+        with app.extensions["session_factory"]() as session:
+            app.extensions["engine"].reload_calendar(session)
+    except DBAPIError:
+        app.logger.info("calendar_overrides_unavailable: the schema is not migrated yet")
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -35,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         EngineSettings.from_mapping(app.config)
     )
     app.extensions["engine"] = engine
+    _load_calendar(app)
 
     from admin import pages
     from api import auth, deps, dossiers, errors, procedures, tasks

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask
@@ -12,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.app import create_app
+from engine.calendar.store import set_override
 from engine.deployment.deploy import deploy_procedure
 from engine.deployment.package import SHARED_FOLDER, load_package
 from engine.deployment.validate import validate_bpmn_file, validate_package
@@ -19,6 +22,7 @@ from engine.errors import DeploymentError, EngineError, Problem
 from engine.identity.officials import create_official
 from engine.persistence.migrate import upgrade
 from engine.persistence.models import Center, Official
+from engine.runtime.dossiers import latest_version_id, legal_due_at
 from engine.scheduling import fire_due_timers
 
 DEMO_PASSWORD = "motcua-demo"
@@ -216,6 +220,56 @@ def scheduler(interval: int, once: bool) -> None:
     click.echo(f"Bộ lập lịch đang chạy, quét mỗi {interval} giây / scheduler running every {interval} s")
     sweep()
     runner.start()
+
+
+@main.group()
+def calendar() -> None:
+    """Working-day calendar: what officials answer at the counter."""
+
+
+@calendar.command("add-working-days")
+@click.argument("start", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("days", type=int)
+def calendar_add_working_days(start: datetime, days: int) -> None:
+    """Print the date DAYS working days after START (counting from the next day)."""
+    app = _app()
+    result = app.extensions["engine"].calendar.add_working_days(start.date(), days)
+    click.echo(result.isoformat())
+
+
+@calendar.command("due")
+@click.option("--procedure", "procedure_key", required=True, help="Procedure key, e.g. enterprise_registration.")
+@click.option("--received", required=True, help="When the dossier is received, ISO 8601 (local time if no offset).")
+def calendar_due(procedure_key: str, received: str) -> None:
+    """Print the due time of a dossier of PROCEDURE received at RECEIVED."""
+    app = _app()
+    engine = app.extensions["engine"]
+    instant = datetime.fromisoformat(received)
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=ZoneInfo(engine.settings.timezone))
+    with _session(app) as session:
+        try:
+            version = engine.version(session, latest_version_id(session, procedure_key))
+        except EngineError as error:
+            raise click.ClickException(error.message) from None
+        click.echo(legal_due_at(engine, version, instant).isoformat())
+
+
+@calendar.command("set")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--day-off", "kind", flag_value="day_off", help="An extra day off (e.g. a Tết day).")
+@click.option("--working-day", "kind", flag_value="working_day", help="A make-up working day.")
+@click.option("--name", required=True, help="Why, as officials will read it.")
+@click.option("--province", default=None, help="Only for this province (default: national).")
+def calendar_set(day: datetime, kind: str | None, name: str, province: str | None) -> None:
+    """Record an extra day off or a make-up working day."""
+    if kind is None:
+        raise click.UsageError("choose --day-off or --working-day")
+    app = _app()
+    with _session(app) as session:
+        set_override(session, day.date(), kind, name, province)
+        session.commit()
+    click.echo(f"{day.date().isoformat()}: {kind} — {name} (khởi động lại dịch vụ để áp dụng / restart to apply)")
 
 
 if __name__ == "__main__":

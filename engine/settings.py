@@ -17,6 +17,7 @@ class EngineSettings:
     timezone: str = "Asia/Ho_Chi_Minh"
     workflow_cache_size: int = 512
     token_lifetime_hours: int = 12
+    province: str | None = None  # whose calendar overrides apply, besides the national ones
     # Re-read and compare the stored workflow after every command: for tests, never production.
     verify_state_writes: bool = False
 
@@ -28,4 +29,5 @@ class EngineSettings:
             timezone=config.get("TIMEZONE", cls.timezone),
             workflow_cache_size=int(config.get("WORKFLOW_CACHE_SIZE", cls.workflow_cache_size)),
             token_lifetime_hours=int(config.get("TOKEN_LIFETIME_HOURS", cls.token_lifetime_hours)),
+            province=config.get("PROVINCE") or os.environ.get("MOTCUA_PROVINCE") or None,
         )

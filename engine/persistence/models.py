@@ -90,6 +90,23 @@ class Center(Base):
     agency_identifier: Mapped[str] = mapped_column(String(64))
 
 
+class CalendarOverride(Base):
+    """A day that differs from the national calendar: an extra day off or a make-up working day.
+
+    The Prime Minister decides Tết and 2/9 days off each year, and provinces add their own; the
+    ``holidays`` package cannot know them in advance.
+    """
+
+    __tablename__ = "calendar_override"
+    __table_args__ = (UniqueConstraint("day", "province", name="uq_calendar_override_day_province"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))  # day_off | working_day
+    name: Mapped[str] = mapped_column(String(255))
+    province: Mapped[str | None] = mapped_column(String(64))
+
+
 class Official(Base):
     """A person who works dossiers. Roles and units grow in the organisation module."""
 

@@ -53,6 +53,13 @@ class EngineContext:
     _versions: dict[int, LoadedVersion] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def reload_calendar(self, session: Session) -> WorkingCalendar:
+        """Rebuild the working calendar from the database (after overrides change, and at start)."""
+        from engine.calendar.store import load_calendar
+
+        self.calendar = load_calendar(session, self.settings.province)
+        return self.calendar
+
     def version(self, session: Session, version_id: int) -> LoadedVersion:
         """The built spec of a deployed version; versions are immutable, so caching is safe."""
         loaded = self._versions.get(version_id)
@@ -88,11 +95,7 @@ class EngineContext:
 
 def build_context(settings: EngineSettings | None = None, clock: Clock | None = None) -> EngineContext:
     settings = settings or EngineSettings()
-    calendar = WorkingCalendar()
-    return EngineContext(
-        settings=settings,
-        clock=clock or SystemClock(),
-        calendar=calendar,
-        script_engine=make_script_engine(calendar_helpers(calendar)),
-        workflows=WorkflowCache(settings.workflow_cache_size),
-    )
+    ctx = EngineContext(settings=settings, clock=clock or SystemClock(),
+                        workflows=WorkflowCache(settings.workflow_cache_size))
+    ctx.script_engine = make_script_engine(calendar_helpers(lambda: ctx.calendar))
+    return ctx

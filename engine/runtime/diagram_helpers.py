@@ -8,7 +8,7 @@ deadline in working days is written as a timeDate expression, e.g.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from engine.calendar.working_calendar import WorkingCalendar
@@ -21,18 +21,20 @@ def _instant(value: Any) -> datetime:
     return instant
 
 
-def calendar_helpers(calendar: WorkingCalendar) -> dict[str, Callable[..., Any]]:
+def calendar_helpers(calendar: Callable[[], WorkingCalendar]) -> dict[str, Callable[..., Any]]:
+    """Helpers reading the calendar through ``calendar()``, so a reloaded calendar applies at once."""
+
     def add_working_days(start: Any, days: int) -> str:
         """The end of the ``days``-th working day after ``start``, as an ISO instant (UTC)."""
-        day = calendar.add_working_days(_instant(start), int(days))
-        return calendar.end_of_working_day(day).astimezone(timezone.utc).isoformat()
+        day = calendar().add_working_days(_instant(start), int(days))
+        return calendar().end_of_working_day(day).astimezone(UTC).isoformat()
 
     def add_working_hours(start: Any, hours: float) -> str:
         """``start`` plus ``hours`` of working time, as an ISO instant (UTC)."""
-        return calendar.add_working_hours(_instant(start), float(hours)).astimezone(timezone.utc).isoformat()
+        return calendar().add_working_hours(_instant(start), float(hours)).astimezone(UTC).isoformat()
 
     def is_working_day(value: Any) -> bool:
-        return calendar.is_working_day(_instant(value))
+        return calendar().is_working_day(_instant(value))
 
     return {"add_working_days": add_working_days, "add_working_hours": add_working_hours,
             "is_working_day": is_working_day}

@@ -58,3 +58,23 @@ def test_validate_reports_a_verdict_per_path_and_json_for_tools(tmp_path: Path):
     assert verdicts == {"enterprise_registration": True, tiny_procedure.KEY: False}
     problem = next(r for r in report if not r["executable"])["problems"][0]
     assert {"file", "line", "element_id", "severity", "message", "message_en", "rule"} <= set(problem)
+
+
+def test_calendar_answers_the_counter_questions(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("MOTCUA_DATABASE_URL", f"sqlite:///{tmp_path}/calendar.sqlite3")
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    # Tết 2026: 16–20 February are days off.
+    result = runner.invoke(main, ["calendar", "add-working-days", "2026-02-12", "3"])
+    assert result.exit_code == 0 and result.output.strip().splitlines()[-1] == "2026-02-24"
+    assert runner.invoke(main, ["deploy", str(LIBRARY / "enterprise_registration")]).exit_code == 0
+    due = runner.invoke(main, ["calendar", "due", "--procedure", "enterprise_registration",
+                               "--received", "2026-11-27T09:00"])
+    assert due.output.strip().splitlines()[-1] == "2026-12-02T17:00:00+07:00"
+    # A province's extra day off moves the answer, and a make-up Saturday counts as a working day.
+    assert runner.invoke(main, ["calendar", "set", "2026-12-01", "--day-off", "--name", "Nghỉ bù"]).exit_code == 0
+    assert runner.invoke(main, ["calendar", "add-working-days", "2026-11-27", "3"]).output.strip() == "2026-12-03"
+    assert runner.invoke(main, ["calendar", "set", "2026-11-28", "--working-day", "--name", "Làm bù"]).exit_code == 0
+    assert runner.invoke(main, ["calendar", "add-working-days", "2026-11-27", "3"]).output.strip() == "2026-12-02"
+    unknown = runner.invoke(main, ["calendar", "due", "--procedure", "khong_co", "--received", "2026-11-27T09:00"])
+    assert unknown.exit_code != 0 and "khong_co" in unknown.output
