@@ -19,3 +19,7 @@ class HistoryEventType(enum.StrEnum):
     TASK_RELEASED = "task_released"
     TASK_COMPLETED = "task_completed"
     TIMER_FIRED = "timer_fired"
+    CLOCK_PAUSED = "clock_paused"
+    CLOCK_RESUMED = "clock_resumed"
+    DEADLINE_EXTENDED = "deadline_extended"
+    DOSSIER_WITHDRAWN = "dossier_withdrawn"

@@ -21,6 +21,9 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
 )
+from sqlalchemy import (
+    Enum as SAEnum,
+)
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from engine.db import Base, UtcDateTime
@@ -76,6 +79,11 @@ class TaskStatus(enum.StrEnum):
     CLAIMED = "claimed"
     COMPLETED = "completed"
     CANCELLED = "cancelled"
+
+
+def _enum(enum_class: type[enum.StrEnum]) -> SAEnum:
+    # Stored as plain strings (their values), read back as the enum; no database enum type to migrate.
+    return SAEnum(enum_class, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
 
 
 class Center(Base):
@@ -190,12 +198,25 @@ class Dossier(Base):
     code: Mapped[str] = mapped_column(String(64), unique=True)
     procedure_version_id: Mapped[int] = mapped_column(ForeignKey("procedure_version.id"), index=True)
     center_id: Mapped[int] = mapped_column(ForeignKey("center.id"))
-    channel: Mapped[Channel] = mapped_column(String(16))
-    status: Mapped[DossierStatus] = mapped_column(String(32), index=True)
+    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    status: Mapped[DossierStatus] = mapped_column(_enum(DossierStatus), index=True)
     applicant_name: Mapped[str] = mapped_column(String(255))
     applicant: Mapped[dict[str, Any]] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The legal clock: the appointment first given, the running pause, and what pauses added up to.
+    original_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    paused_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    paused_reason: Mapped[str | None] = mapped_column(String(32))
+    paused_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    supplement_requests: Mapped[int] = mapped_column(Integer, default=0)
+    extended: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The new appointment given with the apology letter; due_at stays the legal deadline, because
+    # an extension does not make a late dossier on time (domain brief §2.2).
+    extended_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Decision 766: a second supplementation request makes the dossier late whatever its times.
+    late_by_rule: Mapped[bool] = mapped_column(Boolean, default=False)
+    timeliness: Mapped[str | None] = mapped_column(String(16))
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     result_element_id: Mapped[str | None] = mapped_column(String(128))
     result_name: Mapped[str | None] = mapped_column(String(255))
@@ -258,7 +279,7 @@ class HumanTask(Base):
     candidate_role: Mapped[str | None] = mapped_column(String(64))
     stage: Mapped[str | None] = mapped_column(String(32))
     form_name: Mapped[str | None] = mapped_column(String(255))
-    status: Mapped[TaskStatus] = mapped_column(String(16))
+    status: Mapped[TaskStatus] = mapped_column(_enum(TaskStatus))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("official.id"))
     ready_at: Mapped[datetime] = mapped_column(UtcDateTime)
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

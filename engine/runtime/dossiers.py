@@ -92,8 +92,14 @@ def start_dossier(
     start.data.update(copy.deepcopy(data))
     start.data.update(dossier_code=code, received_at=received_at.isoformat(), channel=str(channel))
 
+    due_at = legal_due_at(ctx, version, received_at)
     dossier = Dossier(
-        due_at=legal_due_at(ctx, version, received_at),
+        due_at=due_at,
+        original_due_at=due_at,
+        paused_seconds=0,
+        supplement_requests=0,
+        extended=False,
+        late_by_rule=False,
         code=code,
         procedure_version_id=version.id,
         center_id=center.id,

@@ -32,6 +32,7 @@ from engine.persistence.models import (
 )
 from engine.persistence.state import StateChanges, dump_changes, full_document, load_stored_workflow
 from engine.persistence.task_rows import read_task_rows, write_task_rows
+from engine.runtime import clock_rules
 from engine.runtime.context import EngineContext, LoadedVersion
 from engine.runtime.script_env import command_instant
 from engine.runtime.transitions import Transition, capture_transitions
@@ -180,7 +181,7 @@ def _dossier_update(columns: tuple[str, ...]) -> Any:
 _INSERT_HUMAN_TASKS = insert(_HUMAN_TASK)
 
 
-def finish_command(command: Command) -> list[dict[str, Any]]:
+def finish_command(command: Command, values: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Turn the captured transitions into history and task rows; write the dossier's new state.
 
     Everything is written with one statement per table (the ORM unit of work costs more than the
@@ -190,6 +191,7 @@ def finish_command(command: Command) -> list[dict[str, Any]]:
     new_tasks: list[dict[str, Any]] = []
     cancelled: list[uuid.UUID] = []
     end_element: str | None = None
+    values = dict(values or {})
     for transition in command.transitions:
         spiff_task = _find_task(workflow, transition.task_id)
         if spiff_task is None:
@@ -205,6 +207,7 @@ def finish_command(command: Command) -> list[dict[str, Any]]:
                 new_tasks.append(_new_human_task(command, spiff_task, element))
             elif transition.state == "CANCELLED":
                 cancelled.append(transition.task_id)
+            _drive_clock(command, values, transition.state, {**element, "id": element_id}, spiff_task.data)
         if element_type == "endEvent" and transition.state == "COMPLETED":
             end_element = element_id
     if new_tasks:
@@ -213,7 +216,7 @@ def finish_command(command: Command) -> list[dict[str, Any]]:
         session.execute(
             update(_HUMAN_TASK).where(_HUMAN_TASK.c.id.in_(cancelled)).values(status=TaskStatus.CANCELLED)
         )
-    values, changes = _dossier_changes(command, end_element)
+    changes = _dossier_changes(command, end_element, values)
     write_task_rows(session, dossier.id, changes)
     values.update(command.history.head_values())
     command.history.flush(session)
@@ -306,17 +309,29 @@ def _evaluate(command: Command, spiff_task: SpiffTask, expression: str) -> str |
     return None if value is None else str(value)
 
 
-def _dossier_changes(command: Command, end_element: str | None) -> tuple[dict[str, Any], StateChanges]:
-    """The dossier columns this command sets, and the task rows to write."""
+def _drive_clock(command: Command, values: dict[str, Any], state: str, element: dict[str, Any],
+                 data: dict[str, Any]) -> None:
+    kind = clock_rules.clock_kind(element)
+    if kind is None:
+        return
+    if state == "READY":
+        clock_rules.pause(command, values, kind, element, data)
+    elif state in ("COMPLETED", "CANCELLED"):
+        clock_rules.resume(command, values, element)
+
+
+def _dossier_changes(command: Command, end_element: str | None, values: dict[str, Any]) -> StateChanges:
+    """Add the dossier columns this command sets to ``values``; return the task rows to write."""
     workflow, version = command.workflow, command.version
     changes = dump_changes(workflow, {t.task_id for t in command.transitions})
-    values: dict[str, Any] = {"state": changes.meta, "data": _current_data(workflow)}
+    values.update(state=changes.meta, data=_current_data(workflow))
     if end_element is not None and workflow.completed:
         element = version.elements.get(end_element, {})
         outcome = element.get("properties", {}).get("outcome", "issued")
         status = DossierStatus.REFUSED if outcome == "refused" else DossierStatus.COMPLETED
+        clock_rules.resume(command, values, {"id": end_element, "name": element.get("name")})
         values.update(status=status, completed_at=command.at, result_element_id=end_element,
-                      result_name=element.get("name"))
+                      result_name=element.get("name"), timeliness=clock_rules.final_timeliness(command, values))
         command.history.add(
             HistoryEventType.DOSSIER_COMPLETED,
             command.at,
@@ -324,10 +339,10 @@ def _dossier_changes(command: Command, end_element: str | None) -> tuple[dict[st
             actor_name=command.actor.name,
             element_id=end_element,
             element_name=element.get("name"),
-            payload={"status": str(status), "result": element.get("name")},
+            payload={"status": str(status), "result": element.get("name"), "timeliness": values["timeliness"]},
         )
     values["wake_at"] = _earliest_timer(workflow) if version.has_timers else None
-    return values, changes
+    return changes
 
 
 def verify_stored_state(session: Session, ctx: EngineContext, dossier: Dossier, workflow: BpmnWorkflow) -> None:

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 1fbe1871017b
+Revision ID: 3cd6b8a64c5c
 Revises: (none)
-Create Date: 2026-11-27 01:50:14.089064
+Create Date: 2026-11-27 01:52:49.915539
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 
 import engine.db
 
-revision = '1fbe1871017b'
+revision = '3cd6b8a64c5c'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -103,12 +103,21 @@ def upgrade() -> None:
     sa.Column('code', sa.String(length=64), nullable=False),
     sa.Column('procedure_version_id', sa.Integer(), nullable=False),
     sa.Column('center_id', sa.Integer(), nullable=False),
-    sa.Column('channel', sa.String(length=16), nullable=False),
-    sa.Column('status', sa.String(length=32), nullable=False),
+    sa.Column('channel', sa.Enum('direct', 'online', 'postal', name='channel', native_enum=False, length=32), nullable=False),
+    sa.Column('status', sa.Enum('processing', 'awaiting_supplement', 'awaiting_payment', 'completed', 'refused', 'withdrawn', 'stopped', 'failed', name='dossierstatus', native_enum=False, length=32), nullable=False),
     sa.Column('applicant_name', sa.String(length=255), nullable=False),
     sa.Column('applicant', sa.JSON(), nullable=False),
     sa.Column('received_at', engine.db.UtcDateTime(timezone=True), nullable=False),
     sa.Column('due_at', engine.db.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('original_due_at', engine.db.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('paused_at', engine.db.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('paused_reason', sa.String(length=32), nullable=True),
+    sa.Column('paused_seconds', sa.Integer(), nullable=False),
+    sa.Column('supplement_requests', sa.Integer(), nullable=False),
+    sa.Column('extended', sa.Boolean(), nullable=False),
+    sa.Column('extended_due_at', engine.db.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('late_by_rule', sa.Boolean(), nullable=False),
+    sa.Column('timeliness', sa.String(length=16), nullable=True),
     sa.Column('completed_at', engine.db.UtcDateTime(timezone=True), nullable=True),
     sa.Column('result_element_id', sa.String(length=128), nullable=True),
     sa.Column('result_name', sa.String(length=255), nullable=True),
@@ -161,7 +170,7 @@ def upgrade() -> None:
     sa.Column('candidate_role', sa.String(length=64), nullable=True),
     sa.Column('stage', sa.String(length=32), nullable=True),
     sa.Column('form_name', sa.String(length=255), nullable=True),
-    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('status', sa.Enum('ready', 'claimed', 'completed', 'cancelled', name='taskstatus', native_enum=False, length=32), nullable=False),
     sa.Column('assignee_id', sa.Integer(), nullable=True),
     sa.Column('ready_at', engine.db.UtcDateTime(timezone=True), nullable=False),
     sa.Column('claimed_at', engine.db.UtcDateTime(timezone=True), nullable=True),

@@ -1,0 +1,342 @@
+"""Liên thông đăng ký khai sinh – đăng ký thường trú – cấp thẻ BHYT cho trẻ em dưới 6 tuổi: every
+path of the diagram, the two inter-agency branches completed in both orders, and the 3-working-day
+appointment with the 15:00 cut-off, with the stored state round-tripped after every step (the
+workflow cache is off, so each command really loads what the last one stored)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.calendar.deadlines import TimeLimit, TimeLimitUnit, dossier_due_at, step_due_at
+from engine.persistence.models import DossierStatus, HumanTask
+from engine.runtime.context import EngineContext, build_context
+from engine.runtime.dossiers import start_dossier
+from engine.runtime.tasks import claim_task, complete_task
+from engine.runtime.workflow import Actor
+from engine.settings import EngineSettings
+from tests.conftest import LIBRARY, deploy, history, open_tasks
+from tests.procedures.test_enterprise_registration import assert_state_round_trips, completed_steps, final, step
+
+KEY = "birth_registration_combo"
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+RECEPTION = ("reception", "trung_tam_hcc_xa", "reception")
+CIVIL_STATUS = ("civil_status", "ubnd_xa.tu_phap_ho_tich", "specialist")
+COMMUNE_LEADER = ("commune_leader", "ubnd_xa", "leader")
+POLICE = ("commune_police", "cong_an_xa", "specialist")
+SOCIAL_INSURANCE = ("social_insurance", "bhxh_co_so", "specialist")
+
+REGISTER_OK = {"civil_status_decision": "propose_registration", "civil_status_opinion": "Hồ sơ hợp lệ"}
+REGISTER_SUPPLEMENT = {
+    "civil_status_decision": "request_supplement",
+    "civil_status_opinion": "Thiếu Giấy chứng sinh",
+    "missing_documents": ["Giấy chứng sinh do cơ sở y tế cấp"],
+}
+REGISTER_REFUSE = {
+    "civil_status_decision": "propose_refusal",
+    "civil_status_opinion": "Trẻ đã được đăng ký khai sinh",
+    "refusal_grounds": "Trẻ đã được đăng ký khai sinh tại UBND phường Hồng Gai ngày 02/11/2026",
+}
+SUPPLEMENT = {"supplemented_documents": ["Giấy chứng sinh"], "supplement_note": "Nộp bản điện tử"}
+SIGN = {"approval_decision": "sign_birth_certificate"}
+SIGN_REFUSAL = {"approval_decision": "sign_refusal", "approval_comment": "Đồng ý từ chối"}
+REAPPRAISE = {"approval_decision": "return_for_reappraisal", "approval_comment": "Kiểm tra lại tên của trẻ"}
+RESIDENCE_OK = {
+    "residence_decision": "registered",
+    "personal_id_number": "022226001234",
+    "registered_address": "Số 5 phố Cao Thắng, phường Hạ Long, tỉnh Quảng Ninh",
+}
+RESIDENCE_PROBLEM = {
+    "residence_decision": "not_registered",
+    "residence_problem": "Chỗ ở đề nghị đăng ký chưa có ý kiến đồng ý của chủ hộ",
+}
+INSURANCE_OK = {
+    "insurance_decision": "card_issued",
+    "health_insurance_card_number": "2226012345",
+    "card_valid_from": "2026-11-20",
+    "card_valid_to": "2032-11-30",
+    "initial_care_facility": "Trạm Y tế phường Hạ Long",
+}
+INSURANCE_PROBLEM = {"insurance_decision": "not_issued", "insurance_problem": "Nơi khám bệnh ban đầu không hợp lệ"}
+RETURN = {"delivery_channel": "electronic", "recipient_name": "Nguyễn Thị Hằng", "delivered_on": "2026-12-01"}
+RETURN_PARTIAL = {
+    **RETURN,
+    "unresolved_notice": "Chưa đăng ký được thường trú: cần văn bản đồng ý của chủ hộ; nộp bổ sung tại Công an xã",
+}
+NOTIFY_REFUSAL = {"delivery_channel": "counter", "recipient_name": "Nguyễn Thị Hằng"}
+
+BRANCHES = {
+    "residence": ("register_residence", POLICE),
+    "insurance": ("issue_health_insurance_card", SOCIAL_INSURANCE),
+}
+BOTH_ORDERS = [("residence", "insurance"), ("insurance", "residence")]
+
+
+def birth_start_data(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "applicant": {
+            "applicant_name": "Nguyễn Thị Hằng",
+            "id_number": "022195001234",
+            "relationship_to_child": "mother",
+            "phone": "0912345678",
+            "address": "Số 5 phố Cao Thắng, phường Hạ Long, tỉnh Quảng Ninh",
+        },
+        "child": {
+            "full_name": "Trần Minh Khôi",
+            "sex": "male",
+            "date_of_birth": "2026-11-20",
+            "place_of_birth": "Bệnh viện Sản Nhi Quảng Ninh",
+            "ethnicity": "Kinh",
+            "nationality": "Việt Nam",
+        },
+        "mother": {"full_name": "Nguyễn Thị Hằng", "id_number": "022195001234"},
+        "father": {"full_name": "Trần Văn Dũng", "id_number": "022093005678"},
+        "residence": {
+            "permanent_address": "Số 5 phố Cao Thắng, phường Hạ Long, tỉnh Quảng Ninh",
+            "household_head_name": "Trần Văn Dũng",
+            "relationship_to_household_head": "Con",
+        },
+        "health_insurance": {"initial_care_facility": "Trạm Y tế phường Hạ Long"},
+        "documents": ["interlink_declaration", "medical_birth_certificate"],
+        "result_delivery": "electronic",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def ctx(clock: Any) -> EngineContext:
+    return build_context(EngineSettings(library_path=LIBRARY, workflow_cache_size=0, verify_state_writes=True), clock)
+
+
+@pytest.fixture
+def deployed(session_factory: Any, ctx: EngineContext) -> int:
+    return deploy(session_factory, ctx, KEY)
+
+
+def start(session_factory: Any, ctx: EngineContext, center: Any, actor: Actor, **overrides: Any) -> int:
+    with session_factory.begin() as session:
+        return start_dossier(session, ctx, KEY, actor=actor, center_code=center.code,
+                             data=birth_start_data(**overrides)).id
+
+
+@pytest.fixture
+def dossier_id(session_factory: Any, ctx: EngineContext, deployed: int, center: Any, actor: Actor) -> int:
+    return start(session_factory, ctx, center, actor)
+
+
+def open_now(session_factory: Any, dossier_id: int) -> list[tuple[str | None, ...]]:
+    return [(t.element_id, t.lane, t.department, t.candidate_role) for t in open_tasks(session_factory, dossier_id)]
+
+
+def complete_one_of(session_factory: Any, ctx: EngineContext, dossier_id: int, element_id: str,
+                    data: dict[str, Any], actor: Actor) -> None:
+    """Do the open task `element_id` while others are open beside it."""
+    task = next(t for t in open_tasks(session_factory, dossier_id) if t.element_id == element_id)
+    with session_factory.begin() as session:
+        claim_task(session, ctx, task.id, actor=actor)
+    with session_factory.begin() as session:
+        complete_task(session, ctx, task.id, actor=actor, data=data)
+    assert_state_round_trips(session_factory, ctx, dossier_id)
+
+
+def register_birth(session_factory: Any, ctx: EngineContext, dossier_id: int, actor: Actor) -> None:
+    step(session_factory, ctx, dossier_id, "register_birth", CIVIL_STATUS, REGISTER_OK, actor)
+    step(session_factory, ctx, dossier_id, "approve_birth_registration", COMMUNE_LEADER, SIGN, actor)
+
+
+def interlink(session_factory: Any, ctx: EngineContext, dossier_id: int, actor: Actor, order: tuple[str, str],
+              residence: dict[str, Any], insurance: dict[str, Any]) -> None:
+    """Police and social insurance both have the dossier at once; they finish in `order`."""
+    data = {"residence": residence, "insurance": insurance}
+    assert open_now(session_factory, dossier_id) == [
+        ("issue_health_insurance_card", *SOCIAL_INSURANCE),
+        ("register_residence", *POLICE),
+    ]
+    first, second = order
+    complete_one_of(session_factory, ctx, dossier_id, BRANCHES[first][0], data[first], actor)
+    element, expected = BRANCHES[second]
+    assert open_now(session_factory, dossier_id) == [(element, *expected)]  # the join waits for it
+    complete_one_of(session_factory, ctx, dossier_id, element, data[second], actor)
+
+
+def decisions(session_factory: Any, dossier_id: int) -> list[tuple[str | None, dict[str, Any]]]:
+    """(step, decision fields) of every completed step that decided something, in order."""
+    return [(e.element_id, e.payload["decision"]) for e in history(session_factory, dossier_id)
+            if e.event_type == "task_completed" and "decision" in (e.payload or {})]
+
+
+@pytest.mark.parametrize("order", BOTH_ORDERS)
+def test_happy_path_returns_all_three_results(session_factory, ctx, dossier_id, actor, order):
+    assert_state_round_trips(session_factory, ctx, dossier_id)
+    register_birth(session_factory, ctx, dossier_id, actor)
+    interlink(session_factory, ctx, dossier_id, actor, order, RESIDENCE_OK, INSURANCE_OK)
+    step(session_factory, ctx, dossier_id, "return_results", RECEPTION, RETURN, actor)
+
+    dossier = final(session_factory, dossier_id)
+    assert dossier.status == DossierStatus.COMPLETED
+    assert (dossier.result_element_id, dossier.result_name) == ("results_returned", "Đã trả kết quả")
+    assert dossier.data["birth_certificate_number"] == f"{dossier.code}-KQ1"
+    # the join merged both agencies' results
+    assert dossier.data["personal_id_number"] == "022226001234"
+    assert dossier.data["health_insurance_card_number"] == "2226012345"
+    assert open_tasks(session_factory, dossier_id) == []
+    branch_steps = [BRANCHES[agency][0] for agency in order]
+    assert completed_steps(session_factory, dossier_id) == (
+        ["register_birth", "approve_birth_registration", *branch_steps, "return_results"]
+    )
+    outcomes = {"residence": {"residence_decision": "registered"}, "insurance": {"insurance_decision": "card_issued"}}
+    assert decisions(session_factory, dossier_id) == [
+        ("register_birth", {"civil_status_decision": "propose_registration"}),
+        ("approve_birth_registration", {"approval_decision": "sign_birth_certificate"}),
+        *[(BRANCHES[agency][0], outcomes[agency]) for agency in order],
+    ]
+    events = history(session_factory, dossier_id)
+    assert events[0].event_type == "dossier_received" and events[-1].event_type == "dossier_completed"
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    assert [e.event_type for e in events if e.element_id == "issue_birth_certificate"] == [
+        "step_ready", "step_completed"]
+
+
+def test_both_agencies_get_the_dossier_at_once_after_the_birth_is_registered(session_factory, ctx, dossier_id,
+                                                                              actor):
+    register_birth(session_factory, ctx, dossier_id, actor)
+    tasks = open_tasks(session_factory, dossier_id)
+    assert {t.department for t in tasks} == {"cong_an_xa", "bhxh_co_so"}
+    assert {t.stage for t in tasks} == {"consult"}
+    for task in tasks:
+        assert task.ready_at == tasks[0].ready_at
+        assert task.due_at == step_due_at(task.ready_at, TimeLimit.parse("P2D"), ctx.calendar)
+    dossier = final(session_factory, dossier_id)
+    assert dossier.status == DossierStatus.PROCESSING
+    assert dossier.data["birth_certificate_number"] == f"{dossier.code}-KQ1"
+
+
+@pytest.mark.parametrize("rounds", [1, 2])
+def test_supplementation_loops_back_to_the_civil_status_step(session_factory, ctx, dossier_id, actor, rounds):
+    for _ in range(rounds):
+        step(session_factory, ctx, dossier_id, "register_birth", CIVIL_STATUS, REGISTER_SUPPLEMENT, actor)
+        step(session_factory, ctx, dossier_id, "receive_supplement", RECEPTION, SUPPLEMENT, actor)
+    register_birth(session_factory, ctx, dossier_id, actor)
+    interlink(session_factory, ctx, dossier_id, actor, ("residence", "insurance"), RESIDENCE_OK, INSURANCE_OK)
+    step(session_factory, ctx, dossier_id, "return_results", RECEPTION, RETURN, actor)
+
+    assert final(session_factory, dossier_id).status == DossierStatus.COMPLETED
+    assert completed_steps(session_factory, dossier_id) == (
+        ["register_birth", "receive_supplement"] * rounds
+        + ["register_birth", "approve_birth_registration", "register_residence", "issue_health_insurance_card",
+           "return_results"]
+    )
+    registrations = [d for element, d in decisions(session_factory, dossier_id) if element == "register_birth"]
+    assert registrations == [{"civil_status_decision": "request_supplement"}] * rounds + [
+        {"civil_status_decision": "propose_registration"}]
+
+
+def test_refusal_ends_before_any_interlinked_procedure(session_factory, ctx, dossier_id, actor):
+    step(session_factory, ctx, dossier_id, "register_birth", CIVIL_STATUS, REGISTER_REFUSE, actor)
+    step(session_factory, ctx, dossier_id, "approve_birth_registration", COMMUNE_LEADER, SIGN_REFUSAL, actor)
+    step(session_factory, ctx, dossier_id, "notify_refusal", RECEPTION, NOTIFY_REFUSAL, actor)
+
+    dossier = final(session_factory, dossier_id)
+    assert dossier.status == DossierStatus.REFUSED
+    assert (dossier.result_element_id, dossier.result_name) == ("dossier_refused", "Từ chối giải quyết")
+    assert "birth_certificate_number" not in dossier.data
+    with session_factory() as session:
+        departments = set(session.scalars(select(HumanTask.department).where(HumanTask.dossier_id == dossier_id)))
+    assert departments == {"ubnd_xa.tu_phap_ho_tich", "ubnd_xa", "trung_tam_hcc_xa"}
+    assert decisions(session_factory, dossier_id) == [
+        ("register_birth", {"civil_status_decision": "propose_refusal"}),
+        ("approve_birth_registration", {"approval_decision": "sign_refusal"}),
+    ]
+
+
+def test_leader_returns_for_reappraisal(session_factory, ctx, dossier_id, actor):
+    step(session_factory, ctx, dossier_id, "register_birth", CIVIL_STATUS, REGISTER_OK, actor)
+    step(session_factory, ctx, dossier_id, "approve_birth_registration", COMMUNE_LEADER, REAPPRAISE, actor)
+    register_birth(session_factory, ctx, dossier_id, actor)
+    interlink(session_factory, ctx, dossier_id, actor, ("insurance", "residence"), RESIDENCE_OK, INSURANCE_OK)
+    step(session_factory, ctx, dossier_id, "return_results", RECEPTION, RETURN, actor)
+    assert final(session_factory, dossier_id).status == DossierStatus.COMPLETED
+    with session_factory() as session:
+        count = session.scalar(select(func.count(HumanTask.id)).where(
+            HumanTask.dossier_id == dossier_id, HumanTask.element_id == "register_residence"))
+    assert count == 1
+
+
+@pytest.mark.parametrize(("residence", "insurance"), [
+    (RESIDENCE_PROBLEM, INSURANCE_OK),
+    (RESIDENCE_OK, INSURANCE_PROBLEM),
+    (RESIDENCE_PROBLEM, INSURANCE_PROBLEM),
+])
+@pytest.mark.parametrize("order", BOTH_ORDERS)
+def test_an_unresolved_interlinked_procedure_returns_partial_results(session_factory, ctx, dossier_id, actor,
+                                                                     order, residence, insurance):
+    register_birth(session_factory, ctx, dossier_id, actor)
+    interlink(session_factory, ctx, dossier_id, actor, order, residence, insurance)
+    step(session_factory, ctx, dossier_id, "return_partial_results", RECEPTION, RETURN_PARTIAL, actor)
+
+    dossier = final(session_factory, dossier_id)
+    assert dossier.status == DossierStatus.COMPLETED
+    assert (dossier.result_element_id, dossier.result_name) == (
+        "partial_results_returned", "Đã trả kết quả một phần")
+    assert dossier.data["birth_certificate_number"] == f"{dossier.code}-KQ1"
+    assert dossier.data["residence_decision"] == residence["residence_decision"]
+    assert dossier.data["insurance_decision"] == insurance["insurance_decision"]
+    assert completed_steps(session_factory, dossier_id)[-1] == "return_partial_results"
+
+
+@pytest.mark.parametrize(("received_local", "due_local"), [
+    # Fri 27/11/2026 09:00: Mon 30/11, Tue 01/12, Wed 02/12
+    (datetime(2026, 11, 27, 9, 0), datetime(2026, 12, 2, 17, 0)),
+    # at 15:00 exactly the day still counts as the day of receipt ("sau 15 giờ" is strictly after)
+    (datetime(2026, 11, 27, 15, 0), datetime(2026, 12, 2, 17, 0)),
+    # after 15:00: counted from Monday 30/11, so Tue, Wed, Thu
+    (datetime(2026, 11, 27, 15, 30), datetime(2026, 12, 3, 17, 0)),
+    (datetime(2026, 11, 27, 16, 59), datetime(2026, 12, 3, 17, 0)),
+    # Mon 23/11/2026 15:30: counted from Wed 25/11 (24/11 is Ngày Văn hóa Việt Nam)
+    (datetime(2026, 11, 23, 15, 30), datetime(2026, 11, 30, 17, 0)),
+])
+def test_due_at_is_three_working_days_with_the_1500_cutoff(session_factory, ctx, deployed, center, actor, clock,
+                                                           received_local, due_local):
+    clock.set(received_local.replace(tzinfo=VN))
+    dossier = final(session_factory, start(session_factory, ctx, center, actor))
+    assert dossier.due_at == due_local.replace(tzinfo=VN)
+    assert dossier.due_at == dossier_due_at(dossier.received_at, TimeLimit(3, TimeLimitUnit.WORKING_DAYS),
+                                            ctx.calendar, cutoff=datetime(2026, 1, 1, 15, 0).time())
+
+
+MAIN_PATH = ["register_birth", "approve_birth_registration", "register_residence", "return_results"]
+
+
+@pytest.mark.parametrize("received_local", [
+    datetime(2026, 11, 27, 9, 0), datetime(2026, 11, 27, 15, 0), datetime(2026, 11, 27, 15, 30)])
+def test_main_path_allotments_fit_the_three_working_days(session_factory, ctx, deployed, center, actor, clock,
+                                                         received_local):
+    """Birth registration within the day, each agency 2 working days, then the return: 3 working days."""
+    with session_factory() as session:
+        elements = ctx.version(session, deployed).elements
+    allotted = {e: TimeLimit.parse(elements[e]["properties"]["allottedTime"]).working_time(ctx.calendar)
+                for e in (*MAIN_PATH, "issue_health_insurance_card")}
+    assert allotted["register_residence"] == allotted["issue_health_insurance_card"] == timedelta(hours=16)
+    assert allotted["register_birth"] + allotted["approve_birth_registration"] <= timedelta(hours=8)
+    total = sum((allotted[e] for e in MAIN_PATH), timedelta())
+    assert total <= TimeLimit(3, TimeLimitUnit.WORKING_DAYS).working_time(ctx.calendar)
+    clock.set(received_local.replace(tzinfo=VN))
+    dossier = final(session_factory, start(session_factory, ctx, center, actor))
+    assert total <= ctx.calendar.working_time_between(dossier.received_at, dossier.due_at)
+
+
+def test_an_authorised_applicant_must_file_the_authorisation(session_factory, ctx, deployed, center, actor):
+    from engine.errors import FormInvalidError
+
+    applicant = {**birth_start_data()["applicant"], "relationship_to_child": "authorised"}
+    with pytest.raises(FormInvalidError) as raised:
+        start(session_factory, ctx, center, actor, applicant=applicant)
+    assert [p.field for p in raised.value.problems] == ["documents"]
+    dossier_id = start(session_factory, ctx, center, actor, applicant=applicant,
+                       documents=["interlink_declaration", "birth_witness_statement", "authorisation_letter"])
+    assert open_now(session_factory, dossier_id) == [("register_birth", *CIVIL_STATUS)]
