@@ -10,9 +10,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, undefer
 
 from api.deps import current_actor, current_engine, get_session
-from api.schemas import DossierDetailSchema, DossierHistorySchema, StartDossierArgsSchema
+from api.schemas import (
+    DossierDetailSchema,
+    DossierHistorySchema,
+    ExtendArgsSchema,
+    StartDossierArgsSchema,
+    WithdrawArgsSchema,
+)
 from engine.errors import NotFoundError
 from engine.persistence.models import Dossier, HistoryEvent, HumanTask, ProcedureVersion, TaskStatus
+from engine.runtime.actions import extend_deadline, withdraw_dossier
 from engine.runtime.dossiers import start_dossier
 
 blp = Blueprint("dossiers", __name__, url_prefix="/api/v1/dossiers", description="Hồ sơ / Dossiers")
@@ -72,6 +79,36 @@ class DossierDetail(MethodView):
         """One dossier, by code or id, with its open tasks and current data"""
         current_actor()
         return dossier_view(find_dossier(ref, with_data=True))
+
+
+@blp.route("/<string:ref>/withdraw")
+class DossierWithdrawal(MethodView):
+    @blp.arguments(WithdrawArgsSchema)
+    @blp.response(200, DossierDetailSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def post(self, args: dict[str, Any], ref: str) -> Any:
+        """The citizen withdraws the dossier (rút hồ sơ); open steps are cancelled"""
+        session = get_session()
+        dossier = withdraw_dossier(session, current_engine(), ref, actor=current_actor(), reason=args["reason"])
+        session.commit()
+        return dossier_view(find_dossier(str(dossier.id), with_data=True))
+
+
+@blp.route("/<string:ref>/extend")
+class DossierExtension(MethodView):
+    @blp.arguments(ExtendArgsSchema)
+    @blp.response(200, DossierDetailSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def post(self, args: dict[str, Any], ref: str) -> Any:
+        """Give the one new appointment the law allows, with the apology's reason
+        ---
+        409 when the dossier was already extended or its deadline has passed.
+        """
+        session = get_session()
+        dossier = extend_deadline(session, current_engine(), ref, actor=current_actor(),
+                                  new_due_at=args["new_due_at"], reason=args["reason"])
+        session.commit()
+        return dossier_view(find_dossier(str(dossier.id), with_data=True))
 
 
 @blp.route("/<string:ref>/history")

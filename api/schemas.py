@@ -97,11 +97,28 @@ class DossierSchema(Schema):
     applicant_name = fields.String()
     applicant = fields.Dict()
     received_at = fields.DateTime()
-    due_at = fields.DateTime(allow_none=True)
+    due_at = fields.DateTime(allow_none=True, metadata={"description": "legal deadline (moves with pauses)"})
+    original_due_at = fields.DateTime(allow_none=True)
+    extended_due_at = fields.DateTime(allow_none=True, metadata={"description": "new appointment, if extended"})
+    paused_at = fields.DateTime(allow_none=True)
+    paused_seconds = fields.Integer()
+    supplement_requests = fields.Integer()
+    late_by_rule = fields.Boolean()
+    timeliness = fields.String(allow_none=True, metadata={"description": "early | on_time | late"})
     completed_at = fields.DateTime(allow_none=True)
     result_element_id = fields.String(allow_none=True)
     result_name = fields.String(allow_none=True)
     open_tasks = fields.List(fields.Nested(HumanTaskSchema))
+
+
+class WithdrawArgsSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class ExtendArgsSchema(Schema):
+    new_due_at = fields.AwareDateTime(required=True, metadata={"description": "the new appointment (ISO 8601)"})
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000),
+                           metadata={"description": "reason given in the apology letter"})
 
 
 class DossierDetailSchema(DossierSchema):

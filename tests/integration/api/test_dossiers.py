@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from itertools import pairwise
 
 from tests.conftest import TEST_CENTER, enterprise_start_data
@@ -123,3 +124,25 @@ def test_malformed_request_body_is_422_not_500(client, reception):
     response = client.post("/api/v1/dossiers", data="not json", headers=headers)
     assert response.status_code in (400, 422)
     assert response.json["code"] == response.status_code
+
+
+def test_extension_once_and_withdrawal_over_http(client, reception):
+    code = start(client, reception).json["code"]
+    extended = client.post(f"/api/v1/dossiers/{code}/extend", headers=reception,
+                           json={"new_due_at": "2026-12-07T17:00:00+07:00", "reason": "Cần xác minh thêm"})
+    assert extended.status_code == 200, extended.json
+    new_appointment = datetime.fromisoformat(extended.json["extended_due_at"])
+    assert new_appointment == datetime.fromisoformat("2026-12-07T10:00:00+00:00")
+    again = client.post(f"/api/v1/dossiers/{code}/extend", headers=reception,
+                        json={"new_due_at": "2026-12-09T17:00:00+07:00", "reason": "Lần hai"})
+    assert again.status_code == 409
+    naive = client.post(f"/api/v1/dossiers/{code}/extend", headers=reception,
+                        json={"new_due_at": "2026-12-09T17:00:00", "reason": "Thiếu múi giờ"})
+    assert naive.status_code == 422
+    no_reason = client.post(f"/api/v1/dossiers/{code}/withdraw", headers=reception, json={"reason": ""})
+    assert no_reason.status_code == 422
+    withdrawn = client.post(f"/api/v1/dossiers/{code}/withdraw", headers=reception, json={"reason": "Xin rút"})
+    assert withdrawn.status_code == 200 and withdrawn.json["status"] == "withdrawn"
+    assert withdrawn.json["open_tasks"] == []
+    closed = client.post(f"/api/v1/dossiers/{code}/withdraw", headers=reception, json={"reason": "Lại"})
+    assert closed.status_code == 409
