@@ -21,7 +21,7 @@ from engine.deployment.validate import validate_bpmn_file, validate_package
 from engine.errors import DeploymentError, EngineError, Problem
 from engine.identity.officials import create_official
 from engine.persistence.migrate import upgrade
-from engine.persistence.models import Center, Official
+from engine.persistence.models import Center, Official, Unit
 from engine.runtime.dossiers import latest_version_id, legal_due_at
 from engine.scheduling import fire_due_timers
 
@@ -30,7 +30,7 @@ DEMO_CENTER = ("hcc_tinh", "Trung tâm Phục vụ hành chính công tỉnh (de
 DEMO_OFFICIALS = [
     ("tiepnhan", "Nguyễn Thị Lan", ["reception"], "trung_tam_hcc"),
     ("chuyenvien", "Trần Văn Minh", ["specialist"], "so_tai_chinh.phong_dkkd"),
-    ("lanhdao", "Lê Quang Huy", ["leader"], "so_tai_chinh"),
+    ("lanhdao", "Lê Quang Huy", ["unit_leader"], "so_tai_chinh"),
     ("quantri", "Phạm Thu Hà", ["admin", "analyst", "auditor"], None),
 ]
 
@@ -157,10 +157,14 @@ def seed_demo(app: Flask) -> None:
             center = Center(code=code, name=name, agency_identifier=agency)
             session.add(center)
             session.flush()
-        for username, full_name, roles, department in DEMO_OFFICIALS:
+        for unit_code in {unit for *_, unit in DEMO_OFFICIALS if unit}:
+            if session.scalar(select(Unit.id).where(Unit.code == unit_code)) is None:
+                session.add(Unit(code=unit_code, name=unit_code, kind="department", center_id=center.id))
+        session.flush()
+        for username, full_name, roles, unit_code in DEMO_OFFICIALS:
             if session.scalar(select(Official.id).where(Official.username == username)) is None:
                 create_official(session, clock, username=username, full_name=full_name, password=DEMO_PASSWORD,
-                                roles=roles, department=department, center_id=center.id)
+                                roles=roles, unit_code=unit_code, center_id=center.id)
         session.commit()
 
 

@@ -24,7 +24,7 @@ class OfficialSchema(Schema):
     username = fields.String()
     full_name = fields.String()
     roles = fields.List(fields.String())
-    department = fields.String(allow_none=True)
+    unit = fields.String(attribute="unit_code", allow_none=True)
 
 
 class ProcedureVersionSchema(Schema):

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine.calendar.clock import Clock
 from engine.errors import EngineError, NotAuthenticatedError
-from engine.persistence.models import ApiToken, Official
+from engine.persistence.models import ApiToken, Official, Unit
 
 _hasher = PasswordHasher()
 
@@ -34,17 +34,22 @@ def create_official(
     full_name: str,
     password: str,
     roles: list[str] | None = None,
-    department: str | None = None,
+    unit_code: str | None = None,
     center_id: int | None = None,
 ) -> Official:
     if session.scalar(select(Official.id).where(Official.username == username)) is not None:
         raise EngineError(f"Tên đăng nhập '{username}' đã tồn tại", message_en=f"Username '{username}' exists")
+    unit_id = None
+    if unit_code:
+        unit_id = session.scalar(select(Unit.id).where(Unit.code == unit_code))
+        if unit_id is None:
+            raise EngineError(f"Không có đơn vị '{unit_code}'", message_en=f"No unit '{unit_code}'")
     official = Official(
         username=username,
         full_name=full_name,
         password_hash=hash_password(password),
         roles=list(roles or []),
-        department=department,
+        unit_id=unit_id,
         center_id=center_id,
         active=True,
         created_at=clock.now().astimezone(UTC),

@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy import (
     Enum as SAEnum,
 )
+from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from engine.db import Base, UtcDateTime
@@ -86,6 +87,18 @@ def _enum(enum_class: type[enum.StrEnum]) -> SAEnum:
     return SAEnum(enum_class, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
 
 
+class Role(enum.StrEnum):
+    """What an official may do; lane bindings name the role a step needs."""
+
+    RECEPTION = "reception"
+    SPECIALIST = "specialist"
+    UNIT_LEADER = "unit_leader"
+    CENTER_LEADER = "center_leader"
+    ANALYST = "analyst"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
 class Center(Base):
     """A Public Administration Service Center or reception point that receives dossiers."""
 
@@ -96,6 +109,23 @@ class Center(Base):
     name: Mapped[str] = mapped_column(String(255))
     # Mã định danh điện tử of the receiving agency: the first part of every dossier code.
     agency_identifier: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16), default="local")  # provincial | local
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("center.id"))
+
+
+class Unit(Base):
+    """An agency or unit, hierarchical: a department (sở), its divisions, a commune, a center's desk."""
+
+    __tablename__ = "unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(128), unique=True)  # what lane bindings name
+    name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(16))  # department | division | commune | agency | desk
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("center.id"))
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id])
 
 
 class CalendarOverride(Base):
@@ -115,20 +145,62 @@ class CalendarOverride(Base):
     province: Mapped[str | None] = mapped_column(String(64))
 
 
+class OfficialRole(Base):
+    __tablename__ = "official_role"
+    __table_args__ = (Index("ix_official_role_role", "role", "official_id"),)
+
+    official_id: Mapped[int] = mapped_column(ForeignKey("official.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
 class Official(Base):
-    """A person who works dossiers. Roles and units grow in the organisation module."""
+    """A person who works dossiers, in one unit, with roles."""
 
     __tablename__ = "official"
+    __table_args__ = (Index("ix_official_unit_active", "unit_id", "active"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     full_name: Mapped[str] = mapped_column(String(255))
     password_hash: Mapped[str] = mapped_column(String(255))
-    roles: Mapped[list[str]] = mapped_column(JSON, default=list)
-    department: Mapped[str | None] = mapped_column(String(128))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     center_id: Mapped[int | None] = mapped_column(ForeignKey("center.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    unit: Mapped[Unit | None] = relationship(lazy="joined")
+    role_rows: Mapped[list[OfficialRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    roles: AssociationProxy[list[str]] = association_proxy(
+        "role_rows", "role", creator=lambda role: OfficialRole(role=role)
+    )
+
+    @property
+    def unit_code(self) -> str | None:
+        return self.unit.code if self.unit is not None else None
+
+
+class LeavePeriod(Base):
+    """A period an official is away (nghỉ phép, công tác): no new work, deputies act instead."""
+
+    __tablename__ = "leave_period"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("official.id", ondelete="CASCADE"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(String(255))
+
+
+class Deputy(Base):
+    """Who acts for an official while they are away, within a validity period."""
+
+    __tablename__ = "deputy"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("official.id", ondelete="CASCADE"), index=True)
+    deputy_id: Mapped[int] = mapped_column(ForeignKey("official.id", ondelete="CASCADE"), index=True)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date] = mapped_column(Date)
 
 
 class ApiToken(Base):
@@ -266,8 +338,10 @@ class HumanTask(Base):
 
     __tablename__ = "human_task"
     __table_args__ = (
-        Index("ix_human_task_open_queue", "status", "department", "candidate_role"),
-        Index("ix_human_task_assignee_status", "assignee_id", "status"),
+        # The inbox queries: a unit's queue and an official's tasks, both by due time.
+        Index("ix_human_task_queue", "department", "candidate_role", "status", "due_at"),
+        Index("ix_human_task_assignee", "assignee_id", "status", "due_at"),
+        Index("ix_human_task_delegated_by", "delegated_by_id", "status"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
@@ -281,6 +355,13 @@ class HumanTask(Base):
     form_name: Mapped[str | None] = mapped_column(String(255))
     status: Mapped[TaskStatus] = mapped_column(_enum(TaskStatus))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("official.id"))
+    delegated_by_id: Mapped[int | None] = mapped_column(ForeignKey("official.id"))
+    assigned_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Copied from the dossier when the task is created, so the inbox filters and searches one table.
+    procedure_key: Mapped[str | None] = mapped_column(String(128))
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("center.id"))
+    dossier_code: Mapped[str | None] = mapped_column(String(64))
+    search_text: Mapped[str | None] = mapped_column(String(512))
     ready_at: Mapped[datetime] = mapped_column(UtcDateTime)
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -290,6 +371,7 @@ class HumanTask(Base):
 
     dossier: Mapped[Dossier] = relationship()
     assignee: Mapped[Official | None] = relationship(foreign_keys=[assignee_id])
+    delegated_by: Mapped[Official | None] = relationship(foreign_keys=[delegated_by_id])
     completed_by: Mapped[Official | None] = relationship(foreign_keys=[completed_by_id])
 
 

@@ -7,6 +7,7 @@ import functools
 import uuid
 from datetime import UTC
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, select, update
@@ -16,9 +17,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 from engine.errors import DossierClosedError, NotFoundError, PermissionDeniedError, TaskNotReadyError
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
-from engine.persistence.models import Dossier, DossierStatus, HumanTask, TaskStatus, table_of
+from engine.org.directory import can_act, deputy_for
+from engine.persistence.models import Dossier, DossierStatus, HumanTask, Official, TaskStatus, table_of
 from engine.runtime.context import EngineContext
 from engine.runtime.forms import check_form_data
+from engine.runtime.human_tasks import check_four_eyes
 from engine.runtime.workflow import (
     Actor,
     Command,
@@ -73,6 +76,26 @@ def _task_update(columns: tuple[str, ...]) -> Any:
     return update(table).where(table.c.id == bindparam("b_id")).values({c: bindparam(c) for c in columns})
 
 
+def check_may_act(session: Session, ctx: EngineContext, task: HumanTask, dossier: Dossier, actor: Actor) -> None:
+    """An official acts on a task held by them (or by the absent official they deputise for), or on a
+    pool task of their unit and role; never against the four-eyes rule. System actors act freely."""
+    if task.status == TaskStatus.CLAIMED and task.assignee_id != actor.id:
+        day = ctx.clock.now().astimezone(ZoneInfo(ctx.settings.timezone)).date()
+        if actor.id is None or task.assignee_id is None or deputy_for(session, task.assignee_id, day) != actor.id:
+            raise PermissionDeniedError(f"Công việc “{task.name}” đang do người khác xử lý",
+                                        message_en=f"Task “{task.name}” is held by another official")
+    if actor.id is None:
+        return
+    official = session.get(Official, actor.id)
+    if official is None or not official.active:
+        raise PermissionDeniedError("Tài khoản không còn hoạt động", message_en="The account is not active")
+    if task.status == TaskStatus.READY and not can_act(session, official, task.department, task.candidate_role):
+        raise PermissionDeniedError(
+            f"Công việc “{task.name}” thuộc {task.department} (vai trò {task.candidate_role})",
+            message_en=f"Task “{task.name}” belongs to {task.department} (role {task.candidate_role})")
+    check_four_eyes(session, ctx.version(session, dossier.procedure_version_id).metadata, task, actor.id)
+
+
 def write_task(session: Session, task: HumanTask, **values: Any) -> None:
     """One UPDATE of the task row; the loaded object is brought up to date without a second write."""
     session.connection().execute(_task_update(tuple(sorted(values))), {**values, "b_id": task.id})
@@ -87,6 +110,7 @@ def claim_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, *, acto
         return task
     if task.status != TaskStatus.READY:
         raise _not_open(task)
+    check_may_act(session, ctx, task, dossier, actor)
     write_task(session, task, status=TaskStatus.CLAIMED, assignee_id=actor.id,
                claimed_at=ctx.clock.now().astimezone(UTC))
     buffer = _record(ctx, dossier, task, HistoryEventType.TASK_CLAIMED, actor)
@@ -120,11 +144,7 @@ def complete_task(
     task, dossier = _lock_task(session, task_id)
     if task.status not in OPEN_STATUSES:
         raise _not_open(task)
-    if task.status == TaskStatus.CLAIMED and task.assignee_id != actor.id:
-        raise PermissionDeniedError(
-            f"Công việc “{task.name}” đang do người khác xử lý",
-            message_en=f"Task “{task.name}” is claimed by another official",
-        )
+    check_may_act(session, ctx, task, dossier, actor)
     version = ctx.version(session, dossier.procedure_version_id)
     check_form_data(version, task.form_name, data)
     workflow = load_dossier_workflow(session, ctx, dossier, version)

@@ -17,7 +17,6 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from engine.calendar.deadlines import TimeLimit, step_due_at
 from engine.errors import ConflictError, NotFoundError, WorkflowFailedError
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
@@ -34,6 +33,7 @@ from engine.persistence.state import StateChanges, dump_changes, full_document, 
 from engine.persistence.task_rows import read_task_rows, write_task_rows
 from engine.runtime import clock_rules
 from engine.runtime.context import EngineContext, LoadedVersion
+from engine.runtime.human_tasks import new_human_task
 from engine.runtime.script_env import command_instant
 from engine.runtime.transitions import Transition, capture_transitions
 
@@ -204,7 +204,7 @@ def finish_command(command: Command, values: dict[str, Any] | None = None) -> li
         element_type = element.get("type")
         if element_type in HUMAN_TYPES and not _is_multi_instance_parent(spiff_task):
             if transition.state == "READY":
-                new_tasks.append(_new_human_task(command, spiff_task, element))
+                new_tasks.append(new_human_task(command, spiff_task, {**element, "id": element_id}))
             elif transition.state == "CANCELLED":
                 cancelled.append(transition.task_id)
             _drive_clock(command, values, transition.state, {**element, "id": element_id}, spiff_task.data)
@@ -266,47 +266,6 @@ def _record_transition(
         task_id=str(transition.task_id),
         payload=payload,
     )
-
-
-def _new_human_task(command: Command, spiff_task: SpiffTask, element: dict[str, Any]) -> dict[str, Any]:
-    lane = element.get("lane")
-    binding = command.version.metadata.get("lanes", {}).get(lane, {}) if lane else {}
-    properties = element.get("properties", {})
-    allotted = properties.get("allottedTime")
-    due_at = step_due_at(command.at, TimeLimit.parse(allotted), command.ctx.calendar) if allotted else None
-    department = binding.get("department")
-    if binding.get("department_expression"):
-        # A consultation chosen at run time: each multi-instance child names its own department.
-        department = _evaluate(command, spiff_task, binding["department_expression"]) or department
-    return {
-        "id": spiff_task.id,
-        "dossier_id": command.dossier.id,
-        "element_id": spiff_task.task_spec.bpmn_id,
-        "name": spiff_task.task_spec.bpmn_name or spiff_task.task_spec.bpmn_id,
-        "lane": lane,
-        "department": department,
-        "candidate_role": binding.get("role"),
-        "stage": properties.get("stage"),
-        "form_name": properties.get("formJsonSchemaFilename"),
-        "status": TaskStatus.READY,
-        "assignee_id": None,
-        "ready_at": command.at,
-        "claimed_at": None,
-        "completed_at": None,
-        "completed_by_id": None,
-        "due_at": due_at,
-        "submitted_data": None,
-    }
-
-
-def _evaluate(command: Command, spiff_task: SpiffTask, expression: str) -> str | None:
-    try:
-        value = command.ctx.script_engine.environment.evaluate(expression, spiff_task.data)
-    except Exception as exc:  # noqa: BLE001 - reported as the dossier's failure, with the step
-        raise WorkflowFailedError(
-            f"Không xác định được đơn vị xử lý bước {spiff_task.task_spec.bpmn_id}: {exc}",
-            element_id=spiff_task.task_spec.bpmn_id, detail=str(exc)) from exc
-    return None if value is None else str(value)
 
 
 def _drive_clock(command: Command, values: dict[str, Any], state: str, element: dict[str, Any],

@@ -26,7 +26,7 @@ KEY = "birth_registration_combo"
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 RECEPTION = ("reception", "trung_tam_hcc_xa", "reception")
 CIVIL_STATUS = ("civil_status", "ubnd_xa.tu_phap_ho_tich", "specialist")
-COMMUNE_LEADER = ("commune_leader", "ubnd_xa", "leader")
+COMMUNE_LEADER = ("commune_leader", "ubnd_xa", "unit_leader")
 POLICE = ("commune_police", "cong_an_xa", "specialist")
 SOCIAL_INSURANCE = ("social_insurance", "bhxh_co_so", "specialist")
 

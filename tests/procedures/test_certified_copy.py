@@ -22,7 +22,7 @@ from tests.procedures.test_enterprise_registration import assert_state_round_tri
 KEY = "certified_copy"
 RECEPTION = ("reception", "trung_tam_hcc_xa", "reception")
 JUSTICE_OFFICER = ("justice_officer", "ubnd_xa.tu_phap_ho_tich", "specialist")
-LEADER = ("leader", "ubnd_xa", "leader")
+LEADER = ("leader", "ubnd_xa", "unit_leader")
 HA_LONG = ZoneInfo("Asia/Ho_Chi_Minh")
 
 APPRAISE_OK = {

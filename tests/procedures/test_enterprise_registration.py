@@ -23,7 +23,7 @@ from tests.conftest import LIBRARY, deploy, enterprise_start_data, history, open
 KEY = "enterprise_registration"
 RECEPTION = ("reception", "trung_tam_hcc", "reception")
 SPECIALIST = ("specialist", "so_tai_chinh.phong_dkkd", "specialist")
-LEADER = ("leader", "so_tai_chinh", "leader")
+LEADER = ("leader", "so_tai_chinh", "unit_leader")
 
 APPRAISE_OK = {"appraisal_decision": "propose_approval", "appraisal_opinion": "Hồ sơ hợp lệ, đủ điều kiện cấp"}
 APPRAISE_SUPPLEMENT = {

@@ -26,7 +26,7 @@ RECEPTION = ("reception", "trung_tam_hcc", "reception")
 SPECIALIST = ("specialist", "so_tu_phap.phong_hanh_chinh_tu_phap", "specialist")
 POLICE = ("police", "cong_an_tinh.phong_ho_so_nghiep_vu", "specialist")
 COURT = ("court", "toa_an_nhan_dan_tinh", "specialist")
-LEADER = ("leader", "so_tu_phap", "leader")
+LEADER = ("leader", "so_tu_phap", "unit_leader")
 VERIFIERS = {"verify_police": POLICE, "verify_court": COURT}
 
 CONVICTION = {

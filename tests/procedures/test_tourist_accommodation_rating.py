@@ -27,7 +27,7 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 RECEPTION = ("reception", "trung_tam_hcc", "reception")
 SPECIALIST = ("specialist", "so_vhttdl.phong_quan_ly_du_lich", "specialist")
 ASSOCIATION = ("association", "hiep_hoi_du_lich", "specialist")
-LEADER = ("leader", "so_vhttdl", "leader")
+LEADER = ("leader", "so_vhttdl", "unit_leader")
 
 CHECK_OK = {
     "dossier_check_decision": "organise_site_appraisal",

@@ -10,10 +10,17 @@ from flask.testing import FlaskClient
 
 from api.app import create_app
 from engine.identity.officials import hash_password
-from engine.persistence.models import Official
+from engine.persistence.models import Official, Unit
 from tests.conftest import deploy
 
 PASSWORD = "mat-khau-kiem-thu"
+# The units enterprise_registration's lanes are bound to, and who works in them.
+UNITS = [("trung_tam_hcc", "Bộ phận Một cửa"), ("so_tai_chinh.phong_dkkd", "Phòng Đăng ký kinh doanh"),
+         ("so_tai_chinh", "Lãnh đạo Sở Tài chính")]
+OFFICIALS = [("tiepnhan", "Nguyễn Thị Lan", ["reception"], "trung_tam_hcc"),
+             ("chuyenvien", "Trần Văn Minh", ["specialist"], "so_tai_chinh.phong_dkkd"),
+             ("chuyenvien2", "Đỗ Thị Hoa", ["specialist"], "so_tai_chinh.phong_dkkd"),
+             ("lanhdao", "Lê Quang Huy", ["unit_leader"], "so_tai_chinh")]
 
 
 @pytest.fixture(scope="session")
@@ -26,12 +33,14 @@ def app(password_hash: str, db_engine: Any, session_factory: Any, ctx: Any, cent
     app = create_app({"TESTING": True, "DATABASE_URL": str(db_engine.url), "DB_ENGINE": db_engine,
                       "ENGINE_CONTEXT": ctx})
     with session_factory.begin() as session:
-        for username, name, roles in [("tiepnhan", "Nguyễn Thị Lan", ["reception"]),
-                                      ("chuyenvien", "Trần Văn Minh", ["specialist"]),
-                                      ("chuyenvien2", "Đỗ Thị Hoa", ["specialist"]),
-                                      ("lanhdao", "Lê Quang Huy", ["leader"])]:
+        units = {}
+        for code, name in UNITS:
+            units[code] = Unit(code=code, name=name, kind="department")
+            session.add(units[code])
+        session.flush()
+        for username, name, roles, unit in OFFICIALS:
             session.add(Official(username=username, full_name=name, password_hash=password_hash, roles=roles,
-                                 active=True, created_at=ctx.clock.now()))
+                                 unit_id=units[unit].id, active=True, created_at=ctx.clock.now()))
     deploy(session_factory, ctx, "enterprise_registration")
     return app
 

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 3cd6b8a64c5c
+Revision ID: e6e4ae2dd105
 Revises: (none)
-Create Date: 2026-11-27 01:52:49.915539
+Create Date: 2026-11-27 01:56:12.858381
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from alembic import op
 
 import engine.db
 
-revision = '3cd6b8a64c5c'
+
+revision = 'e6e4ae2dd105'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -34,6 +35,9 @@ def upgrade() -> None:
     sa.Column('code', sa.String(length=64), nullable=False),
     sa.Column('name', sa.String(length=255), nullable=False),
     sa.Column('agency_identifier', sa.String(length=64), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('parent_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['parent_id'], ['center.id'], name=op.f('fk_center_parent_id_center')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_center')),
     sa.UniqueConstraint('code', name=op.f('uq_center_code'))
     )
@@ -53,20 +57,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_procedure')),
     sa.UniqueConstraint('key', name=op.f('uq_procedure_key'))
     )
-    op.create_table('official',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('username', sa.String(length=64), nullable=False),
-    sa.Column('full_name', sa.String(length=255), nullable=False),
-    sa.Column('password_hash', sa.String(length=255), nullable=False),
-    sa.Column('roles', sa.JSON(), nullable=False),
-    sa.Column('department', sa.String(length=128), nullable=True),
-    sa.Column('center_id', sa.Integer(), nullable=True),
-    sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', engine.db.UtcDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['center_id'], ['center.id'], name=op.f('fk_official_center_id_center')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_official')),
-    sa.UniqueConstraint('username', name=op.f('uq_official_username'))
-    )
     op.create_table('procedure_version',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('procedure_id', sa.Integer(), nullable=False),
@@ -85,6 +75,35 @@ def upgrade() -> None:
     sa.UniqueConstraint('procedure_id', 'content_hash', name='uq_procedure_version_content'),
     sa.UniqueConstraint('procedure_id', 'version', name=op.f('uq_procedure_version_procedure_id'))
     )
+    op.create_table('unit',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=128), nullable=False),
+    sa.Column('name', sa.String(length=255), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('parent_id', sa.Integer(), nullable=True),
+    sa.Column('center_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['center_id'], ['center.id'], name=op.f('fk_unit_center_id_center')),
+    sa.ForeignKeyConstraint(['parent_id'], ['unit.id'], name=op.f('fk_unit_parent_id_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_unit')),
+    sa.UniqueConstraint('code', name=op.f('uq_unit_code'))
+    )
+    op.create_table('official',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('username', sa.String(length=64), nullable=False),
+    sa.Column('full_name', sa.String(length=255), nullable=False),
+    sa.Column('password_hash', sa.String(length=255), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('center_id', sa.Integer(), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', engine.db.UtcDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['center_id'], ['center.id'], name=op.f('fk_official_center_id_center')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_official_unit_id_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_official')),
+    sa.UniqueConstraint('username', name=op.f('uq_official_username'))
+    )
+    with op.batch_alter_table('official', schema=None) as batch_op:
+        batch_op.create_index('ix_official_unit_active', ['unit_id', 'active'], unique=False)
+
     op.create_table('api_token',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
@@ -97,6 +116,20 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_token_official_id'), ['official_id'], unique=False)
+
+    op.create_table('deputy',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('official_id', sa.Integer(), nullable=False),
+    sa.Column('deputy_id', sa.Integer(), nullable=False),
+    sa.Column('valid_from', sa.Date(), nullable=False),
+    sa.Column('valid_to', sa.Date(), nullable=False),
+    sa.ForeignKeyConstraint(['deputy_id'], ['official.id'], name=op.f('fk_deputy_deputy_id_official'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['official_id'], ['official.id'], name=op.f('fk_deputy_official_id_official'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_deputy'))
+    )
+    with op.batch_alter_table('deputy', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_deputy_deputy_id'), ['deputy_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_deputy_official_id'), ['official_id'], unique=False)
 
     op.create_table('dossier',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -139,6 +172,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_dossier_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_dossier_wake_at'), ['wake_at'], unique=False)
 
+    op.create_table('leave_period',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('official_id', sa.Integer(), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=False),
+    sa.Column('reason', sa.String(length=255), nullable=True),
+    sa.ForeignKeyConstraint(['official_id'], ['official.id'], name=op.f('fk_leave_period_official_id_official'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_leave_period'))
+    )
+    with op.batch_alter_table('leave_period', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_leave_period_official_id'), ['official_id'], unique=False)
+
+    op.create_table('official_role',
+    sa.Column('official_id', sa.Integer(), nullable=False),
+    sa.Column('role', sa.String(length=32), nullable=False),
+    sa.ForeignKeyConstraint(['official_id'], ['official.id'], name=op.f('fk_official_role_official_id_official'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('official_id', 'role', name=op.f('pk_official_role'))
+    )
+    with op.batch_alter_table('official_role', schema=None) as batch_op:
+        batch_op.create_index('ix_official_role_role', ['role', 'official_id'], unique=False)
+
     op.create_table('history_event',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('dossier_id', sa.Integer(), nullable=False),
@@ -172,6 +226,12 @@ def upgrade() -> None:
     sa.Column('form_name', sa.String(length=255), nullable=True),
     sa.Column('status', sa.Enum('ready', 'claimed', 'completed', 'cancelled', name='taskstatus', native_enum=False, length=32), nullable=False),
     sa.Column('assignee_id', sa.Integer(), nullable=True),
+    sa.Column('delegated_by_id', sa.Integer(), nullable=True),
+    sa.Column('assigned_at', engine.db.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('procedure_key', sa.String(length=128), nullable=True),
+    sa.Column('center_id', sa.Integer(), nullable=True),
+    sa.Column('dossier_code', sa.String(length=64), nullable=True),
+    sa.Column('search_text', sa.String(length=512), nullable=True),
     sa.Column('ready_at', engine.db.UtcDateTime(timezone=True), nullable=False),
     sa.Column('claimed_at', engine.db.UtcDateTime(timezone=True), nullable=True),
     sa.Column('completed_at', engine.db.UtcDateTime(timezone=True), nullable=True),
@@ -179,14 +239,17 @@ def upgrade() -> None:
     sa.Column('due_at', engine.db.UtcDateTime(timezone=True), nullable=True),
     sa.Column('submitted_data', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['assignee_id'], ['official.id'], name=op.f('fk_human_task_assignee_id_official')),
+    sa.ForeignKeyConstraint(['center_id'], ['center.id'], name=op.f('fk_human_task_center_id_center')),
     sa.ForeignKeyConstraint(['completed_by_id'], ['official.id'], name=op.f('fk_human_task_completed_by_id_official')),
+    sa.ForeignKeyConstraint(['delegated_by_id'], ['official.id'], name=op.f('fk_human_task_delegated_by_id_official')),
     sa.ForeignKeyConstraint(['dossier_id'], ['dossier.id'], name=op.f('fk_human_task_dossier_id_dossier')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_human_task'))
     )
     with op.batch_alter_table('human_task', schema=None) as batch_op:
-        batch_op.create_index('ix_human_task_assignee_status', ['assignee_id', 'status'], unique=False)
+        batch_op.create_index('ix_human_task_assignee', ['assignee_id', 'status', 'due_at'], unique=False)
+        batch_op.create_index('ix_human_task_delegated_by', ['delegated_by_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_human_task_dossier_id'), ['dossier_id'], unique=False)
-        batch_op.create_index('ix_human_task_open_queue', ['status', 'department', 'candidate_role'], unique=False)
+        batch_op.create_index('ix_human_task_queue', ['department', 'candidate_role', 'status', 'due_at'], unique=False)
 
     op.create_table('workflow_task',
     sa.Column('dossier_id', sa.Integer(), nullable=False),
@@ -203,24 +266,42 @@ def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
     op.drop_table('workflow_task')
     with op.batch_alter_table('human_task', schema=None) as batch_op:
-        batch_op.drop_index('ix_human_task_open_queue')
+        batch_op.drop_index('ix_human_task_queue')
         batch_op.drop_index(batch_op.f('ix_human_task_dossier_id'))
-        batch_op.drop_index('ix_human_task_assignee_status')
+        batch_op.drop_index('ix_human_task_delegated_by')
+        batch_op.drop_index('ix_human_task_assignee')
 
     op.drop_table('human_task')
     op.drop_table('history_event')
+    with op.batch_alter_table('official_role', schema=None) as batch_op:
+        batch_op.drop_index('ix_official_role_role')
+
+    op.drop_table('official_role')
+    with op.batch_alter_table('leave_period', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_leave_period_official_id'))
+
+    op.drop_table('leave_period')
     with op.batch_alter_table('dossier', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_dossier_wake_at'))
         batch_op.drop_index(batch_op.f('ix_dossier_status'))
         batch_op.drop_index(batch_op.f('ix_dossier_procedure_version_id'))
 
     op.drop_table('dossier')
+    with op.batch_alter_table('deputy', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_deputy_official_id'))
+        batch_op.drop_index(batch_op.f('ix_deputy_deputy_id'))
+
+    op.drop_table('deputy')
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_token_official_id'))
 
     op.drop_table('api_token')
-    op.drop_table('procedure_version')
+    with op.batch_alter_table('official', schema=None) as batch_op:
+        batch_op.drop_index('ix_official_unit_active')
+
     op.drop_table('official')
+    op.drop_table('unit')
+    op.drop_table('procedure_version')
     op.drop_table('procedure')
     op.drop_table('dossier_code_sequence')
     op.drop_table('center')
