@@ -48,11 +48,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _load_calendar(app)
 
     from admin import pages
-    from api import auth, deps, dossiers, errors, procedures, tasks
+    from api import auth, deps, dossiers, errors, inbox, procedures, tasks
 
     deps.init_app(app)
     api = Api(app)
-    for resource in (auth, procedures, dossiers, tasks):
+    for resource in (auth, procedures, dossiers, tasks, inbox):
         api.register_blueprint(resource.blp)
     # After Api(): flask-smorest registers its own HTTP error handler, ours gives the shared shape.
     errors.init_app(app)

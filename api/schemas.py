@@ -62,7 +62,8 @@ class StartDossierArgsSchema(Schema):
 class HumanTaskSchema(Schema):
     id = fields.UUID()
     dossier_id = fields.Integer()
-    dossier_code = fields.Function(lambda t: t.dossier.code)
+    dossier_code = fields.String()
+    procedure_key = fields.String(allow_none=True)
     element_id = fields.String()
     name = fields.String()
     lane = fields.String(allow_none=True)
@@ -73,6 +74,8 @@ class HumanTaskSchema(Schema):
     status = fields.String()
     assignee_id = fields.Integer(allow_none=True)
     assignee = fields.Function(lambda t: t.assignee.full_name if t.assignee else None)
+    assigned_at = fields.DateTime(allow_none=True)
+    delegated_by_id = fields.Integer(allow_none=True)
     ready_at = fields.DateTime()
     claimed_at = fields.DateTime(allow_none=True)
     completed_at = fields.DateTime(allow_none=True)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import Exists, and_, exists, select
 from sqlalchemy.orm import Session
 
 from engine.persistence.models import Deputy, LeavePeriod, Official, OfficialRole, Unit
@@ -17,7 +18,7 @@ def normalise_role(role: str | None) -> str | None:
     return ROLE_ALIASES.get(role, role) if role else role
 
 
-def _on_leave(official_id: object, day: date) -> object:
+def _on_leave(official_id: Any, day: date) -> Exists:
     return exists().where(
         LeavePeriod.official_id == official_id, LeavePeriod.starts_on <= day, LeavePeriod.ends_on >= day
     )

@@ -12,7 +12,6 @@ from alembic import op
 
 import engine.db
 
-
 revision = 'e6e4ae2dd105'
 down_revision = None
 branch_labels = None

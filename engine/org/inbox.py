@@ -1,0 +1,127 @@
+"""The officials' inbox: my tasks, my unit's queue, what I delegated — filtered, sorted by due time,
+paged by cursor, counted. Every query reads the human_task table alone (its inbox columns are
+copied from the dossier when the task is created) and walks an index in due-time order."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy.orm import Session
+
+from engine.errors import FieldProblem, FormInvalidError
+from engine.org.directory import absent_officials_covered_by
+from engine.org.text import fold
+from engine.persistence.models import HumanTask, Official, TaskStatus
+
+OPEN = (TaskStatus.READY, TaskStatus.CLAIMED)
+VIEWS = ("mine", "queue", "delegated")
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    procedure: str | None = None
+    stage: str | None = None
+    center_id: int | None = None
+    due_before: datetime | None = None
+    overdue: bool = False
+    text: str | None = None
+
+
+@dataclass
+class InboxPage:
+    tasks: list[HumanTask]
+    next_cursor: str | None
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def view_query(session: Session, official: Official, view: str, day: date) -> Select[Any]:
+    """The tasks of one inbox view, unfiltered and unsorted."""
+    query = select(HumanTask)
+    if view == "mine":
+        holders = [official.id, *absent_officials_covered_by(session, official.id, day)]
+        return query.where(HumanTask.assignee_id.in_(holders), HumanTask.status == TaskStatus.CLAIMED)
+    if view == "queue":
+        roles = list(official.roles)
+        if official.unit_code is None or not roles:
+            return query.where(HumanTask.id.is_(None))
+        return query.where(HumanTask.department == official.unit_code, HumanTask.candidate_role.in_(roles),
+                           HumanTask.status == TaskStatus.READY)
+    if view == "delegated":
+        return query.where(HumanTask.delegated_by_id == official.id, HumanTask.status.in_(OPEN))
+    raise FormInvalidError([FieldProblem("view", f"Không có hộp công việc '{view}'", f"No inbox view '{view}'")])
+
+
+def apply_filters(query: Select[Any], filters: InboxFilters, now: datetime) -> Select[Any]:
+    if filters.procedure:
+        query = query.where(HumanTask.procedure_key == filters.procedure)
+    if filters.stage:
+        query = query.where(HumanTask.stage == filters.stage)
+    if filters.center_id is not None:
+        query = query.where(HumanTask.center_id == filters.center_id)
+    if filters.due_before is not None:
+        query = query.where(HumanTask.due_at < filters.due_before)
+    if filters.overdue:
+        query = query.where(HumanTask.due_at < now)
+    if filters.text and fold(filters.text):
+        query = query.where(HumanTask.search_text.contains(fold(filters.text), autoescape=True))
+    return query
+
+
+def encode_cursor(task: HumanTask) -> str:
+    due = task.due_at.isoformat() if task.due_at is not None else ""
+    raw = json.dumps([due, str(task.id)])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        due, task_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        return datetime.fromisoformat(due), uuid.UUID(task_id)
+    except (ValueError, TypeError) as exc:
+        raise FormInvalidError([FieldProblem("cursor", "Con trỏ phân trang không hợp lệ",
+                                             "The page cursor is invalid")]) from exc
+
+
+def inbox_page(session: Session, official: Official, view: str, filters: InboxFilters, *, now: datetime,
+               day: date, limit: int = 50, cursor: str | None = None) -> InboxPage:
+    """One page of a view, soonest due first; ``next_cursor`` continues after the last task."""
+    query = apply_filters(view_query(session, official, view, day), filters, now)
+    if cursor:
+        due, task_id = decode_cursor(cursor)
+        query = query.where(tuple_(HumanTask.due_at, HumanTask.id) > tuple_(due, task_id))
+    rows = list(session.scalars(query.order_by(HumanTask.due_at, HumanTask.id).limit(limit + 1)))
+    more = len(rows) > limit
+    tasks = rows[:limit]
+    return InboxPage(tasks, encode_cursor(tasks[-1]) if more and tasks else None)
+
+
+def inbox_counts(session: Session, official: Official, filters: InboxFilters, *, now: datetime,
+                 day: date) -> dict[str, int]:
+    """How many tasks each view holds under the filters, and how many of mine and my queue are overdue."""
+    counts: dict[str, int] = {}
+    for view in VIEWS:
+        base = apply_filters(view_query(session, official, view, day), filters, now).subquery()
+        total, late = session.execute(
+            select(func.count(), func.count().filter(base.c.due_at < now)).select_from(base)
+        ).one()
+        counts[view], counts[f"{view}_overdue"] = int(total), int(late)
+    return counts
+
+
+def group_by_dossier(tasks: list[HumanTask]) -> list[dict[str, Any]]:
+    """Tasks of the same dossier together, in the order of each dossier's most urgent task."""
+    groups: dict[int, dict[str, Any]] = {}
+    for task in tasks:
+        group = groups.setdefault(task.dossier_id, {"dossier_id": task.dossier_id,
+                                                    "dossier_code": task.dossier_code, "tasks": []})
+        group["tasks"].append(task)
+    return list(groups.values())
+
+

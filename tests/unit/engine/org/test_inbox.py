@@ -1,0 +1,100 @@
+"""Inbox views, filters, accent-insensitive search, counts and cursor pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from engine.org.inbox import InboxFilters, group_by_dossier, inbox_counts, inbox_page
+from engine.org.text import fold
+from engine.persistence.models import Official
+from engine.runtime.assignments import delegate_task
+from engine.runtime.dossiers import start_dossier
+from engine.runtime.workflow import Actor
+from tests.fixtures import tiny_procedure
+from tests.unit.engine.org.conftest import binding_metadata, deploy_tiny
+from tests.unit.engine.org.test_assignment import TODAY, actor, open_task
+
+NAMES = ["Nguyễn Văn An", "Trần Thị Hồng", "Lê Hoàng Đức", "Phạm Thu Hà", "Đỗ Minh Tuấn"]
+
+
+def official(session, org, username) -> Official:
+    return session.get(Official, org.id(username))
+
+
+def fill(session_factory, ctx, clock, center, names=NAMES) -> list[int]:
+    ids = []
+    for name in names:
+        clock.advance(minutes=10)  # different ready times within working hours: different due times
+        with session_factory.begin() as session:
+            ids.append(start_dossier(session, ctx, tiny_procedure.KEY, actor=Actor(None, "Hệ thống"),
+                                     center_code=center.code, data={"applicant": {"applicant_name": name}}).id)
+    return ids
+
+
+def page(session, org, username, view, clock, **filters):
+    return inbox_page(session, official(session, org, username), view, InboxFilters(**filters),
+                      now=clock.now(), day=TODAY, limit=filters.pop("limit", 50) if "limit" in filters else 50)
+
+
+def test_fold_makes_search_accent_insensitive():
+    assert fold("Hồ sơ Đăng ký  DOANH nghiệp") == "ho so dang ky doanh nghiep"
+
+
+def test_queue_mine_and_delegated_views(session_factory, ctx, clock, center, org):
+    deploy_tiny(session_factory, clock, binding_metadata("pool"))
+    ids = fill(session_factory, ctx, clock, center)
+    with session_factory() as session:
+        queue = page(session, org, "an", "queue", clock)
+        assert [t.dossier_id for t in queue.tasks] == ids  # soonest due first
+        assert page(session, org, "dung", "queue", clock).tasks == []  # not the leader's unit/role
+    from engine.runtime.tasks import claim_task
+    with session_factory.begin() as session:
+        claim_task(session, ctx, open_task(session_factory, ids[0]).id, actor=actor(org, "an"))
+    with session_factory.begin() as session:
+        delegate_task(session, ctx, open_task(session_factory, ids[0]).id, actor=actor(org, "an"),
+                      to_official_id=org.id("binh"), reason="Bận tiếp dân")
+    with session_factory() as session:
+        assert [t.dossier_id for t in page(session, org, "binh", "mine", clock).tasks] == [ids[0]]
+        assert [t.dossier_id for t in page(session, org, "an", "delegated", clock).tasks] == [ids[0]]
+        assert len(page(session, org, "an", "queue", clock).tasks) == 4
+
+
+def test_filters_text_search_and_overdue(session_factory, ctx, clock, center, org):
+    deploy_tiny(session_factory, clock, binding_metadata("pool"))
+    ids = fill(session_factory, ctx, clock, center)
+    with session_factory() as session:
+        found = page(session, org, "an", "queue", clock, text="hoang duc")
+        assert [t.dossier_id for t in found.tasks] == [ids[2]]
+        code = found.tasks[0].dossier_code
+        assert [t.dossier_id for t in page(session, org, "an", "queue", clock, text=code[-4:]).tasks] == [ids[2]]
+        assert page(session, org, "an", "queue", clock, procedure="khac").tasks == []
+        assert len(page(session, org, "an", "queue", clock, stage=None, center_id=center.id).tasks) == 5
+        first_due = found.tasks[0].due_at
+        assert len(page(session, org, "an", "queue", clock, due_before=first_due).tasks) == 2
+    clock.advance(days=3)
+    with session_factory() as session:
+        me = official(session, org, "an")
+        counts = inbox_counts(session, me, InboxFilters(), now=clock.now(), day=TODAY + timedelta(days=3))
+        assert counts["queue"] == 5 and counts["queue_overdue"] == 5 and counts["mine"] == 0
+        assert len(page(session, org, "an", "queue", clock, overdue=True).tasks) == 5
+
+
+def test_cursor_pages_cover_everything_once(session_factory, ctx, clock, center, org):
+    deploy_tiny(session_factory, clock, binding_metadata("pool"))
+    ids = fill(session_factory, ctx, clock, center, NAMES * 3)
+    seen, dues, cursor = [], [], None
+    with session_factory() as session:
+        me = official(session, org, "an")
+        while True:
+            result = inbox_page(session, me, "queue", InboxFilters(), now=clock.now(), day=TODAY, limit=4,
+                                cursor=cursor)
+            seen += [t.dossier_id for t in result.tasks]
+            dues += [(t.due_at, t.id) for t in result.tasks]
+            if result.next_cursor is None:
+                break
+            cursor = result.next_cursor
+    # Each task exactly once, in (due time, id) order — several share a due time after hours.
+    assert sorted(seen) == sorted(ids) and len(set(seen)) == len(ids)
+    assert dues == sorted(dues)
+    groups = group_by_dossier(result.tasks)
+    assert all(len(g["tasks"]) == 1 for g in groups)
