@@ -41,6 +41,15 @@ class InboxPageSchema(Schema):
     next_cursor = fields.String(allow_none=True)
 
 
+class InboxCountsSchema(Schema):
+    mine = fields.Integer()
+    mine_overdue = fields.Integer()
+    queue = fields.Integer()
+    queue_overdue = fields.Integer()
+    delegated = fields.Integer()
+    delegated_overdue = fields.Integer()
+
+
 class DelegateArgsSchema(Schema):
     to_official = fields.Integer(required=True)
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
@@ -90,7 +99,7 @@ class Inbox(MethodView):
 @blp.route("/inbox/counts")
 class InboxCounts(MethodView):
     @blp.arguments(InboxQueryArgsSchema, location="query")
-    @blp.response(200, fields.Dict())
+    @blp.response(200, InboxCountsSchema)
     @blp.doc(security=[{"bearerAuth": []}])
     def get(self, args: dict[str, Any]) -> dict[str, int]:
         """How many tasks each view holds under the filters, and how many are overdue"""

@@ -15,8 +15,8 @@ from tests.conftest import deploy
 
 PASSWORD = "mat-khau-kiem-thu"
 # The units enterprise_registration's lanes are bound to, and who works in them.
-UNITS = [("trung_tam_hcc", "Bộ phận Một cửa"), ("so_tai_chinh.phong_dkkd", "Phòng Đăng ký kinh doanh"),
-         ("so_tai_chinh", "Lãnh đạo Sở Tài chính")]
+UNITS = [("trung_tam_hcc", "Bộ phận Một cửa"), ("so_tai_chinh", "Sở Tài chính"),
+         ("so_tai_chinh.phong_dkkd", "Phòng Đăng ký kinh doanh")]
 OFFICIALS = [("tiepnhan", "Nguyễn Thị Lan", ["reception"], "trung_tam_hcc"),
              ("chuyenvien", "Trần Văn Minh", ["specialist"], "so_tai_chinh.phong_dkkd"),
              ("chuyenvien2", "Đỗ Thị Hoa", ["specialist"], "so_tai_chinh.phong_dkkd"),
@@ -34,10 +34,12 @@ def app(password_hash: str, db_engine: Any, session_factory: Any, ctx: Any, cent
                       "ENGINE_CONTEXT": ctx})
     with session_factory.begin() as session:
         units = {}
-        for code, name in UNITS:
-            units[code] = Unit(code=code, name=name, kind="department")
+        for code, name in UNITS:  # parents first: the office sits under its department
+            parent = units.get(code.rsplit(".", 1)[0]) if "." in code else None
+            units[code] = Unit(code=code, name=name, kind="division" if parent else "department",
+                               parent_id=parent.id if parent else None)
             session.add(units[code])
-        session.flush()
+            session.flush()
         for username, name, roles, unit in OFFICIALS:
             session.add(Official(username=username, full_name=name, password_hash=password_hash, roles=roles,
                                  unit_id=units[unit].id, active=True, created_at=ctx.clock.now()))
