@@ -415,7 +415,7 @@ def bench_database(name: str, bench: EngineBench, preset: Preset, raw: dict[str,
     # followed by one of a 4-task dossier, so all four series see the same machine conditions.
     cached_ids, uncached_ids = long_ids[:preset.high_dossiers], long_ids[preset.high_dossiers:]
     order = [(d, True) for d in cached_ids[len(uncached_ids):]]
-    for pair in zip(cached_ids, uncached_ids, strict=True):
+    for pair in zip(cached_ids, uncached_ids, strict=False):  # the uncached series is shorter
         order += [(pair[0], True), (pair[1], False)]
     short = {True: ShortDossiers(bench, SHORT_ROTATION, cache=True),
              False: ShortDossiers(bench, SHORT_ROTATION, cache=False)}
