@@ -23,7 +23,7 @@ from engine.identity.officials import create_official
 from engine.persistence.migrate import upgrade
 from engine.persistence.models import Center, Official, Unit
 from engine.runtime.dossiers import latest_version_id, legal_due_at
-from engine.scheduling import fire_due_timers
+from engine.scheduling import sweep
 
 DEMO_PASSWORD = "motcua-demo"
 DEMO_CENTER = ("hcc_tinh", "Trung tâm Phục vụ hành chính công tỉnh (demo)", "000.00.00.H00")
@@ -205,24 +205,25 @@ def serve(host: str, port: int) -> None:
 @click.option("--interval", default=30, show_default=True, type=int, help="Seconds between sweeps.")
 @click.option("--once", is_flag=True, help="Run one sweep and exit (cron, tests).")
 def scheduler(interval: int, once: bool) -> None:
-    """Fire due BPMN timers. Its own process: any number of replicas may run (FOR UPDATE SKIP LOCKED)."""
+    """Fire due BPMN timers and mark due-soon and overdue work. Its own process; replicas are safe."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     app = _app()
     factory, engine = app.extensions["session_factory"], app.extensions["engine"]
 
-    def sweep() -> None:
-        fired = fire_due_timers(factory, engine)
-        if fired or once:
-            click.echo(f"Đã kích hoạt {fired} hẹn giờ / {fired} timers fired")
+    def tick() -> None:
+        done = sweep(factory, engine)
+        if any(done.values()) or once:
+            click.echo(f"Đã kích hoạt {done['timers_fired']} hẹn giờ / {done['timers_fired']} timers fired; "
+                       f"{done['tasks_marked']} công việc, {done['dossiers_marked']} hồ sơ cập nhật hạn")
 
     if once:
-        sweep()
+        tick()
         return
     runner = BlockingScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
-    runner.add_job(sweep, "interval", seconds=interval, id="fire_due_timers")
+    runner.add_job(tick, "interval", seconds=interval, id="sweep")
     click.echo(f"Bộ lập lịch đang chạy, quét mỗi {interval} giây / scheduler running every {interval} s")
-    sweep()
+    tick()
     runner.start()
 
 

@@ -8,16 +8,17 @@ timer and a failure in one dossier does not hold back the others.
 from __future__ import annotations
 
 import logging
-from datetime import UTC
+from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.errors import EngineError
 from engine.history.events import HistoryEventType
-from engine.persistence.models import Dossier, DossierStatus
+from engine.history.recorder import HistoryBuffer
+from engine.persistence.models import Dossier, DossierStatus, HumanTask, TaskStatus
 from engine.runtime.context import EngineContext
-from engine.runtime.workflow import Actor, Command, finish_command, load_dossier_workflow
+from engine.runtime.workflow import Actor, Command, finish_command, load_dossier_workflow, write_dossier
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor(None, "Hệ thống")
@@ -83,3 +84,86 @@ def fire_due_timers(session_factory: sessionmaker[Session], ctx: EngineContext, 
                 session.rollback()
                 log.warning("timer_failed", extra={"dossier": dossier.code, "error": error.message})
     return fired
+
+
+# --- Deadlines ---------------------------------------------------------------------------------
+#
+# "Due soon" means less than one working day left (the amber state officials expect, and the
+# point by which the law wants the apology letter, domain brief §2.2).
+
+ON_TRACK, DUE_SOON, OVERDUE = "on_track", "due_soon", "overdue"
+OPEN_TASKS = (TaskStatus.READY, TaskStatus.CLAIMED)
+
+
+def mark_task_deadlines(session_factory: sessionmaker[Session], ctx: EngineContext) -> int:
+    """Flag open tasks due within a working day, or past due; two set-based UPDATEs, idempotent."""
+    now = ctx.clock.now().astimezone(UTC)
+    soon = ctx.calendar.add_working_time(now, ctx.calendar.working_day_length)
+    with session_factory.begin() as session:
+        overdue = session.scalars(
+            update(HumanTask)
+            .where(HumanTask.status.in_(OPEN_TASKS), HumanTask.due_at < now, HumanTask.deadline_state != OVERDUE)
+            .values(deadline_state=OVERDUE).returning(HumanTask.id)
+        ).all()
+        due_soon = session.scalars(
+            update(HumanTask)
+            .where(HumanTask.status.in_(OPEN_TASKS), HumanTask.due_at >= now, HumanTask.due_at < soon,
+                   HumanTask.deadline_state == ON_TRACK)
+            .values(deadline_state=DUE_SOON).returning(HumanTask.id)
+        ).all()
+    return len(overdue) + len(due_soon)
+
+
+def mark_dossier_deadlines(session_factory: sessionmaker[Session], ctx: EngineContext, limit: int = 1000) -> int:
+    """Move open dossiers to due_soon / overdue, one dossier per transaction, with their history.
+
+    A dossier whose deadline is less than a working day away and that was never extended now
+    requires the apology letter and new appointment, before the deadline passes.
+    """
+    now = ctx.clock.now().astimezone(UTC)
+    soon = ctx.calendar.add_working_time(now, ctx.calendar.working_day_length)
+    changed, seen = 0, set[int]()
+    while len(seen) < limit:
+        with session_factory() as session:
+            query = (
+                select(Dossier)
+                .where(Dossier.status == DossierStatus.PROCESSING, Dossier.due_at < soon,
+                       or_(Dossier.deadline_state == ON_TRACK,
+                           (Dossier.deadline_state == DUE_SOON) & (Dossier.due_at < now)))
+                .order_by(Dossier.due_at).limit(1).with_for_update(skip_locked=True)
+            )
+            if seen:
+                query = query.where(Dossier.id.not_in(seen))
+            dossier = session.scalar(query)
+            if dossier is None:
+                break
+            seen.add(dossier.id)
+            _mark_dossier(session, ctx, dossier, now)
+            session.commit()
+            changed += 1
+    return changed
+
+
+def _mark_dossier(session: Session, ctx: EngineContext, dossier: Dossier, now: datetime) -> None:
+    state = OVERDUE if dossier.due_at is not None and dossier.due_at < now else DUE_SOON
+    buffer = HistoryBuffer(dossier)
+    event = HistoryEventType.DOSSIER_OVERDUE if state == OVERDUE else HistoryEventType.DOSSIER_DUE_SOON
+    buffer.add(event, now, actor_name=SYSTEM.name, payload={"due_at": dossier.due_at.isoformat()
+                                                            if dossier.due_at else None})
+    values: dict[str, object] = {"deadline_state": state}
+    if state == DUE_SOON and not dossier.extended and not dossier.apology_required:
+        values["apology_required"] = True
+        buffer.add(HistoryEventType.APOLOGY_REQUIRED, now, actor_name=SYSTEM.name,
+                   payload={"due_at": dossier.due_at.isoformat() if dossier.due_at else None,
+                            "reason": "Còn dưới một ngày làm việc đến hạn trả kết quả"})
+    buffer.flush(session)
+    write_dossier(session, ctx, dossier, {**values, **buffer.head_values()})
+
+
+def sweep(session_factory: sessionmaker[Session], ctx: EngineContext) -> dict[str, int]:
+    """Everything the scheduler does on each tick."""
+    return {
+        "timers_fired": fire_due_timers(session_factory, ctx),
+        "tasks_marked": mark_task_deadlines(session_factory, ctx),
+        "dossiers_marked": mark_dossier_deadlines(session_factory, ctx),
+    }

@@ -26,3 +26,6 @@ class HistoryEventType(enum.StrEnum):
     CLOCK_RESUMED = "clock_resumed"
     DEADLINE_EXTENDED = "deadline_extended"
     DOSSIER_WITHDRAWN = "dossier_withdrawn"
+    DOSSIER_DUE_SOON = "dossier_due_soon"
+    DOSSIER_OVERDUE = "dossier_overdue"
+    APOLOGY_REQUIRED = "apology_required"

@@ -289,6 +289,9 @@ class Dossier(Base):
     # Decision 766: a second supplementation request makes the dossier late whatever its times.
     late_by_rule: Mapped[bool] = mapped_column(Boolean, default=False)
     timeliness: Mapped[str | None] = mapped_column(String(16))
+    # Set by the scheduler's sweep: on_track | due_soon | overdue; apology due before the deadline.
+    deadline_state: Mapped[str] = mapped_column(String(16), default="on_track")
+    apology_required: Mapped[bool] = mapped_column(Boolean, default=False)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     result_element_id: Mapped[str | None] = mapped_column(String(128))
     result_name: Mapped[str | None] = mapped_column(String(255))
@@ -367,6 +370,7 @@ class HumanTask(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("official.id"))
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    deadline_state: Mapped[str] = mapped_column(String(16), default="on_track")
     submitted_data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     dossier: Mapped[Dossier] = relationship()

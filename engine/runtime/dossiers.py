@@ -100,6 +100,8 @@ def start_dossier(
         supplement_requests=0,
         extended=False,
         late_by_rule=False,
+        deadline_state="on_track",
+        apology_required=False,
         code=code,
         procedure_version_id=version.id,
         center_id=center.id,

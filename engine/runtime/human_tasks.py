@@ -61,6 +61,7 @@ def new_human_task(command: Command, spiff_task: SpiffTask, element: dict[str, A
         "completed_at": None,
         "completed_by_id": None,
         "due_at": _due_at(command, properties.get("allottedTime")),
+        "deadline_state": "on_track",
         "submitted_data": None,
     }
     if assignee:

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: e6e4ae2dd105
+Revision ID: 3ce319cb54f8
 Revises: (none)
-Create Date: 2026-11-27 01:56:12.858381
+Create Date: 2026-11-27 02:01:14.146853
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 
 import engine.db
 
-revision = 'e6e4ae2dd105'
+revision = '3ce319cb54f8'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -150,6 +150,8 @@ def upgrade() -> None:
     sa.Column('extended_due_at', engine.db.UtcDateTime(timezone=True), nullable=True),
     sa.Column('late_by_rule', sa.Boolean(), nullable=False),
     sa.Column('timeliness', sa.String(length=16), nullable=True),
+    sa.Column('deadline_state', sa.String(length=16), nullable=False),
+    sa.Column('apology_required', sa.Boolean(), nullable=False),
     sa.Column('completed_at', engine.db.UtcDateTime(timezone=True), nullable=True),
     sa.Column('result_element_id', sa.String(length=128), nullable=True),
     sa.Column('result_name', sa.String(length=255), nullable=True),
@@ -236,6 +238,7 @@ def upgrade() -> None:
     sa.Column('completed_at', engine.db.UtcDateTime(timezone=True), nullable=True),
     sa.Column('completed_by_id', sa.Integer(), nullable=True),
     sa.Column('due_at', engine.db.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('deadline_state', sa.String(length=16), nullable=False),
     sa.Column('submitted_data', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['assignee_id'], ['official.id'], name=op.f('fk_human_task_assignee_id_official')),
     sa.ForeignKeyConstraint(['center_id'], ['center.id'], name=op.f('fk_human_task_center_id_center')),
