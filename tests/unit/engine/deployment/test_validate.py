@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.deployment.deploy import deploy_procedure
+from engine.deployment.package import ProcedurePackage
 from engine.deployment.validate import validate_package
 from engine.errors import DeploymentError
 from engine.persistence.models import Procedure, ProcedureVersion
@@ -176,3 +177,26 @@ def test_a_message_flow_must_end_at_a_receiver():
     diagram = tiny_procedure.bpmn().replace("<bpmn:process", COLLABORATION, 1)
     (problem,) = [p for p in problems_of(tiny_procedure.package(diagram)) if p.rule == "message"]
     assert problem.element_id == "m1" and "approved" in problem.message
+
+
+def test_an_invalid_form_schema_is_located_in_its_file():
+    files = tiny_procedure.files()
+    files["forms/review.schema.json"] = b'{"type": "object", "properties": {"decision": {"type": "nonsense"}}}'
+    package = ProcedurePackage(key=tiny_procedure.KEY, files=files)
+    (problem,) = [p for p in problems_of(package) if p.rule == "form"]
+    assert problem.file == "forms/review.schema.json" and "2020-12" in problem.message
+
+
+def test_a_form_that_is_not_json_gets_its_line():
+    files = tiny_procedure.files()
+    files["forms/review.schema.json"] = b'{\n  "type": "object",\n  "title": oops\n}'
+    (problem,) = [p for p in problems_of(ProcedurePackage(key=tiny_procedure.KEY, files=files)) if p.rule == "form"]
+    assert problem.line == 3
+
+
+def test_procedure_json_is_checked_against_its_schema():
+    metadata = {**tiny_procedure.METADATA, "time_limit": {"value": 3, "unit": "fortnights"},
+                "lanes": {"staff": {"department": "x", "role": "boss"}}}
+    problems = [p for p in problems_of(tiny_procedure.package(metadata=metadata)) if p.rule == "procedure"]
+    fields = " ".join(p.message for p in problems)
+    assert "time_limit/unit" in fields and "lanes/staff/role" in fields
