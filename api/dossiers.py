@@ -19,7 +19,7 @@ from api.schemas import (
 )
 from engine.errors import NotFoundError
 from engine.persistence.models import Dossier, HistoryEvent, HumanTask, ProcedureVersion, TaskStatus
-from engine.runtime.actions import extend_deadline, withdraw_dossier
+from engine.runtime.actions import extend_deadline, stop_dossier, withdraw_dossier
 from engine.runtime.dossiers import start_dossier
 
 blp = Blueprint("dossiers", __name__, url_prefix="/api/v1/dossiers", description="Hồ sơ / Dossiers")
@@ -90,6 +90,19 @@ class DossierWithdrawal(MethodView):
         """The citizen withdraws the dossier (rút hồ sơ); open steps are cancelled"""
         session = get_session()
         dossier = withdraw_dossier(session, current_engine(), ref, actor=current_actor(), reason=args["reason"])
+        session.commit()
+        return dossier_view(find_dossier(str(dossier.id), with_data=True))
+
+
+@blp.route("/<string:ref>/stop")
+class DossierStop(MethodView):
+    @blp.arguments(WithdrawArgsSchema)
+    @blp.response(200, DossierDetailSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def post(self, args: dict[str, Any], ref: str) -> Any:
+        """Stop processing the dossier (dừng giải quyết), with the reason for the notice"""
+        session = get_session()
+        dossier = stop_dossier(session, current_engine(), ref, actor=current_actor(), reason=args["reason"])
         session.commit()
         return dossier_view(find_dossier(str(dossier.id), with_data=True))
 

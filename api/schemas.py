@@ -108,6 +108,8 @@ class DossierSchema(Schema):
     supplement_requests = fields.Integer()
     late_by_rule = fields.Boolean()
     timeliness = fields.String(allow_none=True, metadata={"description": "early | on_time | late"})
+    deadline_state = fields.String(metadata={"description": "on_track | due_soon | overdue | pause_expired"})
+    apology_required = fields.Boolean()
     completed_at = fields.DateTime(allow_none=True)
     result_element_id = fields.String(allow_none=True)
     result_name = fields.String(allow_none=True)

@@ -8,11 +8,12 @@ timer and a failure in one dossier does not hold back the others.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.calendar.deadlines import TimeLimit, TimeLimitUnit
 from engine.errors import EngineError
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
@@ -91,7 +92,7 @@ def fire_due_timers(session_factory: sessionmaker[Session], ctx: EngineContext, 
 # "Due soon" means less than one working day left (the amber state officials expect, and the
 # point by which the law wants the apology letter, domain brief §2.2).
 
-ON_TRACK, DUE_SOON, OVERDUE = "on_track", "due_soon", "overdue"
+ON_TRACK, DUE_SOON, OVERDUE, PAUSE_EXPIRED = "on_track", "due_soon", "overdue", "pause_expired"
 OPEN_TASKS = (TaskStatus.READY, TaskStatus.CLAIMED)
 
 
@@ -166,4 +167,51 @@ def sweep(session_factory: sessionmaker[Session], ctx: EngineContext) -> dict[st
         "timers_fired": fire_due_timers(session_factory, ctx),
         "tasks_marked": mark_task_deadlines(session_factory, ctx),
         "dossiers_marked": mark_dossier_deadlines(session_factory, ctx),
+        "pauses_expired": flag_expired_pauses(session_factory, ctx),
     }
+
+
+def flag_expired_pauses(session_factory: sessionmaker[Session], ctx: EngineContext, limit: int = 1000) -> int:
+    """Record, once, every dossier that has waited for the citizen longer than its procedure allows."""
+    now = ctx.clock.now().astimezone(UTC)
+    flagged, seen = 0, set[int]()
+    while len(seen) < limit:
+        with session_factory() as session:
+            query = (
+                select(Dossier)
+                .where(Dossier.paused_at.is_not(None), Dossier.deadline_state != PAUSE_EXPIRED)
+                .order_by(Dossier.paused_at).limit(50).with_for_update(skip_locked=True)
+            )
+            if seen:
+                query = query.where(Dossier.id.not_in(seen))
+            batch = list(session.scalars(query))
+            if not batch:
+                break
+            for dossier in batch:
+                seen.add(dossier.id)
+                if _pause_expired(session, ctx, dossier, now):
+                    flagged += 1
+            session.commit()
+    return flagged
+
+
+def _pause_expired(session: Session, ctx: EngineContext, dossier: Dossier, now: datetime) -> bool:
+    limit = ctx.version(session, dossier.procedure_version_id).metadata.get("max_pause")
+    if not limit or dossier.paused_at is None:
+        return False
+    ends = pause_limit_end(dossier.paused_at, TimeLimit.parse(limit), ctx)
+    if now < ends:
+        return False
+    buffer = HistoryBuffer(dossier)
+    buffer.add(HistoryEventType.PAUSE_EXPIRED, now, actor_name=SYSTEM.name,
+               payload={"paused_at": dossier.paused_at.isoformat(), "limit": limit, "ended_at": ends.isoformat(),
+                        "reason": "Quá thời hạn công dân bổ sung hồ sơ"})
+    buffer.flush(session)
+    write_dossier(session, ctx, dossier, {"deadline_state": PAUSE_EXPIRED, **buffer.head_values()})
+    return True
+
+
+def pause_limit_end(paused_at: datetime, limit: TimeLimit, ctx: EngineContext) -> datetime:
+    if limit.unit == TimeLimitUnit.CALENDAR_DAYS:
+        return paused_at + timedelta(days=limit.value)
+    return ctx.calendar.add_working_time(paused_at, limit.working_time(ctx.calendar))

@@ -29,3 +29,5 @@ class HistoryEventType(enum.StrEnum):
     DOSSIER_DUE_SOON = "dossier_due_soon"
     DOSSIER_OVERDUE = "dossier_overdue"
     APOLOGY_REQUIRED = "apology_required"
+    PAUSE_EXPIRED = "pause_expired"
+    DOSSIER_STOPPED = "dossier_stopped"

@@ -58,6 +58,21 @@ def withdraw_dossier(session: Session, ctx: EngineContext, ref: str | int, *, ac
     return dossier
 
 
+def stop_dossier(session: Session, ctx: EngineContext, ref: str | int, *, actor: Actor, reason: str) -> Dossier:
+    """Stop processing (dừng giải quyết hồ sơ), e.g. the citizen never supplemented; open steps end."""
+    reason = _require_reason(reason)
+    dossier = lock_dossier_by_ref(session, ref)
+    version = ctx.version(session, dossier.procedure_version_id)
+    workflow = load_dossier_workflow(session, ctx, dossier, version)
+    at = ctx.clock.now().astimezone(UTC)
+    command = Command(session, ctx, dossier, version, workflow, actor, at)
+    command.history.add(HistoryEventType.DOSSIER_STOPPED, at, actor_id=actor.id, actor_name=actor.name,
+                        payload={"reason": reason})
+    command.run(workflow.cancel)
+    finish_command(command, {"status": DossierStatus.STOPPED, "completed_at": at, "wake_at": None})
+    return dossier
+
+
 def extend_deadline(session: Session, ctx: EngineContext, ref: str | int, *, actor: Actor,
                     new_due_at: datetime, reason: str) -> Dossier:
     """Give the one new appointment the law allows, with the apology letter's reason.

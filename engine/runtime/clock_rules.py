@@ -53,7 +53,9 @@ def resume(command: Any, values: dict[str, Any], element: dict[str, Any]) -> Non
     calendar = command.ctx.calendar
     paused = calendar.working_time_between(paused_at, command.at)
     new_due = shift_for_pause(dossier.due_at, paused_at, command.at, calendar) if dossier.due_at else None
+    # deadline_state goes back to on_track so the scheduler judges the shifted deadline afresh.
     values.update(paused_at=None, paused_reason=None, status=DossierStatus.PROCESSING, due_at=new_due,
+                  deadline_state="on_track",
                   paused_seconds=(dossier.paused_seconds or 0) + int(paused.total_seconds()))
     command.history.add(
         HistoryEventType.CLOCK_RESUMED, command.at, actor_id=command.actor.id, actor_name=command.actor.name,

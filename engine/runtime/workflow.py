@@ -191,7 +191,7 @@ def finish_command(command: Command, values: dict[str, Any] | None = None) -> li
     new_tasks: list[dict[str, Any]] = []
     cancelled: list[uuid.UUID] = []
     end_element: str | None = None
-    values = dict(values or {})
+    forced, values = dict(values or {}), {}
     for transition in command.transitions:
         spiff_task = _find_task(workflow, transition.task_id)
         if spiff_task is None:
@@ -216,6 +216,7 @@ def finish_command(command: Command, values: dict[str, Any] | None = None) -> li
         session.execute(
             update(_HUMAN_TASK).where(_HUMAN_TASK.c.id.in_(cancelled)).values(status=TaskStatus.CANCELLED)
         )
+    values.update(forced)  # what the command decided (withdrawn, stopped) wins over what steps implied
     changes = _dossier_changes(command, end_element, values)
     write_task_rows(session, dossier.id, changes)
     values.update(command.history.head_values())

@@ -32,8 +32,6 @@ from engine.persistence.models import (
 from engine.runtime.actions import appointment
 from engine.slips.vn import nfc
 
-SLIP_KINDS = ("receipt", "supplement_request", "refusal", "apology", "control")
-
 # Generic titles for the usual values of a "how do you want the result" field, used when the
 # procedure's own form gives none.
 _DELIVERY_TITLES = {
@@ -649,7 +647,6 @@ def control_data(session: Session, ref: str | int, *, calendar: WorkingCalendar,
     (the diagram's ``clock`` property: supplementation, payment) is not classified.
     """
     loaded = _load(session, ref, calendar, base_url)
-    dossier = loaded.dossier
     summary = _summary(loaded)
     by_task: dict[str, dict[str, HistoryEvent]] = {}
     for event in loaded.events:
@@ -799,7 +796,7 @@ def _local(value: datetime | None, zone: Any) -> datetime | None:
 
 def slip_data(session: Session, kind: str, ref: str | int, *, calendar: WorkingCalendar, base_url: str = "",
               number: int | None = None) -> SlipData:
-    """The data of one slip kind (see ``SLIP_KINDS``) for a dossier."""
+    """The data of one slip kind (see ``engine.slips.SLIP_KINDS``) for a dossier."""
     if kind == "receipt":
         return receipt_data(session, ref, calendar=calendar, base_url=base_url)
     if kind == "supplement_request":

@@ -76,6 +76,11 @@ def place_date(place: str | None, value: date | datetime) -> str:
     return f"{nfc(place)}, {text}" if place else text[0].upper() + text[1:]
 
 
+def short_instant(value: datetime | None) -> str:
+    """``09:00 ngày 01/12/2026``, for notes where the long form does not fit."""
+    return f"{value:%H:%M} ngày {value:%d/%m/%Y}" if value is not None else ""
+
+
 def short_date(value: date | datetime | None) -> str:
     """``27/11/2026`` (dd/MM/yyyy)."""
     return value.strftime("%d/%m/%Y") if value is not None else ""

@@ -146,3 +146,11 @@ def test_extension_once_and_withdrawal_over_http(client, reception):
     assert withdrawn.json["open_tasks"] == []
     closed = client.post(f"/api/v1/dossiers/{code}/withdraw", headers=reception, json={"reason": "Lại"})
     assert closed.status_code == 409
+
+
+def test_stopping_a_dossier_over_http(client, reception):
+    code = start(client, reception).json["code"]
+    stopped = client.post(f"/api/v1/dossiers/{code}/stop", headers=reception,
+                          json={"reason": "Công dân không bổ sung hồ sơ"})
+    assert stopped.status_code == 200 and stopped.json["status"] == "stopped"
+    assert stopped.json["national_status_code"] == 8 and stopped.json["deadline_state"] == "on_track"

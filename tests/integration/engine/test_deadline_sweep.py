@@ -22,7 +22,7 @@ def test_due_soon_then_overdue_with_one_apology_requirement(session_factory, ctx
     with session_factory.begin() as session:
         dossier_id = start_dossier(session, ctx, "enterprise_registration", actor=actor, center_code=center.code,
                                    data=enterprise_start_data()).id
-    assert sweep(session_factory, ctx) == {"timers_fired": 0, "tasks_marked": 0, "dossiers_marked": 0}
+    assert not any(sweep(session_factory, ctx).values())
 
     clock.set(datetime(2026, 11, 30, 10, 0, tzinfo=HANOI))  # the appraisal step (2 working days) is close
     assert sweep(session_factory, ctx)["tasks_marked"] == 1
@@ -44,3 +44,41 @@ def test_due_soon_then_overdue_with_one_apology_requirement(session_factory, ctx
     kinds = [e.event_type for e in history(session_factory, dossier_id)]
     assert kinds.count("apology_required") == 1 and kinds.count("dossier_due_soon") == 1
     assert kinds[-1] == "dossier_overdue"  # the legal deadline passed, extension or not
+
+
+def test_a_pause_longer_than_the_procedure_allows_is_flagged_then_stopped(session_factory, ctx, clock, center,
+                                                                          actor, tmp_path):
+    import json
+    import shutil
+
+    from engine.persistence.models import DossierStatus
+    from engine.runtime.actions import stop_dossier
+    from engine.runtime.tasks import complete_task
+    from tests.conftest import LIBRARY, open_tasks
+    from tests.procedures.test_enterprise_registration import APPRAISE_SUPPLEMENT
+
+    folder = tmp_path / "enterprise_registration"
+    shutil.copytree(LIBRARY / "enterprise_registration", folder)
+    metadata = json.loads((folder / "procedure.json").read_text(encoding="utf-8"))
+    metadata["max_pause"] = {"value": 5, "unit": "working_days"}
+    (folder / "procedure.json").write_text(json.dumps(metadata, ensure_ascii=False), encoding="utf-8")
+    deploy(session_factory, ctx, "enterprise_registration", folder)
+    clock.set(datetime(2026, 11, 27, 9, 0, tzinfo=HANOI))
+    with session_factory.begin() as session:
+        dossier_id = start_dossier(session, ctx, "enterprise_registration", actor=actor, center_code=center.code,
+                                   data=enterprise_start_data()).id
+    (task,) = open_tasks(session_factory, dossier_id)
+    with session_factory.begin() as session:
+        complete_task(session, ctx, task.id, actor=actor, data=APPRAISE_SUPPLEMENT)
+
+    clock.set(datetime(2026, 12, 3, 9, 0, tzinfo=HANOI))  # four working days into the pause
+    assert sweep(session_factory, ctx)["pauses_expired"] == 0
+    clock.set(datetime(2026, 12, 7, 9, 0, tzinfo=HANOI))  # six working days
+    assert sweep(session_factory, ctx)["pauses_expired"] == 1
+    assert sweep(session_factory, ctx)["pauses_expired"] == 0
+    with session_factory.begin() as session:
+        stop_dossier(session, ctx, dossier_id, actor=actor, reason="Công dân không bổ sung hồ sơ trong thời hạn")
+    with session_factory() as session:
+        assert session.get(Dossier, dossier_id).status == DossierStatus.STOPPED
+    kinds = [e.event_type for e in history(session_factory, dossier_id)]
+    assert kinds.count("pause_expired") == 1 and "dossier_stopped" in kinds

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 3ce319cb54f8
+Revision ID: 699476fa8567
 Revises: (none)
-Create Date: 2026-11-27 02:01:14.146853
+Create Date: 2026-11-27 02:03:13.216803
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 
 import engine.db
 
-revision = '3ce319cb54f8'
+revision = '699476fa8567'
 down_revision = None
 branch_labels = None
 depends_on = None
