@@ -48,12 +48,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _load_calendar(app)
 
     from admin import pages
-    from api import auth, deps, dossiers, errors, inbox, procedures, tasks
+    from api import auth, deps, dossiers, errors, inbox, procedures, slips, tasks
 
     deps.init_app(app)
     api = Api(app)
-    for resource in (auth, procedures, dossiers, tasks, inbox):
+    for resource in (auth, procedures, dossiers, tasks, inbox, slips):
         api.register_blueprint(resource.blp)
+    api.register_blueprint(slips.logbook_blp)
     # After Api(): flask-smorest registers its own HTTP error handler, ours gives the shared shape.
     errors.init_app(app)
     app.register_blueprint(pages.bp)

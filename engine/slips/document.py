@@ -8,7 +8,7 @@ HTML says. All text is NFC.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 from engine.slips.vn import nfc
@@ -140,7 +140,6 @@ class SlipDocument:
     font_size: float = 13.0
     page_numbers: bool = False
     file_stem: str = "phieu"
-    extra: dict[str, str] = field(default_factory=dict)
 
     def strings(self) -> Iterator[str]:
         """Every piece of text the slip prints, in reading order (for checks and tests)."""

@@ -348,13 +348,13 @@ def control(data: ControlSlipData, options: SlipOptions) -> SlipDocument:
         _line("Cơ quan (bộ phận) giải quyết hồ sơ: ", dossier.lead_agency),
         _line("Cơ quan phối hợp giải quyết hồ sơ: ", "; ".join(dossier.co_agencies)),
         Table(
-            columns=(Column(31, "L"), Column(21, "C"), Column(18, "C"), Column(30, "L")),
+            columns=(Column(30, "L"), Column(19, "C"), Column(17, "C"), Column(34, "L")),
             head=((Cell(("TÊN CƠ QUAN",), bold=True, align="C"),
                    Cell(("THỜI GIAN GIAO, NHẬN HỒ SƠ",), bold=True, align="C"),
                    Cell(("KẾT QUẢ GIẢI QUYẾT HỒ SƠ", "(Trước hạn/đúng hạn/quá hạn)"), bold=True, align="C"),
                    Cell(("GHI CHÚ",), bold=True, align="C")),),
             body=tuple(control_row(row) for row in data.rows),
-            size=11,
+            size=10.5,
         ),
     ]
     outcome = vn.STATUS_LABELS.get(dossier.status, dossier.status)
@@ -432,8 +432,8 @@ def logbook(data: LogbookData, options: SlipOptions) -> SlipDocument:
     blocks: list[Block] = [
         Title(TITLES["logbook"], tuple(lines)),
         Table(
-            columns=(Column(3.5, "C"), Column(12, "L"), Column(17, "L"), Column(10, "L"), Column(13, "L"),
-                     Column(10, "L"), Column(7.5, "C"), Column(7.5, "C"), Column(7.5, "C"), Column(9, "L"),
+            columns=(Column(3.5, "C"), Column(12.5, "L"), Column(15, "L"), Column(9.5, "L"), Column(12, "L"),
+                     Column(10, "L"), Column(8.5, "C"), Column(8.5, "C"), Column(8.5, "C"), Column(9, "L"),
                      Column(7, "L"), Column(8, "L")),
             head=head,
             body=tuple(body),

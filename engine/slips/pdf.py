@@ -45,6 +45,7 @@ MARGINS = {  # left, top, right, bottom (mm)
     ("A4", True): (15.0, 15.0, 12.0, 15.0),
     ("A5", True): (15.0, 12.0, 10.0, 12.0),
 }
+PAPER = {"A4": (210.0, 297.0), "A5": (148.0, 210.0)}  # mm, ISO 216
 _ALIGN = {"L": Align.L, "C": Align.C, "R": Align.R, "J": Align.J}
 
 
@@ -67,8 +68,8 @@ class SlipPDF(FPDF):
     """One slip document drawn on A4/A5 pages."""
 
     def __init__(self, document: SlipDocument) -> None:
-        paper = document.paper if document.paper in ("A4", "A5") else "A4"
-        super().__init__(orientation="L" if document.landscape else "P", unit="mm", format=paper)
+        paper = document.paper if document.paper in PAPER else "A4"
+        super().__init__(orientation="L" if document.landscape else "P", unit="mm", format=PAPER[paper])
         self.document = document
         left, top, right, bottom = MARGINS[(paper, document.landscape)]
         self.set_margins(left, top, right)

@@ -1,0 +1,112 @@
+"""Printable one-stop slips of a dossier, as HTML or PDF, and the dossier logbook (Mẫu 06).
+
+Optional app config: ``PUBLIC_BASE_URL`` (the public site whose ``/tra-cuu/<code>`` page the
+receipt's QR code opens; default: this server), ``SLIP_PLACE`` (the place of the date line, e.g.
+"Hạ Long") and ``SLIP_PARENT_BODY`` (the body above the center in the letterhead, e.g.
+"UBND tỉnh Quảng Ninh").
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from flask import Response, current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from api.deps import current_actor, current_engine, get_session
+from engine.slips import SLIP_KINDS
+from engine.slips.data import logbook_data, slip_data
+from engine.slips.document import SlipDocument
+from engine.slips.layout import SlipOptions, compose
+from engine.slips.pdf import document_pdf
+from engine.slips.render import document_html
+
+blp = Blueprint("slips", __name__, url_prefix="/api/v1/dossiers",
+                description="Phiếu in của hồ sơ (Mẫu 01–05) / Printable dossier slips")
+logbook_blp = Blueprint("logbook", __name__, url_prefix="/api/v1",
+                        description="Sổ theo dõi hồ sơ (Mẫu 06) / Dossier logbook")
+
+KIND = f"any({', '.join(SLIP_KINDS)})"
+FORMAT = "any(html, pdf)"
+_MIMETYPES = {"html": "text/html", "pdf": "application/pdf"}  # Werkzeug adds charset=utf-8 to text
+_PRINTABLE = {"200": {"description": "Trang HTML in được hoặc tệp PDF / Printable HTML page or PDF file",
+                      "content": {"text/html": {}, "application/pdf": {}}}}
+
+
+class SlipArgsSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    number = fields.Integer(validate=validate.Range(min=1), load_default=None,
+                            metadata={"description": "supplement_request: which request (1, 2…); the latest if "
+                                                     "omitted"})
+    paper = fields.String(validate=validate.OneOf(["A4", "A5"]), load_default="A4",
+                          metadata={"description": "A5 for slips 01–04 (the control slip is always A4)"})
+
+
+class LogbookArgsSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    center = fields.String(load_default=None, metadata={"description": "Center code; all centers if omitted"})
+    received_from = fields.Date(data_key="from", load_default=None,
+                                metadata={"description": "First day of receipt (YYYY-MM-DD), included"})
+    received_to = fields.Date(data_key="to", load_default=None,
+                              metadata={"description": "Last day of receipt (YYYY-MM-DD), included"})
+
+
+def slip_options(paper: str = "A4") -> SlipOptions:
+    config = current_app.config
+    return SlipOptions(place=config.get("SLIP_PLACE") or "", parent=config.get("SLIP_PARENT_BODY") or "",
+                       paper=paper)
+
+
+def public_base_url() -> str:
+    return str(current_app.config.get("PUBLIC_BASE_URL") or request.url_root).rstrip("/")
+
+
+def printable(document: SlipDocument, fmt: str, suffix: str) -> Response:
+    body: str | bytes = document_pdf(document) if fmt == "pdf" else document_html(document)
+    response = Response(body, mimetype=_MIMETYPES[fmt])
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", suffix)
+    response.headers["Content-Disposition"] = f'inline; filename="{document.file_stem}-{safe}.{fmt}"'
+    response.headers["Cache-Control"] = "no-store"  # personal data of the applicant
+    return response
+
+
+@blp.route(f"/<string:ref>/slips/<{KIND}:kind>.<{FORMAT}:fmt>")
+class DossierSlip(MethodView):
+    @blp.arguments(SlipArgsSchema, location="query")
+    @blp.doc(security=[{"bearerAuth": []}], responses=_PRINTABLE)
+    def get(self, args: dict[str, Any], ref: str, kind: str, fmt: str) -> Response:
+        """A slip of a dossier: receipt (Mẫu 01), supplement_request (02), refusal (03), apology, control (05)
+        ---
+        404 when the dossier does not exist or the slip does not apply to it (no supplementation
+        request, not refused, never extended).
+        """
+        current_actor()
+        engine = current_engine()
+        data = slip_data(get_session(), kind, ref, calendar=engine.calendar, base_url=public_base_url(),
+                         number=args.get("number"))
+        document = compose(data, slip_options(args["paper"]))
+        return printable(document, fmt, data.dossier.code)
+
+
+@logbook_blp.route(f"/logbook.<{FORMAT}:fmt>")
+class Logbook(MethodView):
+    @logbook_blp.arguments(LogbookArgsSchema, location="query")
+    @logbook_blp.doc(security=[{"bearerAuth": []}], responses=_PRINTABLE)
+    def get(self, args: dict[str, Any], fmt: str) -> Response:
+        """The dossier logbook (Sổ theo dõi hồ sơ, Mẫu 06): dossiers received at a center between two days"""
+        current_actor()
+        received_from: date | None = args.get("received_from")
+        received_to: date | None = args.get("received_to")
+        data = logbook_data(get_session(), calendar=current_engine().calendar, center=args.get("center"),
+                            received_from=received_from, received_to=received_to)
+        parts = [args.get("center"), *(day.isoformat() for day in (received_from, received_to) if day)]
+        suffix = "-".join(p for p in parts if p) or "tat-ca"
+        return printable(compose(data, slip_options()), fmt, suffix)
