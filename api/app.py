@@ -48,11 +48,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _load_calendar(app)
 
     from admin import pages
-    from api import auth, deps, dossiers, errors, inbox, procedures, slips, tasks
+    from api import auth, deps, dossiers, errors, inbox, org, procedures, slips, tasks
 
     deps.init_app(app)
     api = Api(app)
-    for resource in (auth, procedures, dossiers, tasks, inbox, slips):
+    for resource in (auth, procedures, dossiers, tasks, inbox, slips, org):
         api.register_blueprint(resource.blp)
     api.register_blueprint(slips.logbook_blp)
     # After Api(): flask-smorest registers its own HTTP error handler, ours gives the shared shape.

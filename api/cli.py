@@ -157,9 +157,9 @@ def seed_demo(app: Flask) -> None:
             center = Center(code=code, name=name, agency_identifier=agency)
             session.add(center)
             session.flush()
-        for unit_code in {unit for *_, unit in DEMO_OFFICIALS if unit}:
-            if session.scalar(select(Unit.id).where(Unit.code == unit_code)) is None:
-                session.add(Unit(code=unit_code, name=unit_code, kind="department", center_id=center.id))
+        for code in sorted({unit for *_, unit in DEMO_OFFICIALS if unit is not None}):
+            if session.scalar(select(Unit.id).where(Unit.code == code)) is None:
+                session.add(Unit(code=code, name=code, kind="department", center_id=center.id))
         session.flush()
         for username, full_name, roles, unit_code in DEMO_OFFICIALS:
             if session.scalar(select(Official.id).where(Official.username == username)) is None:
@@ -275,6 +275,11 @@ def calendar_set(day: datetime, kind: str | None, name: str, province: str | Non
         set_override(session, day.date(), kind, name, province)
         session.commit()
     click.echo(f"{day.date().isoformat()}: {kind} — {name} (khởi động lại dịch vụ để áp dụng / restart to apply)")
+
+
+from api.cli_org import org  # noqa: E402 - the group's module builds the app from this one
+
+main.add_command(org)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from api.schemas import (
     WithdrawArgsSchema,
 )
 from engine.errors import NotFoundError
-from engine.persistence.models import Dossier, HistoryEvent, HumanTask, ProcedureVersion, TaskStatus
+from engine.persistence.models import Dossier, HistoryEvent, HumanTask, Official, ProcedureVersion, TaskStatus
 from engine.runtime.actions import extend_deadline, stop_dossier, withdraw_dossier
 from engine.runtime.dossiers import start_dossier
 
@@ -124,6 +124,10 @@ class DossierExtension(MethodView):
         return dossier_view(find_dossier(str(dossier.id), with_data=True))
 
 
+def _person(official: Official | None) -> str | None:
+    return official.full_name if official is not None else None
+
+
 @blp.route("/<string:ref>/history")
 class DossierHistory(MethodView):
     @blp.response(200, DossierHistorySchema)
@@ -146,7 +150,7 @@ class DossierHistory(MethodView):
             {
                 "task_id": t.id, "element_id": t.element_id, "name": t.name, "lane": t.lane, "status": t.status,
                 "ready_at": t.ready_at, "claimed_at": t.claimed_at, "completed_at": t.completed_at,
-                "actor": (t.completed_by or t.assignee).full_name if (t.completed_by or t.assignee) else None,
+                "actor": _person(t.completed_by or t.assignee),
                 "due_at": t.due_at,
             }
             for t in tasks

@@ -80,7 +80,7 @@ class Procedures(MethodView):
         uploads = request.files.getlist("files")
         key = (request.form.get("key") or "").strip()
         if not key:
-            bpmn_names = [u.filename for u in uploads if (u.filename or "").endswith(".bpmn")]
+            bpmn_names = [u.filename or "" for u in uploads if (u.filename or "").endswith(".bpmn")]
             key = bpmn_names[0].rsplit("/", 1)[-1][: -len(".bpmn")] if bpmn_names else ""
         if not uploads:
             raise DeploymentError([Problem(file="", rule="package", message="Chưa gửi tệp nào (trường files)",
