@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.app import create_app
@@ -19,9 +18,9 @@ from engine.deployment.deploy import deploy_procedure
 from engine.deployment.package import SHARED_FOLDER, load_package
 from engine.deployment.validate import validate_bpmn_file, validate_package
 from engine.errors import DeploymentError, EngineError, Problem
-from engine.identity.officials import create_official
+from engine.identity.officials import hash_password
+from engine.org.demo_province import seed_demo_province
 from engine.persistence.migrate import upgrade
-from engine.persistence.models import Center, Official, Unit
 from engine.runtime.dossiers import latest_version_id, legal_due_at
 from engine.scheduling import sweep
 
@@ -147,39 +146,21 @@ def _print_verdict(path: Path, problems: list[Problem]) -> None:
         click.echo("  " + format_problem(problem))
 
 
-def seed_demo(app: Flask) -> None:
-    """Create the demo center and officials when they do not exist yet."""
-    clock = app.extensions["engine"].clock
-    with _session(app) as session:
-        code, name, agency = DEMO_CENTER
-        center = session.scalar(select(Center).where(Center.code == code))
-        if center is None:
-            center = Center(code=code, name=name, agency_identifier=agency)
-            session.add(center)
-            session.flush()
-        for code in sorted({unit for *_, unit in DEMO_OFFICIALS if unit is not None}):
-            if session.scalar(select(Unit.id).where(Unit.code == code)) is None:
-                session.add(Unit(code=code, name=code, kind="department", center_id=center.id))
-        session.flush()
-        for username, full_name, roles, unit_code in DEMO_OFFICIALS:
-            if session.scalar(select(Official.id).where(Official.username == username)) is None:
-                create_official(session, clock, username=username, full_name=full_name, password=DEMO_PASSWORD,
-                                roles=roles, unit_code=unit_code, center_id=center.id)
-        session.commit()
-
-
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Prepare the database and exit.")
 def demo(host: str, port: int, no_serve: bool) -> None:
-    """Create the database, deploy every procedure in bpmn/, seed demo officials, and serve."""
+    """Create the database, deploy every procedure in bpmn/, seed a demo province, and serve."""
     app = _app()
     upgrade(app.extensions["db_engine"])
     library = app.extensions["engine"].settings.library_path
     if not deploy_folders(app, procedure_folders(library), actor="demo"):
         sys.exit(1)
-    seed_demo(app)
+    summary = seed_demo_province(app.extensions["session_factory"], app.extensions["engine"],
+                                 password_hash=hash_password(DEMO_PASSWORD))
+    for line in summary.lines():
+        click.echo(line)
     click.echo(f"\nCơ sở dữ liệu: {app.extensions['db_engine'].url.render_as_string()}")
     click.echo(f"Trung tâm demo: {DEMO_CENTER[0]} — {DEMO_CENTER[1]}")
     click.echo(f"Tài khoản demo (mật khẩu: {DEMO_PASSWORD}):")

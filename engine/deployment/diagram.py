@@ -53,6 +53,7 @@ class DiagramElement:
             "lane_name": self.lane_name,
             "properties": self.properties,
             "event": self.event,
+            "process": self.process_id,
         }
 
 

@@ -21,7 +21,6 @@ from datetime import timedelta
 from typing import Any
 
 PROVINCE = "Quảng Ninh"
-PASSWORD_NOTE = "mật khẩu demo"
 
 # code, name, agency identifier (mã định danh, demo: .H00), kind, parent center code
 PROVINCIAL_CENTER = ("hcc_tinh", "Trung tâm Phục vụ hành chính công tỉnh Quảng Ninh", "000.00.00.H00")
@@ -77,7 +76,6 @@ DEPARTMENTS: list[tuple[str, str, int, int, list[tuple[str, str, int]]]] = [
         ("phong_quan_ly_van_tai", "Phòng Quản lý vận tải, phương tiện và người lái", 2),
     ]),
     ("so_nong_nghiep_moi_truong", "Sở Nông nghiệp và Môi trường", 3, 3, [
-        ("van_phong_dang_ky_dat_dai", "Văn phòng Đăng ký đất đai", 3),
         ("phong_quan_ly_dat_dai", "Phòng Quản lý đất đai", 2),
         ("chi_cuc_bao_ve_moi_truong", "Chi cục Bảo vệ môi trường", 2),
         ("chi_cuc_thuy_san", "Chi cục Thủy sản", 1),
@@ -92,7 +90,7 @@ DEPARTMENTS: list[tuple[str, str, int, int, list[tuple[str, str, int]]]] = [
         ("phong_giao_duc_pho_thong", "Phòng Giáo dục phổ thông", 1),
     ]),
     ("so_noi_vu", "Sở Nội vụ", 3, 0, [
-        ("phong_lao_dong_viec_lam", "Phòng Lao động – Việc làm", 2),
+        ("phong_lao_dong_viec_lam", "Phòng Lao động – Việc làm", 1),
         ("phong_cong_chuc_vien_chuc", "Phòng Công chức, viên chức", 1),
         ("phong_thi_dua_khen_thuong", "Phòng Thi đua – Khen thưởng", 1),
     ]),
@@ -105,7 +103,7 @@ DEPARTMENTS: list[tuple[str, str, int, int, list[tuple[str, str, int]]]] = [
         ("phong_chuyen_doi_so", "Phòng Chuyển đổi số", 2),
     ]),
     ("so_ngoai_vu", "Sở Ngoại vụ", 2, 0, [
-        ("phong_lanh_su", "Phòng Lãnh sự và Người Việt Nam ở nước ngoài", 2),
+        ("phong_lanh_su", "Phòng Lãnh sự và Người Việt Nam ở nước ngoài", 1),
     ]),
     ("so_dan_toc_ton_giao", "Sở Dân tộc và Tôn giáo", 2, 0, [
         ("phong_ton_giao", "Phòng Quản lý tôn giáo", 1),
@@ -118,7 +116,7 @@ DEPARTMENTS: list[tuple[str, str, int, int, list[tuple[str, str, int]]]] = [
         ("phong_kiem_soat_tthc", "Phòng Kiểm soát thủ tục hành chính", 0),
     ]),
     ("ban_quan_ly_kkt", "Ban Quản lý Khu kinh tế tỉnh", 2, 0, [
-        ("phong_quan_ly_dau_tu", "Phòng Quản lý đầu tư", 2),
+        ("phong_quan_ly_dau_tu", "Phòng Quản lý đầu tư", 1),
         ("phong_quan_ly_xay_dung_moi_truong", "Phòng Quản lý quy hoạch, xây dựng và môi trường", 1),
     ]),
     ("cong_an_tinh", "Công an tỉnh", 3, 2, [
@@ -165,14 +163,18 @@ DEPARTMENTS: list[tuple[str, str, int, int, list[tuple[str, str, int]]]] = [
 AGENCIES: list[tuple[str, str, str | None, int, int]] = [
     ("ubnd_tinh", "Ủy ban nhân dân tỉnh Quảng Ninh", None, 3, 0),
     ("hiep_hoi_du_lich", "Hiệp hội Du lịch tỉnh Quảng Ninh", None, 1, 2),
-    ("cong_an_xa", "Công an cấp xã (các xã, phường, đặc khu)", "cong_an_tinh", 2, 5),
-    ("bhxh_co_so", "Bảo hiểm xã hội cơ sở", "bhxh_tinh", 1, 4),
+    ("cong_an_xa", "Công an cấp xã (các xã, phường, đặc khu)", "cong_an_tinh", 2, 4),
+    ("bhxh_co_so", "Bảo hiểm xã hội cơ sở", "bhxh_tinh", 1, 3),
+    ("vpdkdd", "Văn phòng Đăng ký đất đai tỉnh", "so_nong_nghiep_moi_truong", 1, 0),
+    ("vpdkdd.chi_nhanh", "Chi nhánh Văn phòng Đăng ký đất đai (các khu vực)", "vpdkdd", 1, 3),
+    ("thue_co_so", "Thuế cơ sở (các khu vực)", "thue_tinh", 1, 2),
+    ("thue_co_so.ke_khai_ke_toan", "Tổ Kê khai – Kế toán thuế, Thuế cơ sở", "thue_co_so", 0, 2),
 ]
 
 # The provincial center's own units: code, name, kind, parent, {role: count}
 CENTER_UNITS: list[tuple[str, str, str, str | None, dict[str, int]]] = [
     ("trung_tam_hcc", "Bộ phận tiếp nhận và trả kết quả – Trung tâm Phục vụ hành chính công tỉnh", "desk", None,
-     {"center_leader": 3, "reception": 20}),
+     {"center_leader": 3, "reception": 17}),
     ("trung_tam_hcc.kiem_soat", "Phòng Kiểm soát thủ tục hành chính và Giám sát", "division", "trung_tam_hcc",
      {"unit_leader": 1, "analyst": 3, "auditor": 2}),
     ("trung_tam_hcc.cntt", "Phòng Công nghệ thông tin và Số hóa", "division", "trung_tam_hcc",
@@ -189,6 +191,7 @@ COMMUNE_COMMITTEE = ("ubnd_xa", "Ủy ban nhân dân cấp xã – lãnh đạo 
 COMMUNE_LEADERS = 5
 COMMUNE_COMMITTEE_SPECIALISTS = 2  # who answers the province's requests for opinions
 COMMUNE_CIVIL_STATUS = ("ubnd_xa.tu_phap_ho_tich", "Công chức Tư pháp – Hộ tịch cấp xã")
+COMMUNE_LAND = ("ubnd_xa.dia_chinh", "Công chức Địa chính – Xây dựng cấp xã", 4)
 
 # Units of every locality: (suffix, name template, specialists); the committee itself has 2 leaders.
 LOCALITY_DIVISIONS: list[tuple[str, str, int]] = [
@@ -592,8 +595,7 @@ PATHS["investment_policy"] = {
     # Two departments consulted at once, each in its own task.
     "main": [_s(("check_dossier", _I["send_two"])),
              _s(("give_opinion", _I["agree"]), ("give_opinion", _I["agree_with_conditions"])), *_DECIDE],
-    # Closed dossiers consult one department: SpiffWorkflow compares the 15-day no-reply timers with
-    # the real time, so a second open consultation of a dossier made in the past would time out.
+    # Closed dossiers consult one department.
     "direct": [_s(("check_dossier", _I["send_one"])), _s(("give_opinion", _I["agree"])), *_DECIDE],
     "supplement": [_s(("check_dossier", _I["check_supplement"])), _s(("receive_supplement", _I["supplement"])),
                    _s(("check_dossier", _I["send_one"])), _s(("give_opinion", _I["agree"])), *_DECIDE],
@@ -606,16 +608,75 @@ PATHS["investment_policy"] = {
                  _s(("sign_appraisal_report", _I["revise_report"])), *_DECIDE],
 }
 
+LAND: dict[str, Any] = {
+    "verify": {"land_origin": "Đất ở do ông bà để lại, sử dụng ổn định từ năm 1992", "land_use_since": "1992-05-01",
+               "dispute_status": "no_dispute", "planning_conformity": "conforms", "posted_from": DATE,
+               "posted_to": "$date+14", "verification_note": "Sử dụng ổn định, không tranh chấp, phù hợp quy hoạch"},
+    "appraise_ok": {"appraisal_decision": "propose_registration",
+                    "appraisal_opinion": "Đủ điều kiện cấp Giấy chứng nhận", "surveyed_area_m2": "$area"},
+    "appraise_supplement": {"appraisal_decision": "request_supplement",
+                            "appraisal_opinion": "Thiếu giấy tờ về tài sản gắn liền với đất",
+                            "missing_documents": ["Giấy phép xây dựng nhà ở"]},
+    "appraise_refuse": {"appraisal_decision": "propose_refusal", "appraisal_opinion": "Thửa đất đang có tranh chấp",
+                        "refusal_grounds": "Thửa đất đang có tranh chấp về ranh giới với thửa liền kề "
+                                           "(Điều 151 Luật Đất đai)"},
+    "supplement": {"supplemented_documents": ["Giấy phép xây dựng nhà ở"]},
+    "approve": {"registration_decision": "approve_registration"},
+    "sign_refusal": {"registration_decision": "sign_refusal",
+                     "registration_comment": "Đất đang có tranh chấp ranh giới"},
+    "reappraise": {"registration_decision": "return_for_reappraisal", "registration_comment": "Kiểm tra lại diện tích"},
+    "transfer": {"tax_transfer_number": "$number/PCTT", "transferred_on": DATE, "transfer_area_m2": "$area",
+                 "land_use_term": "long_term"},
+    "assess_payable": {"obligation_decision": "payable", "tax_notice_number": "TB-$number",
+                       "land_use_fee_vnd": 45_000_000, "registration_fee_vnd": 1_250_000,
+                       "payment_deadline": "$date+30"},
+    "deliver_notice": {"notice_delivery_channel": "counter", "notice_recipient_name": APPLICANT,
+                       "notice_delivered_on": DATE},
+    "paid": {"obligation_status": "paid", "amount_paid_vnd": 46_250_000,
+             "proof_documents": ["Giấy nộp tiền vào ngân sách nhà nước số $number"], "confirmed_on": DATE},
+    "prepare": {"certificate_serial": "$serial", "cadastral_database_updated": True},
+    "sign": {"certificate_decision": "sign_certificate"},
+    "return": {"delivery_channel": "counter", "recipient_name": APPLICANT, "delivered_on": DATE},
+    "notify_refusal": {"delivery_channel": "counter", "recipient_name": APPLICANT},
+}
+_L = LAND
+# The land office and the tax authority exchange messages; the land user pays while the notice is
+# handed over (the clock stops while the payment is awaited).
+_LAND_TAX = [_s(("prepare_tax_transfer", _L["transfer"])), _s(("assess_financial_obligation", _L["assess_payable"])),
+             _s(("deliver_tax_notice", _L["deliver_notice"]), ("record_payment", _L["paid"])),
+             _s(("prepare_certificate", _L["prepare"])), _s(("approve_certificate", _L["sign"])),
+             _s(("return_result", _L["return"]))]
+PATHS["land_first_registration"] = {
+    "main": [_s(("verify_land_status", _L["verify"])), _s(("appraise_dossier", _L["appraise_ok"])),
+             _s(("approve_registration", _L["approve"])), *_LAND_TAX],
+    "supplement": [_s(("verify_land_status", _L["verify"])), _s(("appraise_dossier", _L["appraise_supplement"])),
+                   _s(("receive_supplement", _L["supplement"])), _s(("appraise_dossier", _L["appraise_ok"])),
+                   _s(("approve_registration", _L["approve"])), *_LAND_TAX],
+    "refuse": [_s(("verify_land_status", _L["verify"])), _s(("appraise_dossier", _L["appraise_refuse"])),
+               _s(("approve_registration", _L["sign_refusal"])), _s(("notify_refusal", _L["notify_refusal"]))],
+    "returned": [_s(("verify_land_status", _L["verify"])), _s(("appraise_dossier", _L["appraise_ok"])),
+                 _s(("approve_registration", _L["reappraise"])), _s(("appraise_dossier", _L["appraise_ok"])),
+                 _s(("approve_registration", _L["approve"])), *_LAND_TAX],
+}
+
+# Consultations with a no-reply deadline: SpiffWorkflow compares its timers with the real time, so
+# a dossier whose consultation the demo plays must have sent it less than this many working days
+# ago (the deadline: 12 days for a construction permit, 15 for an investment policy).
+CONSULT_WINDOW = {"construction_permit": 9, "investment_policy": 12}
+CONSULT_STEPS = {"construction_permit": {"fire_safety_opinion", "environment_opinion"},
+                 "investment_policy": {"give_opinion"}}
+
 # How many dossiers of each kind a procedure gets (besides one open dossier per stage and hold).
 # Commune procedures are the high-volume ones.
 VOLUME: dict[str, dict[str, int]] = {
-    "certified_copy": {"early": 0, "on_time": 14, "late": 3, "refused": 2, "open_extra": 4},
+    "certified_copy": {"early": 0, "on_time": 10, "late": 3, "refused": 2, "open_extra": 3},
     "birth_registration_combo": {"early": 6, "on_time": 5, "late": 2, "refused": 1, "open_extra": 3},
     "enterprise_registration": {"early": 8, "on_time": 5, "late": 2, "refused": 2, "open_extra": 4},
     "judicial_record": {"early": 5, "on_time": 4, "late": 2, "refused": 1, "open_extra": 2},
     "tourist_accommodation_rating": {"early": 3, "on_time": 2, "late": 1, "refused": 1, "open_extra": 1},
     "construction_permit": {"early": 2, "on_time": 2, "late": 1, "refused": 1, "open_extra": 1},
-    "investment_policy": {"early": 1, "on_time": 2, "late": 1, "refused": 1, "open_extra": 1},
+    "investment_policy": {"early": 3, "on_time": 0, "late": 0, "refused": 1, "open_extra": 1},
+    "land_first_registration": {"early": 1, "on_time": 2, "late": 1, "refused": 1, "open_extra": 2},
 }
 DEFAULT_VOLUME = {"early": 2, "on_time": 2, "late": 1, "refused": 1, "open_extra": 1}
 
@@ -787,6 +848,25 @@ def start_data(key: str, rng: Any, person: dict[str, Any], place: str,
             "result_delivery": "counter",
         }
         values.update(two_departments=rng.sample(CONSULTABLE, 2), one_department=[rng.choice(CONSULTABLE)])
+    elif key == "land_first_registration":
+        area = rng.choice([80, 120, 150, 200, 300])
+        parcel_address = f"Tổ {rng.randint(1, 30)}, {place}, tỉnh {PROVINCE}"
+        data = {
+            "applicant": applicant,
+            "land_user_name": person["name"],
+            "land_user_type": "household",
+            "parcel_number": str(rng.randint(10, 999)),
+            "map_sheet_number": str(rng.randint(1, 60)),
+            "land_address": parcel_address,
+            "declared_area_m2": area,
+            "land_use_purpose": "residential",
+            "declared_land_origin": "Ông bà để lại, sử dụng từ năm 1992",
+            "registers_house": True,
+            "documents": ["registration_application", "asset_ownership_papers"],
+            "result_delivery": "counter",
+        }
+        values.update(area=round(area + rng.uniform(-3, 3), 1),
+                      serial=f"D{rng.choice('ABCĐ')} {rng.randint(0, 999_999):06d}")
     else:
         raise KeyError(key)
     return data, values

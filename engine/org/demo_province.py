@@ -36,6 +36,7 @@ from engine.calendar.clock import FixedClock
 from engine.calendar.working_calendar import WorkingCalendar
 from engine.errors import EngineError
 from engine.org import demo_data as data
+from engine.org.directory import normalise_role
 from engine.org.text import fold
 from engine.persistence.models import (
     Center,
@@ -129,7 +130,7 @@ def seed_demo_province(session_factory: sessionmaker[Session], ctx: EngineContex
     with_data = [key for key in deployed if key in data.PATHS]
     with session_factory() as session:
         scenarios = [s for key in with_data
-                     for s in _scenarios(session, demo_ctx, key, deployed[key], org, now, today)
+                     for s in _scenarios(session, demo_ctx, key, deployed[key], now, today)
                      if s.ref not in existing]
     for scenario in sorted(scenarios, key=lambda s: (s.received_at, s.ref)):
         try:
@@ -294,6 +295,10 @@ def _org_plan() -> _OrgPlan:
         staff(committee, local_centers[index % len(local_centers)], "specialist", 1)
     for _slug, _name, center in data.LOCALITIES:
         staff(civil_status, center, "specialist", 1)
+    land, land_name, land_staff = data.COMMUNE_LAND
+    unit(land, land_name, "division", committee, None)
+    for index in range(land_staff):
+        staff(land, local_centers[index % len(local_centers)], "specialist", 1)
     for slug, name, center in data.LOCALITIES:
         code = f"ubnd_{slug}"
         unit(code, f"Ủy ban nhân dân {name}", "commune", None, center)
@@ -344,8 +349,6 @@ def _deployed(session: Session) -> dict[str, tuple[int, dict[str, Any]]]:
 
 
 def _bindings(metadata: dict[str, Any]) -> list[tuple[str, str]]:
-    from engine.org.directory import normalise_role
-
     pairs = []
     for binding in (metadata.get("lanes") or {}).values():
         department, role = binding.get("department"), normalise_role(binding.get("role"))
@@ -361,9 +364,9 @@ def _cover_bindings(session: Session, plan: _OrgPlan, deployed: dict[str, tuple[
     planned_units = plan.unit_codes()
     db_units = set(session.scalars(select(Unit.code)))
     covered = {(o.unit, role) for o in plan.officials if o.active for role in o.roles}
-    covered |= set(session.execute(
+    covered |= {(code, role) for code, role in session.execute(
         select(Unit.code, OfficialRole.role).join(Official, Official.unit_id == Unit.id)
-        .join(OfficialRole, OfficialRole.official_id == Official.id).where(Official.active.is_(True))).tuples().all())
+        .join(OfficialRole, OfficialRole.official_id == Official.id).where(Official.active.is_(True)))}
     away = {leave.username for leave in plan.leave if leave.starts <= 0 <= leave.ends}
     for key, (_version_id, metadata) in deployed.items():
         for department, role in _bindings(metadata):
@@ -423,7 +426,7 @@ def _apply_org(session: Session, plan: _OrgPlan, now: datetime, today: date, pas
                              active=spec.active, created_at=created_at, roles=list(spec.roles)))
         created["officials"] += 1
     session.flush()
-    ids = dict(session.execute(select(Official.username, Official.id)).tuples().all())
+    ids = {username: official_id for username, official_id in session.execute(select(Official.username, Official.id))}
     with_leave = set(session.scalars(select(LeavePeriod.official_id)))
     with_deputy = set(session.scalars(select(Deputy.official_id)))
     for leave in plan.leave:
@@ -483,7 +486,7 @@ class _Org:
         deputies: dict[int, list[tuple[int, date, date]]] = defaultdict(list)
         for deputy in session.scalars(select(Deputy).order_by(Deputy.id)):
             deputies[deputy.official_id].append((deputy.deputy_id, deputy.valid_from, deputy.valid_to))
-        centers = dict(session.execute(select(Center.code, Center.id)).tuples().all())
+        centers = {code: center_id for code, center_id in session.execute(select(Center.code, Center.id))}
         parents = {u.code: units[u.parent_id].code if u.parent_id in units else None for u in units.values()}
         return cls(people, by_unit_role, leave, deputies, centers, parents)
 
@@ -558,7 +561,20 @@ def _previous_working_day(calendar: WorkingCalendar, day: date) -> date:
     return day
 
 
-def _scenarios(session: Session, ctx: EngineContext, key: str, deployed: tuple[int, dict[str, Any]], org: _Org,
+def _last_working_instant(calendar: WorkingCalendar, now: datetime) -> datetime:
+    """``now`` if it is office time, else when the office last closed (the end of a working period)."""
+    day = now.astimezone(calendar.timezone).date()
+    for _ in range(30):
+        if calendar.is_working_day(day):
+            for start, end in reversed(calendar.working_hours):
+                opened = datetime.combine(day, start, tzinfo=calendar.timezone)
+                if opened <= now:
+                    return min(now, datetime.combine(day, end, tzinfo=calendar.timezone)).astimezone(UTC)
+        day -= timedelta(days=1)
+    return now
+
+
+def _scenarios(session: Session, ctx: EngineContext, key: str, deployed: tuple[int, dict[str, Any]],
                now: datetime, today: date) -> list[_Scenario]:
     """The dossiers the demo shows for one procedure (the same list on every run)."""
     version_id, metadata = deployed
@@ -589,7 +605,18 @@ def _scenarios(session: Session, ctx: EngineContext, key: str, deployed: tuple[i
                     age = span + local.randint(1, 3)  # overdue
             else:
                 age = limit_days + local.randint(2, 30)
-        received = _received_at(ctx, version, local, today, now, max(0, age), outcome, len(path), limit_days)
+        window = data.CONSULT_WINDOW.get(key)
+        recent = window is not None and any(e in data.CONSULT_STEPS[key] for stage in path for e, _ in stage)
+        if recent:
+            # SpiffWorkflow times the no-reply deadline of a consultation on the real clock, so the
+            # consultation of a dossier made in the past must still be running today; such a
+            # dossier is recent, and when closed, closed early.
+            if extend and outcome != "open":
+                return
+            age = min(age, window or 0)
+            outcome = "early" if outcome in ("on_time", "late") else outcome
+        received = _received_at(ctx, version, local, today, now, max(0, age),
+                                "open" if recent else outcome, len(path), limit_days)
         channel = local.choices([Channel.DIRECT, Channel.ONLINE, Channel.POSTAL], [70, 25, 5])[0]
         scenarios.append(_Scenario(f"{key}:{index:03d}", key, path, stages_done, partial, outcome, hold, extend,
                                    center, locality, channel, received, f"{key}:{index}"))
@@ -605,9 +632,12 @@ def _scenarios(session: Session, ctx: EngineContext, key: str, deployed: tuple[i
     for _ in range(volume["open_extra"]):
         add(main, "open", done=rng.randrange(len(main)), hold=rng.choice(["queue", "claim", "claim", "assign"]))
     # Awaiting supplementation (clock paused), and the other variants' own steps.
-    if "supplement" in paths:
-        add(paths["supplement"], "open", done=1, hold="queue", age=1)
-        add(paths["supplement"], "open", done=1, hold="claim", age=2)
+    supplement = paths.get("supplement", [])
+    # The stage where the citizen's supplement is awaited (after the request).
+    asked = next((i for i, stage in enumerate(supplement) if any(e == "receive_supplement" for e, _ in stage)), None)
+    if asked is not None:
+        add(supplement, "open", done=asked, hold="queue", age=1)
+        add(supplement, "open", done=asked, hold="claim", age=2)
     main_elements = {element for stage in main for element, _ in stage}
     for name in ("refuse", "returned"):
         for stage_index, stage in enumerate(paths.get(name, [])):
@@ -618,11 +648,11 @@ def _scenarios(session: Session, ctx: EngineContext, key: str, deployed: tuple[i
     for outcome in ("early", "on_time", "late"):
         for _ in range(volume[outcome]):
             add(finished, outcome)
-    if "supplement" in paths:
-        add(paths["supplement"], "on_time")
-        add(paths["supplement"], "early" if limit_days >= 3 else "on_time")
+    if asked is not None:
+        add(supplement, "on_time")
+        add(supplement, "early" if limit_days >= 3 else "on_time")
         if key != "construction_permit":  # its supplementation may be asked once only
-            twice = paths["supplement"][:2] + paths["supplement"]
+            twice = supplement[:asked + 1] + supplement[asked - 1:]
             add(twice, "on_time")  # two requests: late by rule (Decision 766) whatever the times
     for index in range(volume["refused"]):
         add(paths["refuse"], "early" if index % 2 and limit_days >= 2 else "on_time")
@@ -727,7 +757,13 @@ class _Driver:
             actions.append(("hold", s.hold or "queue"))
         self.start()
         if s.outcome in ("open", "withdrawn"):
-            end = self.now - timedelta(minutes=5)
+            end = _last_working_instant(self.calendar, self.now) - timedelta(minutes=5)
+            yesterday = self.calendar.end_of_working_day(
+                _previous_working_day(self.calendar, self.day(self.now))).astimezone(UTC)
+            if s.hold in ("claim", "assign", "delegate") and self.rng.random() < 0.5 \
+                    and s.received_at < yesterday - timedelta(hours=2):
+                # Taken on an earlier day, by someone who may be away today (their deputy has it).
+                end = yesterday - timedelta(minutes=self.rng.randint(10, 90))
             instants = self.spread(s.received_at, end, len(actions))
             for (kind, argument), at in zip(actions, instants, strict=True):
                 self.act(kind, argument, at)
@@ -755,7 +791,9 @@ class _Driver:
         if outcome == "early":
             due_day = self.day(due)
             candidate = calendar.add_working_time(after, calendar.working_time_between(after, due) * 0.45)
-            if self.day(candidate) < due_day:
+            # A recent dossier closed early: by now, however far its due time is.
+            candidate = min(candidate, _last_working_instant(calendar, self.now) - timedelta(minutes=20))
+            if self.day(candidate) < due_day and candidate > after:
                 return candidate
         # on time: on the due day, before the due time (the last hour or two of the day)
         on_time = due - timedelta(minutes=self.rng.randint(15, 100))
@@ -785,7 +823,7 @@ class _Driver:
         day = self.day(s.received_at)
         center_id = self.org.centers[s.center]
         receptionist = self.pick(None, "reception", day, center_id=center_id, any_unit=True)
-        person = self.applicant(day)
+        person = self.applicant()
         intake, self.values = data.start_data(s.key, self.rng, person, s.locality, day)
         self.values.update(self.team_names(day))
         applicant = {**intake["applicant"], REF_KEY: s.ref}
@@ -829,7 +867,7 @@ class _Driver:
                 raise _DemoError(f"nobody acts for the holder of {element}")
         else:
             person = self.pick(task.department, task.candidate_role, day, exclude=self.four_eyes(element))
-            if self.rng.random() < 0.4:
+            if self.rng.random() < 0.25:
                 gap = min(timedelta(minutes=20), (at - task.ready_at) / 2)
                 self.clock.set(at - gap)
                 claim_task(self.session, self.ctx, task.id, actor=person.actor)
@@ -918,7 +956,7 @@ class _Driver:
             return demo[0]
         return self.rng.choice(sorted(people, key=lambda p: p.id))
 
-    def applicant(self, day: date) -> dict[str, Any]:
+    def applicant(self) -> dict[str, Any]:
         names = _Names(self.rng, set())
         full_name, sex = names.person()
         year = self.rng.randint(1968, 2004)

@@ -320,5 +320,18 @@ def _restore(dct: dict[str, Any], spec: BpmnProcessSpec, subprocess_specs: dict[
 
 
 def full_document(workflow: BpmnWorkflow) -> dict[str, Any]:
-    """SpiffWorkflow's own serialization without the spec: the reference the rows must match."""
-    return json.loads(dump_workflow(workflow))
+    """SpiffWorkflow's own serialization without the spec: the reference the rows must match.
+
+    A delta's ``deletions`` list follows the key order of the parent's data, which a restore may
+    change without changing the data; it is sorted so only real differences count.
+    """
+    return _sorted_deletions(json.loads(dump_workflow(workflow)))
+
+
+def _sorted_deletions(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: sorted(v, key=str) if k == "deletions" and isinstance(v, list) else _sorted_deletions(v)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_sorted_deletions(v) for v in value]
+    return value

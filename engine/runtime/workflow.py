@@ -190,7 +190,7 @@ def finish_command(command: Command, values: dict[str, Any] | None = None) -> li
     session, dossier, version, workflow = command.session, command.dossier, command.version, command.workflow
     new_tasks: list[dict[str, Any]] = []
     cancelled: list[uuid.UUID] = []
-    end_element: str | None = None
+    ends: list[str] = []
     forced, values = dict(values or {}), {}
     for transition in command.transitions:
         spiff_task = _find_task(workflow, transition.task_id)
@@ -209,7 +209,7 @@ def finish_command(command: Command, values: dict[str, Any] | None = None) -> li
                 cancelled.append(transition.task_id)
             _drive_clock(command, values, transition.state, {**element, "id": element_id}, spiff_task.data)
         if element_type == "endEvent" and transition.state == "COMPLETED":
-            end_element = element_id
+            ends.append(element_id)
     if new_tasks:
         session.connection().execute(_INSERT_HUMAN_TASKS, new_tasks)
     if cancelled:
@@ -217,7 +217,7 @@ def finish_command(command: Command, values: dict[str, Any] | None = None) -> li
             update(_HUMAN_TASK).where(_HUMAN_TASK.c.id.in_(cancelled)).values(status=TaskStatus.CANCELLED)
         )
     values.update(forced)  # what the command decided (withdrawn, stopped) wins over what steps implied
-    changes = _dossier_changes(command, end_element, values)
+    changes = _dossier_changes(command, _result_end(version, ends), values)
     write_task_rows(session, dossier.id, changes)
     values.update(command.history.head_values())
     command.history.flush(session)
@@ -278,6 +278,16 @@ def _drive_clock(command: Command, values: dict[str, Any], state: str, element: 
         clock_rules.pause(command, values, kind, element, data)
     elif state in ("COMPLETED", "CANCELLED"):
         clock_rules.resume(command, values, element)
+
+
+def _result_end(version: LoadedVersion, ends: list[str]) -> str | None:
+    """The end event that is the dossier's result when several pools end in one command: one in the
+    pool that received the dossier (the intake form's process), else the last to complete."""
+    lead = next((e.get("process") for e in version.elements.values()
+                 if e["type"] == "startEvent" and e.get("properties", {}).get("formJsonSchemaFilename")), None)
+    in_lead = [end for end in ends if version.elements.get(end, {}).get("process") == lead]
+    chosen = in_lead or ends
+    return chosen[-1] if chosen else None
 
 
 def _dossier_changes(command: Command, end_element: str | None, values: dict[str, Any]) -> StateChanges:

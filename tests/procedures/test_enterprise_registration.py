@@ -3,7 +3,6 @@ after every step (the workflow cache is off, so each command really loads what t
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -61,8 +60,8 @@ def assert_state_round_trips(session_factory: Any, ctx: EngineContext, dossier_i
     """The stored state restores and re-serializes identically; its READY user tasks are our open tasks."""
     with session_factory() as session:
         workflow = stored_workflow(session, ctx, dossier_id)
-        assert json.loads(dump_workflow(load_workflow(dump_workflow(workflow), workflow.spec,
-                                                      workflow.subprocess_specs))) == full_document(workflow)
+        restored = load_workflow(dump_workflow(workflow), workflow.spec, workflow.subprocess_specs)
+        assert full_document(restored) == full_document(workflow)
         ready = {t.id for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
         rows = session.scalars(
             select(HumanTask.id).where(HumanTask.dossier_id == dossier_id, HumanTask.status == TaskStatus.READY)

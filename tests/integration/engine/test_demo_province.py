@@ -144,8 +144,9 @@ def test_every_status_timeliness_and_inbox_has_dossiers(demo: Demo) -> None:
         assert all(d.received_at < ctx.clock.now() for d in dossiers)
         assert all(d.completed_at is None or d.received_at < d.completed_at <= ctx.clock.now() for d in dossiers)
         # Every procedure with demo dossiers gives each of its lanes work waiting, queued or claimed.
-        open_pairs = set(session.execute(select(HumanTask.department, HumanTask.candidate_role)
-                                         .where(HumanTask.status.in_([TaskStatus.READY, TaskStatus.CLAIMED]))).tuples())
+        open_pairs = {(department, role) for department, role in session.execute(
+            select(HumanTask.department, HumanTask.candidate_role)
+            .where(HumanTask.status.in_([TaskStatus.READY, TaskStatus.CLAIMED])))}
         idle = [(key, pair) for key, pairs in bindings().items() if key in summary.procedures for pair in pairs
                 if pair not in open_pairs]
         assert idle == []
@@ -153,6 +154,13 @@ def test_every_status_timeliness_and_inbox_has_dossiers(demo: Demo) -> None:
         assert {TaskStatus.READY, TaskStatus.CLAIMED, TaskStatus.COMPLETED} <= statuses
         assert session.scalar(select(func.count()).select_from(HumanTask)
                               .where(HumanTask.delegated_by_id.is_not(None))) > 0
+        # The history is what happened: no consultation timed out the moment the demo sent it
+        # (SpiffWorkflow times no-reply deadlines on the real clock).
+        timers = {element_id for elements in session.scalars(select(models.ProcedureVersion.elements))
+                  for element_id, element in elements.items() if element.get("event") == "timer"}
+        fired = session.scalar(select(func.count()).select_from(models.HistoryEvent).where(
+            models.HistoryEvent.element_id.in_(timers), models.HistoryEvent.event_type == "step_completed"))
+        assert fired == 0
         assigned = {e.event_type for e in session.scalars(select(models.HistoryEvent))}
         assert {"task_reassigned", "task_delegated", "deadline_extended", "dossier_withdrawn",
                 "clock_paused", "clock_resumed", "task_claimed"} <= assigned
