@@ -402,6 +402,37 @@ def drop_pg_database() -> None:
         conn.execute(f"DROP DATABASE IF EXISTS {PG_DB_NAME} WITH (FORCE)")
 
 
+def measure_database_floor(bench: EngineBench, runs: int = 300) -> float:
+    """One transaction of the same shape as a completion, with trivial rows and no engine work:
+    lock the dossier row, update the task, insert one task row and one history row, upsert one
+    tree row, update the dossier, commit. What the database alone costs per command."""
+    from sqlalchemy import text
+
+    with bench.session_factory() as session:
+        dossier_id, task_id = session.execute(text(
+            "SELECT d.id, h.id FROM dossier d JOIN human_task h ON h.dossier_id = d.id LIMIT 1")).one()
+    seconds = []
+    for i in range(runs):
+        started = time.perf_counter()
+        with bench.session_factory.begin() as session:
+            connection = session.connection()
+            connection.execute(text("SELECT id FROM dossier WHERE id = :id" + (
+                " FOR UPDATE" if connection.dialect.name == "postgresql" else "")), {"id": dossier_id})
+            connection.execute(text("UPDATE human_task SET claimed_at = claimed_at WHERE id = :id"),
+                               {"id": task_id})
+            connection.execute(text("UPDATE dossier SET event_count = event_count WHERE id = :id"), {"id": dossier_id})
+            connection.execute(text("INSERT INTO workflow_task (dossier_id, task_id, position, body) "
+                                    "VALUES (:d, :t, -1, '{}') ON CONFLICT (dossier_id, task_id) "
+                                    "DO UPDATE SET body = excluded.body"), {"d": dossier_id, "t": f"floor-{i % 2}"})
+            connection.execute(text("UPDATE workflow_task SET body = body WHERE dossier_id = :d AND position = -1"),
+                               {"d": dossier_id})
+            connection.execute(text("SELECT 1"))
+        seconds.append(time.perf_counter() - started)
+    with bench.session_factory.begin() as session:
+        session.execute(text("DELETE FROM workflow_task WHERE position = -1"))
+    return median_ms(seconds)
+
+
 def bench_database(name: str, bench: EngineBench, preset: Preset, raw: dict[str, Any]) -> list[dict[str, Any]]:
     log(f"[{name}] warm-up")
     bench.run_shape(preset.warmup_dossiers, 6)
@@ -431,6 +462,8 @@ def bench_database(name: str, bench: EngineBench, preset: Preset, raw: dict[str,
         finished = short[cache].finished
         if finished is not None:
             bench.describe_state(finished, short[cache].series)
+    log(f"[{name}] database floor")
+    floor = measure_database_floor(bench)
     low, low_nc = short[True].series, short[False].series
     high, high_nc = long_series[True], long_series[False]
     version = bench.server_version
@@ -462,6 +495,9 @@ def bench_database(name: str, bench: EngineBench, preset: Preset, raw: dict[str,
             "state_dump_ms_after": round(series.state_dump_ms, 3),
             "history_rows_after": series.history_rows,
             "database_version": version,
+            # The same statements with trivial rows and no engine work: what the database alone costs.
+            "database_floor_ms": round(floor, 3),
+            "engine_ms_above_floor": round(med - floor, 3),
         })
     return results
 
@@ -557,6 +593,13 @@ def print_table(report: dict[str, Any]) -> None:
         print(f"  {r['database'] + '/' + str(r['executed_user_tasks']):15s} {kinds:38s} | "
               f"{r['state_bytes_after'] / 1024:5.1f} KB, {r['history_rows_after']:4d} rows, "
               f"load {r['state_load_ms_after']:.2f} ms, dump {r['state_dump_ms_after']:.2f} ms")
+    print()
+    print("  database floor: the same statements with trivial rows and no engine work, one transaction each")
+    for r in report["results"]:
+        if r["executed_user_tasks"] == LOW_COUNT:
+            print(f"  {r['database']:10s} floor {r['database_floor_ms']:.2f} ms "
+                  f"({r['database_floor_ms'] / report['raw_step_ms']:.1f}x raw); engine above it "
+                  f"{r['engine_ms_above_floor']:.2f} ms at 4 tasks")
     for note in report["notes"]:
         print(f"  note: {note}")
     print()
