@@ -43,34 +43,29 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
-def withdraw_dossier(session: Session, ctx: EngineContext, ref: str | int, *, actor: Actor, reason: str) -> Dossier:
-    """The citizen withdraws the dossier (rút hồ sơ): every open step is cancelled. Does not commit."""
+def _close(session: Session, ctx: EngineContext, ref: str | int, actor: Actor, reason: str,
+           status: DossierStatus, event: HistoryEventType) -> Dossier:
+    """End a dossier before its diagram does: every open step is cancelled, in one command."""
     reason = _require_reason(reason)
     dossier = lock_dossier_by_ref(session, ref)
     version = ctx.version(session, dossier.procedure_version_id)
     workflow = load_dossier_workflow(session, ctx, dossier, version)
     at = ctx.clock.now().astimezone(UTC)
     command = Command(session, ctx, dossier, version, workflow, actor, at)
-    command.history.add(HistoryEventType.DOSSIER_WITHDRAWN, at, actor_id=actor.id, actor_name=actor.name,
-                        payload={"reason": reason})
+    command.history.add(event, at, actor_id=actor.id, actor_name=actor.name, payload={"reason": reason})
     command.run(workflow.cancel)
-    finish_command(command, {"status": DossierStatus.WITHDRAWN, "completed_at": at, "wake_at": None})
+    finish_command(command, {"status": status, "completed_at": at, "wake_at": None})
     return dossier
+
+
+def withdraw_dossier(session: Session, ctx: EngineContext, ref: str | int, *, actor: Actor, reason: str) -> Dossier:
+    """The citizen withdraws the dossier (rút hồ sơ). Does not commit."""
+    return _close(session, ctx, ref, actor, reason, DossierStatus.WITHDRAWN, HistoryEventType.DOSSIER_WITHDRAWN)
 
 
 def stop_dossier(session: Session, ctx: EngineContext, ref: str | int, *, actor: Actor, reason: str) -> Dossier:
-    """Stop processing (dừng giải quyết hồ sơ), e.g. the citizen never supplemented; open steps end."""
-    reason = _require_reason(reason)
-    dossier = lock_dossier_by_ref(session, ref)
-    version = ctx.version(session, dossier.procedure_version_id)
-    workflow = load_dossier_workflow(session, ctx, dossier, version)
-    at = ctx.clock.now().astimezone(UTC)
-    command = Command(session, ctx, dossier, version, workflow, actor, at)
-    command.history.add(HistoryEventType.DOSSIER_STOPPED, at, actor_id=actor.id, actor_name=actor.name,
-                        payload={"reason": reason})
-    command.run(workflow.cancel)
-    finish_command(command, {"status": DossierStatus.STOPPED, "completed_at": at, "wake_at": None})
-    return dossier
+    """Stop processing (dừng giải quyết hồ sơ), e.g. the citizen never supplemented. Does not commit."""
+    return _close(session, ctx, ref, actor, reason, DossierStatus.STOPPED, HistoryEventType.DOSSIER_STOPPED)
 
 
 def extend_deadline(session: Session, ctx: EngineContext, ref: str | int, *, actor: Actor,
