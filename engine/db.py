@@ -29,6 +29,11 @@ def make_db_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
     db_engine = create_engine(url, **kwargs)
+    if db_engine.dialect.name == "postgresql":
+        # psycopg's executemany pipelines one statement per row, with a server round trip of
+        # waiting each; SQLAlchemy's "insertmanyvalues" sends the rows of a command's INSERTs as
+        # one multi-row statement instead (it is on by default only for INSERT ... RETURNING).
+        db_engine.dialect.use_insertmanyvalues_wo_returning = True
     if db_engine.dialect.name == "sqlite":
         event.listen(db_engine, "connect", _sqlite_on_connect)
         event.listen(db_engine, "begin", _sqlite_begin_immediate)
