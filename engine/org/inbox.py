@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import Select, func, select, true, tuple_
 from sqlalchemy.orm import Session
 
 from engine.errors import FieldProblem, FormInvalidError
@@ -104,15 +104,24 @@ def inbox_page(session: Session, official: Official, view: str, filters: InboxFi
 
 def inbox_counts(session: Session, official: Official, filters: InboxFilters, *, now: datetime,
                  day: date) -> dict[str, int]:
-    """How many tasks each view holds under the filters, and how many of mine and my queue are overdue."""
-    counts: dict[str, int] = {}
-    for view in VIEWS:
-        base = apply_filters(view_query(session, official, view, day), filters, now).subquery()
-        total, late = session.execute(
-            select(func.count(), func.count().filter(base.c.due_at < now)).select_from(base)
-        ).one()
-        counts[view], counts[f"{view}_overdue"] = int(total), int(late)
-    return counts
+    """How many tasks each view holds under the filters, and how many of them are overdue.
+
+    One statement: each view's two counts as a one-row aggregate, the three cross-joined. (As
+    UNION ALL, PostgreSQL plans it in parallel, and starting workers costs more than the query.)
+    """
+    parts = [
+        apply_filters(view_query(session, official, view, day), filters, now)
+        .with_only_columns(func.count().label(view),
+                           func.count().filter(HumanTask.due_at < now).label(f"{view}_overdue"))
+        .select_from(HumanTask)
+        .subquery(f"{view}_counts")
+        for view in VIEWS
+    ]
+    statement = select(*[column for part in parts for column in part.c]).select_from(parts[0])
+    for part in parts[1:]:
+        statement = statement.join(part, true())
+    row = session.execute(statement).one()
+    return {key: int(value) for key, value in row._mapping.items()}
 
 
 def group_by_dossier(tasks: list[HumanTask]) -> list[dict[str, Any]]:
