@@ -14,13 +14,25 @@ from sqlalchemy import func, select
 
 from engine.calendar.deadlines import TimeLimit, TimeLimitUnit, dossier_due_at, step_due_at
 from engine.persistence.models import DossierStatus, HumanTask
-from engine.runtime.context import EngineContext, build_context
-from engine.runtime.dossiers import start_dossier
-from engine.runtime.tasks import claim_task, complete_task
+from engine.runtime.context import EngineContext
 from engine.runtime.workflow import Actor
-from engine.settings import EngineSettings
-from tests.conftest import LIBRARY, deploy, history, open_tasks
-from tests.procedures.test_enterprise_registration import assert_state_round_trips, completed_steps, final, step
+from tests.conftest import open_tasks
+from tests.procedures.driver import (
+    Procedure,
+    SessionFactory,
+    assert_finished,
+    assert_state_round_trips,
+    completed_steps,
+    decisions,
+    do_branches,
+    event_types,
+    final,
+    finished_history,
+    open_now,
+    start,
+    step,
+    steps,
+)
 
 KEY = "birth_registration_combo"
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -74,112 +86,60 @@ BRANCHES = {
     "insurance": ("issue_health_insurance_card", SOCIAL_INSURANCE),
 }
 BOTH_ORDERS = [("residence", "insurance"), ("insurance", "residence")]
+REGISTRATION = [("register_birth", CIVIL_STATUS, REGISTER_OK), ("approve_birth_registration", COMMUNE_LEADER, SIGN)]
+SUPPLEMENT_ROUND = [("register_birth", CIVIL_STATUS, REGISTER_SUPPLEMENT),
+                    ("receive_supplement", RECEPTION, SUPPLEMENT)]
 
 
-def birth_start_data(**overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "applicant": {
-            "applicant_name": "Nguyễn Thị Hằng",
-            "id_number": "022195001234",
-            "relationship_to_child": "mother",
-            "phone": "0912345678",
-            "address": "Số 5 phố Cao Thắng, phường Hạ Long, tỉnh Quảng Ninh",
-        },
-        "child": {
-            "full_name": "Trần Minh Khôi",
-            "sex": "male",
-            "date_of_birth": "2026-11-20",
-            "place_of_birth": "Bệnh viện Sản Nhi Quảng Ninh",
-            "ethnicity": "Kinh",
-            "nationality": "Việt Nam",
-        },
-        "mother": {"full_name": "Nguyễn Thị Hằng", "id_number": "022195001234"},
-        "father": {"full_name": "Trần Văn Dũng", "id_number": "022093005678"},
-        "residence": {
-            "permanent_address": "Số 5 phố Cao Thắng, phường Hạ Long, tỉnh Quảng Ninh",
-            "household_head_name": "Trần Văn Dũng",
-            "relationship_to_household_head": "Con",
-        },
-        "health_insurance": {"initial_care_facility": "Trạm Y tế phường Hạ Long"},
-        "documents": ["interlink_declaration", "medical_birth_certificate"],
-        "result_delivery": "electronic",
-    }
-    data.update(overrides)
-    return data
+PROCEDURE = Procedure(KEY, {
+    "applicant": {
+        "applicant_name": "Nguyễn Thị Hằng",
+        "id_number": "022195001234",
+        "relationship_to_child": "mother",
+        "phone": "0912345678",
+        "address": "Số 5 phố Cao Thắng, phường Hạ Long, tỉnh Quảng Ninh",
+    },
+    "child": {
+        "full_name": "Trần Minh Khôi",
+        "sex": "male",
+        "date_of_birth": "2026-11-20",
+        "place_of_birth": "Bệnh viện Sản Nhi Quảng Ninh",
+        "ethnicity": "Kinh",
+        "nationality": "Việt Nam",
+    },
+    "mother": {"full_name": "Nguyễn Thị Hằng", "id_number": "022195001234"},
+    "father": {"full_name": "Trần Văn Dũng", "id_number": "022093005678"},
+    "residence": {
+        "permanent_address": "Số 5 phố Cao Thắng, phường Hạ Long, tỉnh Quảng Ninh",
+        "household_head_name": "Trần Văn Dũng",
+        "relationship_to_household_head": "Con",
+    },
+    "health_insurance": {"initial_care_facility": "Trạm Y tế phường Hạ Long"},
+    "documents": ["interlink_declaration", "medical_birth_certificate"],
+    "result_delivery": "electronic",
+})
 
 
-@pytest.fixture
-def ctx(clock: Any) -> EngineContext:
-    return build_context(EngineSettings(library_path=LIBRARY, workflow_cache_size=0, verify_state_writes=True), clock)
+def register_birth(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, actor: Actor) -> None:
+    steps(session_factory, ctx, dossier_id, actor, REGISTRATION)
 
 
-@pytest.fixture
-def deployed(session_factory: Any, ctx: EngineContext) -> int:
-    return deploy(session_factory, ctx, KEY)
-
-
-def start(session_factory: Any, ctx: EngineContext, center: Any, actor: Actor, **overrides: Any) -> int:
-    with session_factory.begin() as session:
-        return start_dossier(session, ctx, KEY, actor=actor, center_code=center.code,
-                             data=birth_start_data(**overrides)).id
-
-
-@pytest.fixture
-def dossier_id(session_factory: Any, ctx: EngineContext, deployed: int, center: Any, actor: Actor) -> int:
-    return start(session_factory, ctx, center, actor)
-
-
-def open_now(session_factory: Any, dossier_id: int) -> list[tuple[str | None, ...]]:
-    return [(t.element_id, t.lane, t.department, t.candidate_role) for t in open_tasks(session_factory, dossier_id)]
-
-
-def complete_one_of(session_factory: Any, ctx: EngineContext, dossier_id: int, element_id: str,
-                    data: dict[str, Any], actor: Actor) -> None:
-    """Do the open task `element_id` while others are open beside it."""
-    task = next(t for t in open_tasks(session_factory, dossier_id) if t.element_id == element_id)
-    with session_factory.begin() as session:
-        claim_task(session, ctx, task.id, actor=actor)
-    with session_factory.begin() as session:
-        complete_task(session, ctx, task.id, actor=actor, data=data)
-    assert_state_round_trips(session_factory, ctx, dossier_id)
-
-
-def register_birth(session_factory: Any, ctx: EngineContext, dossier_id: int, actor: Actor) -> None:
-    step(session_factory, ctx, dossier_id, "register_birth", CIVIL_STATUS, REGISTER_OK, actor)
-    step(session_factory, ctx, dossier_id, "approve_birth_registration", COMMUNE_LEADER, SIGN, actor)
-
-
-def interlink(session_factory: Any, ctx: EngineContext, dossier_id: int, actor: Actor, order: tuple[str, str],
-              residence: dict[str, Any], insurance: dict[str, Any]) -> None:
-    """Police and social insurance both have the dossier at once; they finish in `order`."""
-    data = {"residence": residence, "insurance": insurance}
-    assert open_now(session_factory, dossier_id) == [
-        ("issue_health_insurance_card", *SOCIAL_INSURANCE),
-        ("register_residence", *POLICE),
-    ]
-    first, second = order
-    complete_one_of(session_factory, ctx, dossier_id, BRANCHES[first][0], data[first], actor)
-    element, expected = BRANCHES[second]
-    assert open_now(session_factory, dossier_id) == [(element, *expected)]  # the join waits for it
-    complete_one_of(session_factory, ctx, dossier_id, element, data[second], actor)
-
-
-def decisions(session_factory: Any, dossier_id: int) -> list[tuple[str | None, dict[str, Any]]]:
-    """(step, decision fields) of every completed step that decided something, in order."""
-    return [(e.element_id, e.payload["decision"]) for e in history(session_factory, dossier_id)
-            if e.event_type == "task_completed" and "decision" in (e.payload or {})]
+def interlink(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, actor: Actor,
+              order: tuple[str, str], residence: dict[str, Any], insurance: dict[str, Any]) -> None:
+    """Register the birth; then police and social insurance both have the dossier at once and finish in `order`."""
+    register_birth(session_factory, ctx, dossier_id, actor)
+    do_branches(session_factory, ctx, dossier_id, actor, BRANCHES, {"residence": residence, "insurance": insurance},
+                order)
 
 
 @pytest.mark.parametrize("order", BOTH_ORDERS)
 def test_happy_path_returns_all_three_results(session_factory, ctx, dossier_id, actor, order):
     assert_state_round_trips(session_factory, ctx, dossier_id)
-    register_birth(session_factory, ctx, dossier_id, actor)
     interlink(session_factory, ctx, dossier_id, actor, order, RESIDENCE_OK, INSURANCE_OK)
     step(session_factory, ctx, dossier_id, "return_results", RECEPTION, RETURN, actor)
 
-    dossier = final(session_factory, dossier_id)
-    assert dossier.status == DossierStatus.COMPLETED
-    assert (dossier.result_element_id, dossier.result_name) == ("results_returned", "Đã trả kết quả")
+    dossier = assert_finished(session_factory, dossier_id, DossierStatus.COMPLETED,
+                              "results_returned", "Đã trả kết quả")
     assert dossier.data["birth_certificate_number"] == f"{dossier.code}-KQ1"
     # the join merged both agencies' results
     assert dossier.data["personal_id_number"] == "022226001234"
@@ -195,11 +155,8 @@ def test_happy_path_returns_all_three_results(session_factory, ctx, dossier_id, 
         ("approve_birth_registration", {"approval_decision": "sign_birth_certificate"}),
         *[(BRANCHES[agency][0], outcomes[agency]) for agency in order],
     ]
-    events = history(session_factory, dossier_id)
-    assert events[0].event_type == "dossier_received" and events[-1].event_type == "dossier_completed"
-    assert [e.seq for e in events] == list(range(1, len(events) + 1))
-    assert [e.event_type for e in events if e.element_id == "issue_birth_certificate"] == [
-        "step_ready", "step_completed"]
+    events = finished_history(session_factory, dossier_id)
+    assert event_types(events, "issue_birth_certificate") == ["step_ready", "step_completed"]
 
 
 def test_both_agencies_get_the_dossier_at_once_after_the_birth_is_registered(session_factory, ctx, dossier_id,
@@ -218,10 +175,7 @@ def test_both_agencies_get_the_dossier_at_once_after_the_birth_is_registered(ses
 
 @pytest.mark.parametrize("rounds", [1, 2])
 def test_supplementation_loops_back_to_the_civil_status_step(session_factory, ctx, dossier_id, actor, rounds):
-    for _ in range(rounds):
-        step(session_factory, ctx, dossier_id, "register_birth", CIVIL_STATUS, REGISTER_SUPPLEMENT, actor)
-        step(session_factory, ctx, dossier_id, "receive_supplement", RECEPTION, SUPPLEMENT, actor)
-    register_birth(session_factory, ctx, dossier_id, actor)
+    steps(session_factory, ctx, dossier_id, actor, SUPPLEMENT_ROUND * rounds)
     interlink(session_factory, ctx, dossier_id, actor, ("residence", "insurance"), RESIDENCE_OK, INSURANCE_OK)
     step(session_factory, ctx, dossier_id, "return_results", RECEPTION, RETURN, actor)
 
@@ -237,13 +191,12 @@ def test_supplementation_loops_back_to_the_civil_status_step(session_factory, ct
 
 
 def test_refusal_ends_before_any_interlinked_procedure(session_factory, ctx, dossier_id, actor):
-    step(session_factory, ctx, dossier_id, "register_birth", CIVIL_STATUS, REGISTER_REFUSE, actor)
-    step(session_factory, ctx, dossier_id, "approve_birth_registration", COMMUNE_LEADER, SIGN_REFUSAL, actor)
-    step(session_factory, ctx, dossier_id, "notify_refusal", RECEPTION, NOTIFY_REFUSAL, actor)
+    steps(session_factory, ctx, dossier_id, actor, [
+        ("register_birth", CIVIL_STATUS, REGISTER_REFUSE), ("approve_birth_registration", COMMUNE_LEADER, SIGN_REFUSAL),
+        ("notify_refusal", RECEPTION, NOTIFY_REFUSAL)])
 
-    dossier = final(session_factory, dossier_id)
-    assert dossier.status == DossierStatus.REFUSED
-    assert (dossier.result_element_id, dossier.result_name) == ("dossier_refused", "Từ chối giải quyết")
+    dossier = assert_finished(session_factory, dossier_id, DossierStatus.REFUSED,
+                              "dossier_refused", "Từ chối giải quyết")
     assert "birth_certificate_number" not in dossier.data
     with session_factory() as session:
         departments = set(session.scalars(select(HumanTask.department).where(HumanTask.dossier_id == dossier_id)))
@@ -255,9 +208,8 @@ def test_refusal_ends_before_any_interlinked_procedure(session_factory, ctx, dos
 
 
 def test_leader_returns_for_reappraisal(session_factory, ctx, dossier_id, actor):
-    step(session_factory, ctx, dossier_id, "register_birth", CIVIL_STATUS, REGISTER_OK, actor)
-    step(session_factory, ctx, dossier_id, "approve_birth_registration", COMMUNE_LEADER, REAPPRAISE, actor)
-    register_birth(session_factory, ctx, dossier_id, actor)
+    steps(session_factory, ctx, dossier_id, actor,
+          [("register_birth", CIVIL_STATUS, REGISTER_OK), ("approve_birth_registration", COMMUNE_LEADER, REAPPRAISE)])
     interlink(session_factory, ctx, dossier_id, actor, ("insurance", "residence"), RESIDENCE_OK, INSURANCE_OK)
     step(session_factory, ctx, dossier_id, "return_results", RECEPTION, RETURN, actor)
     assert final(session_factory, dossier_id).status == DossierStatus.COMPLETED
@@ -275,14 +227,11 @@ def test_leader_returns_for_reappraisal(session_factory, ctx, dossier_id, actor)
 @pytest.mark.parametrize("order", BOTH_ORDERS)
 def test_an_unresolved_interlinked_procedure_returns_partial_results(session_factory, ctx, dossier_id, actor,
                                                                      order, residence, insurance):
-    register_birth(session_factory, ctx, dossier_id, actor)
     interlink(session_factory, ctx, dossier_id, actor, order, residence, insurance)
     step(session_factory, ctx, dossier_id, "return_partial_results", RECEPTION, RETURN_PARTIAL, actor)
 
-    dossier = final(session_factory, dossier_id)
-    assert dossier.status == DossierStatus.COMPLETED
-    assert (dossier.result_element_id, dossier.result_name) == (
-        "partial_results_returned", "Đã trả kết quả một phần")
+    dossier = assert_finished(session_factory, dossier_id, DossierStatus.COMPLETED,
+                              "partial_results_returned", "Đã trả kết quả một phần")
     assert dossier.data["birth_certificate_number"] == f"{dossier.code}-KQ1"
     assert dossier.data["residence_decision"] == residence["residence_decision"]
     assert dossier.data["insurance_decision"] == insurance["insurance_decision"]
@@ -303,7 +252,7 @@ def test_an_unresolved_interlinked_procedure_returns_partial_results(session_fac
 def test_due_at_is_three_working_days_with_the_1500_cutoff(session_factory, ctx, deployed, center, actor, clock,
                                                            received_local, due_local):
     clock.set(received_local.replace(tzinfo=VN))
-    dossier = final(session_factory, start(session_factory, ctx, center, actor))
+    dossier = final(session_factory, start(session_factory, ctx, PROCEDURE, center, actor))
     assert dossier.due_at == due_local.replace(tzinfo=VN)
     assert dossier.due_at == dossier_due_at(dossier.received_at, TimeLimit(3, TimeLimitUnit.WORKING_DAYS),
                                             ctx.calendar, cutoff=datetime(2026, 1, 1, 15, 0).time())
@@ -326,17 +275,17 @@ def test_main_path_allotments_fit_the_three_working_days(session_factory, ctx, d
     total = sum((allotted[e] for e in MAIN_PATH), timedelta())
     assert total <= TimeLimit(3, TimeLimitUnit.WORKING_DAYS).working_time(ctx.calendar)
     clock.set(received_local.replace(tzinfo=VN))
-    dossier = final(session_factory, start(session_factory, ctx, center, actor))
+    dossier = final(session_factory, start(session_factory, ctx, PROCEDURE, center, actor))
     assert total <= ctx.calendar.working_time_between(dossier.received_at, dossier.due_at)
 
 
 def test_an_authorised_applicant_must_file_the_authorisation(session_factory, ctx, deployed, center, actor):
     from engine.errors import FormInvalidError
 
-    applicant = {**birth_start_data()["applicant"], "relationship_to_child": "authorised"}
+    applicant = {**PROCEDURE.start_data()["applicant"], "relationship_to_child": "authorised"}
     with pytest.raises(FormInvalidError) as raised:
-        start(session_factory, ctx, center, actor, applicant=applicant)
+        start(session_factory, ctx, PROCEDURE, center, actor, applicant=applicant)
     assert [p.field for p in raised.value.problems] == ["documents"]
-    dossier_id = start(session_factory, ctx, center, actor, applicant=applicant,
+    dossier_id = start(session_factory, ctx, PROCEDURE, center, actor, applicant=applicant,
                        documents=["interlink_declaration", "birth_witness_statement", "authorisation_letter"])
     assert open_now(session_factory, dossier_id) == [("register_birth", *CIVIL_STATUS)]

@@ -5,19 +5,26 @@ same-day appointment with the 15:00 cut-off, and the stored state round-tripped 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
 from engine.persistence.models import DossierStatus, HumanTask
-from engine.runtime.context import EngineContext, build_context
-from engine.runtime.dossiers import start_dossier
-from engine.runtime.workflow import Actor
-from engine.settings import EngineSettings
-from tests.conftest import LIBRARY, deploy, history, open_tasks
-from tests.procedures.test_enterprise_registration import assert_state_round_trips, completed_steps, final, step
+from tests.conftest import deploy, open_tasks
+from tests.procedures.driver import (
+    Procedure,
+    assert_finished,
+    assert_state_round_trips,
+    completed_steps,
+    event_types,
+    final,
+    finished_history,
+    start,
+    step,
+    steps,
+    task_decisions,
+)
 
 KEY = "certified_copy"
 RECEPTION = ("reception", "trung_tam_hcc_xa", "reception")
@@ -48,56 +55,35 @@ RETURN = {"delivery_channel": "counter", "recipient_name": "Phạm Thị Hoa", "
           "fee_receipt_number": "BL-0001234"}
 NOTIFY_REFUSAL = {"delivery_channel": "counter", "recipient_name": "Phạm Thị Hoa"}
 
+ISSUE_PATH = [("appraise_dossier", JUSTICE_OFFICER, APPRAISE_OK), ("approve_dossier", LEADER, SIGN),
+              ("return_result", RECEPTION, RETURN)]
+SUPPLEMENT_ROUND = [("appraise_dossier", JUSTICE_OFFICER, APPRAISE_SUPPLEMENT),
+                    ("receive_supplement", RECEPTION, SUPPLEMENT)]
+
 
 def vn(day: int, hour: int, minute: int = 0) -> datetime:
     """An instant of November 2026 in Hạ Long (27/11 is a Friday, 28-29/11 the weekend)."""
     return datetime(2026, 11, day, hour, minute, tzinfo=HA_LONG)
 
 
-def certified_copy_start_data(**overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "applicant": {
-            "applicant_name": "Phạm Thị Hoa",
-            "id_number": "022190004567",
-            "phone": "0987654321",
-            "address": "Thôn 3, xã Quảng La, tỉnh Quảng Ninh",
-        },
-        "documents_to_certify": [
-            {"document_name": "Bằng tốt nghiệp trung học phổ thông",
-             "issuing_authority": "Sở Giáo dục và Đào tạo tỉnh Quảng Ninh", "page_count": 1, "copy_count": 3},
-            {"document_name": "Học bạ trung học phổ thông", "issuing_authority": "Trường THPT Hòn Gai",
-             "page_count": 12, "copy_count": 2},
-            {"document_name": "Hồ sơ địa chính thửa đất", "issuing_authority": "Văn phòng đăng ký đất đai",
-             "page_count": 300, "copy_count": 1},
-        ],
-        "documents": ["original_document", "prepared_copy"],
-        "result_delivery": "counter",
-    }
-    data.update(overrides)
-    return data
-
-
-@pytest.fixture
-def ctx(clock: Any) -> EngineContext:
-    return build_context(EngineSettings(library_path=LIBRARY, workflow_cache_size=0, verify_state_writes=True), clock)
-
-
-def receive(session_factory: Any, ctx: EngineContext, center: Any, actor: Actor) -> int:
-    with session_factory.begin() as session:
-        dossier = start_dossier(session, ctx, KEY, actor=actor, center_code=center.code,
-                                data=certified_copy_start_data())
-        return dossier.id
-
-
-@pytest.fixture
-def dossier_id(session_factory: Any, ctx: EngineContext, center: Any, actor: Actor) -> int:
-    deploy(session_factory, ctx, KEY)
-    return receive(session_factory, ctx, center, actor)
-
-
-def decisions(session_factory: Any, dossier_id: int) -> list[tuple[str, dict[str, str] | None]]:
-    return [(e.element_id, e.payload.get("decision")) for e in history(session_factory, dossier_id)
-            if e.event_type == "task_completed"]
+PROCEDURE = Procedure(KEY, {
+    "applicant": {
+        "applicant_name": "Phạm Thị Hoa",
+        "id_number": "022190004567",
+        "phone": "0987654321",
+        "address": "Thôn 3, xã Quảng La, tỉnh Quảng Ninh",
+    },
+    "documents_to_certify": [
+        {"document_name": "Bằng tốt nghiệp trung học phổ thông",
+         "issuing_authority": "Sở Giáo dục và Đào tạo tỉnh Quảng Ninh", "page_count": 1, "copy_count": 3},
+        {"document_name": "Học bạ trung học phổ thông", "issuing_authority": "Trường THPT Hòn Gai",
+         "page_count": 12, "copy_count": 2},
+        {"document_name": "Hồ sơ địa chính thửa đất", "issuing_authority": "Văn phòng đăng ký đất đai",
+         "page_count": 300, "copy_count": 1},
+    ],
+    "documents": ["original_document", "prepared_copy"],
+    "result_delivery": "counter",
+})
 
 
 def test_happy_path_certifies_the_copies_the_same_day(session_factory, ctx, dossier_id, actor, clock):
@@ -109,9 +95,8 @@ def test_happy_path_certifies_the_copies_the_same_day(session_factory, ctx, doss
     clock.advance(minutes=20)
     step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
 
-    dossier = final(session_factory, dossier_id)
-    assert dossier.status == DossierStatus.COMPLETED
-    assert (dossier.result_element_id, dossier.result_name) == ("result_returned", "Đã trả bản sao được chứng thực")
+    dossier = assert_finished(session_factory, dossier_id, DossierStatus.COMPLETED,
+                              "result_returned", "Đã trả bản sao được chứng thực")
     assert dossier.data["certification_number"] == f"{dossier.code}-KQ1"
     # 3 x 2.000 (one page) + 2 x (2 x 2.000 + 10 x 1.000) + 1 x 200.000 (300 pages, capped per copy)
     assert dossier.data["certification_fee_vnd"] == 6_000 + 28_000 + 200_000
@@ -119,16 +104,13 @@ def test_happy_path_certifies_the_copies_the_same_day(session_factory, ctx, doss
     assert dossier.due_at == vn(27, 17)
     assert dossier.completed_at <= dossier.due_at
     assert open_tasks(session_factory, dossier_id) == []
-    assert decisions(session_factory, dossier_id) == [
+    assert task_decisions(session_factory, dossier_id) == [
         ("appraise_dossier", {"appraisal_decision": "propose_certification"}),
         ("approve_dossier", {"approval_decision": "sign_certification"}),
         ("return_result", None),
     ]
-    events = history(session_factory, dossier_id)
-    assert events[0].event_type == "dossier_received" and events[-1].event_type == "dossier_completed"
-    assert [e.seq for e in events] == list(range(1, len(events) + 1))
-    script = [e for e in events if e.element_id == "record_certification"]
-    assert [e.event_type for e in script] == ["step_ready", "step_completed"]
+    events = finished_history(session_factory, dossier_id)
+    assert event_types(events, "record_certification") == ["step_ready", "step_completed"]
 
 
 @pytest.mark.parametrize(
@@ -144,7 +126,7 @@ def test_happy_path_certifies_the_copies_the_same_day(session_factory, ctx, doss
 def test_same_day_appointment_with_the_15_00_cutoff(session_factory, ctx, center, actor, clock, received, due):
     deploy(session_factory, ctx, KEY)
     clock.set(received)
-    dossier_id = receive(session_factory, ctx, center, actor)
+    dossier_id = start(session_factory, ctx, PROCEDURE, center, actor)
     assert final(session_factory, dossier_id).due_at == due
     assert_state_round_trips(session_factory, ctx, dossier_id)
 
@@ -153,12 +135,8 @@ def test_step_allotments_fit_between_the_cutoff_and_closing_time(session_factory
     """A dossier received at 15:00 is due at 17:00; every step done at its own deadline ends on time."""
     deploy(session_factory, ctx, KEY)
     clock.set(vn(27, 15))
-    dossier_id = receive(session_factory, ctx, center, actor)
-    for element, expected, data, step_due in [
-        ("appraise_dossier", JUSTICE_OFFICER, APPRAISE_OK, vn(27, 16)),
-        ("approve_dossier", LEADER, SIGN, vn(27, 16, 30)),
-        ("return_result", RECEPTION, RETURN, vn(27, 17)),
-    ]:
+    dossier_id = start(session_factory, ctx, PROCEDURE, center, actor)
+    for (element, expected, data), step_due in zip(ISSUE_PATH, [vn(27, 16), vn(27, 16, 30), vn(27, 17)], strict=True):
         [task] = open_tasks(session_factory, dossier_id)
         assert (task.element_id, task.due_at) == (element, step_due)
         clock.set(step_due)
@@ -170,12 +148,7 @@ def test_step_allotments_fit_between_the_cutoff_and_closing_time(session_factory
 
 @pytest.mark.parametrize("rounds", [1, 2])
 def test_supplementation_loops_back_to_appraisal(session_factory, ctx, dossier_id, actor, rounds):
-    for _ in range(rounds):
-        step(session_factory, ctx, dossier_id, "appraise_dossier", JUSTICE_OFFICER, APPRAISE_SUPPLEMENT, actor)
-        step(session_factory, ctx, dossier_id, "receive_supplement", RECEPTION, SUPPLEMENT, actor)
-    step(session_factory, ctx, dossier_id, "appraise_dossier", JUSTICE_OFFICER, APPRAISE_OK, actor)
-    step(session_factory, ctx, dossier_id, "approve_dossier", LEADER, SIGN, actor)
-    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
+    steps(session_factory, ctx, dossier_id, actor, SUPPLEMENT_ROUND * rounds + ISSUE_PATH)
 
     dossier = final(session_factory, dossier_id)
     assert dossier.status == DossierStatus.COMPLETED
@@ -183,22 +156,21 @@ def test_supplementation_loops_back_to_appraisal(session_factory, ctx, dossier_i
     assert completed_steps(session_factory, dossier_id) == (
         ["appraise_dossier", "receive_supplement"] * rounds + ["appraise_dossier", "approve_dossier", "return_result"]
     )
-    assert [d for element, d in decisions(session_factory, dossier_id) if element == "appraise_dossier"] == (
+    assert [d for element, d in task_decisions(session_factory, dossier_id) if element == "appraise_dossier"] == (
         [{"appraisal_decision": "request_supplement"}] * rounds + [{"appraisal_decision": "propose_certification"}]
     )
 
 
 def test_refusal_ends_with_refusal_notice(session_factory, ctx, dossier_id, actor):
-    step(session_factory, ctx, dossier_id, "appraise_dossier", JUSTICE_OFFICER, APPRAISE_REFUSE, actor)
-    step(session_factory, ctx, dossier_id, "approve_dossier", LEADER, SIGN_REFUSAL, actor)
-    step(session_factory, ctx, dossier_id, "notify_refusal", RECEPTION, NOTIFY_REFUSAL, actor)
+    steps(session_factory, ctx, dossier_id, actor, [
+        ("appraise_dossier", JUSTICE_OFFICER, APPRAISE_REFUSE), ("approve_dossier", LEADER, SIGN_REFUSAL),
+        ("notify_refusal", RECEPTION, NOTIFY_REFUSAL)])
 
-    dossier = final(session_factory, dossier_id)
-    assert dossier.status == DossierStatus.REFUSED
-    assert (dossier.result_element_id, dossier.result_name) == ("dossier_refused", "Từ chối chứng thực")
+    dossier = assert_finished(session_factory, dossier_id, DossierStatus.REFUSED,
+                              "dossier_refused", "Từ chối chứng thực")
     assert dossier.data["refusal_grounds"] == ["altered"]
     assert "certification_number" not in dossier.data
-    assert decisions(session_factory, dossier_id) == [
+    assert task_decisions(session_factory, dossier_id) == [
         ("appraise_dossier", {"appraisal_decision": "propose_refusal"}),
         ("approve_dossier", {"approval_decision": "sign_refusal"}),
         ("notify_refusal", None),
@@ -206,21 +178,16 @@ def test_refusal_ends_with_refusal_notice(session_factory, ctx, dossier_id, acto
 
 
 def test_leader_returns_for_a_new_check(session_factory, ctx, dossier_id, actor):
-    step(session_factory, ctx, dossier_id, "appraise_dossier", JUSTICE_OFFICER, APPRAISE_OK, actor)
-    step(session_factory, ctx, dossier_id, "approve_dossier", LEADER, REAPPRAISE, actor)
-    step(session_factory, ctx, dossier_id, "appraise_dossier", JUSTICE_OFFICER, APPRAISE_OK, actor)
-    step(session_factory, ctx, dossier_id, "approve_dossier", LEADER, SIGN, actor)
-    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
+    steps(session_factory, ctx, dossier_id, actor, [
+        ("appraise_dossier", JUSTICE_OFFICER, APPRAISE_OK), ("approve_dossier", LEADER, REAPPRAISE), *ISSUE_PATH])
 
     assert final(session_factory, dossier_id).status == DossierStatus.COMPLETED
-    assert [d for element, d in decisions(session_factory, dossier_id) if element == "approve_dossier"] == [
+    assert [d for element, d in task_decisions(session_factory, dossier_id) if element == "approve_dossier"] == [
         {"approval_decision": "return_for_reappraisal"}, {"approval_decision": "sign_certification"}]
 
 
 def test_every_step_is_allotted_hours_not_days(session_factory, ctx, dossier_id, actor, clock):
-    step(session_factory, ctx, dossier_id, "appraise_dossier", JUSTICE_OFFICER, APPRAISE_OK, actor)
-    step(session_factory, ctx, dossier_id, "approve_dossier", LEADER, SIGN, actor)
-    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
+    steps(session_factory, ctx, dossier_id, actor, ISSUE_PATH)
     with session_factory() as session:
         tasks = session.scalars(select(HumanTask).where(HumanTask.dossier_id == dossier_id)
                                 .order_by(HumanTask.ready_at, HumanTask.element_id)).all()

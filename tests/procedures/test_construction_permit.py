@@ -5,24 +5,39 @@ step (the workflow cache is off, so each command really loads what the last one 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
-import time_machine
-from sqlalchemy import select
 
 from engine.calendar.deadlines import TimeLimit, dossier_due_at, step_due_at
-from engine.persistence.models import Dossier, DossierStatus, HumanTask, TaskStatus
-from engine.runtime.context import EngineContext, build_context
-from engine.runtime.dossiers import start_dossier
-from engine.runtime.tasks import claim_task, complete_task
+from engine.persistence.models import DossierStatus, TaskStatus
+from engine.runtime.context import EngineContext
 from engine.runtime.workflow import Actor
 from engine.scheduling import fire_due_timers
-from engine.settings import EngineSettings
-from tests.conftest import LIBRARY, deploy, history, open_tasks
-from tests.procedures.test_enterprise_registration import assert_state_round_trips, completed_steps, final, step
+from tests.conftest import history, open_tasks
+from tests.procedures.driver import (
+    Procedure,
+    SessionFactory,
+    assert_finished,
+    assert_state_round_trips,
+    complete_one_of,
+    completed_steps,
+    decisions,
+    event_types,
+    events_of,
+    final,
+    finished_history,
+    move_time_to,
+    open_now,
+    step,
+    steps,
+    task_rows,
+    wake_at,
+    working_days_after,
+)
+
+pytestmark = pytest.mark.usefixtures("traveller")
 
 KEY = "construction_permit"
 RECEPTION = ("reception", "trung_tam_hcc", "reception")
@@ -83,113 +98,40 @@ REAPPRAISE = {"approval_decision": "return_for_reappraisal", "approval_comment":
 RETURN = {"delivery_channel": "counter", "recipient_name": "Trần Quốc Hưng", "delivered_on": "2026-12-18"}
 NOTIFY_REFUSAL = {"delivery_channel": "post", "recipient_name": "Trần Quốc Hưng"}
 
-
-def permit_start_data(**overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "applicant": {
-            "applicant_name": "Trần Quốc Hưng",
-            "id_number": "022085004321",
-            "phone": "0983456789",
-            "address": "Phường Bãi Cháy, tỉnh Quảng Ninh",
-        },
-        "investor_name": "Công ty cổ phần Đầu tư Vịnh Xanh",
-        "investor_tax_code": "5701234567",
-        "work_name": "Nhà văn phòng Công ty cổ phần Đầu tư Vịnh Xanh",
-        "construction_address": "Lô A3, đường Hạ Long, phường Bãi Cháy, tỉnh Quảng Ninh",
-        "land_parcel_number": "215",
-        "map_sheet_number": "12",
-        "permit_type": "new_construction",
-        "work_category": "civil",
-        "work_grade": "grade_2",
-        "construction_area_m2": 850.5,
-        "total_floor_area_m2": 7200,
-        "floors_above_ground": 9,
-        "basement_floors": 1,
-        "height_m": 36.5,
-        "documents": ["permit_application", "land_use_right_papers", "project_approval", "design_drawings",
-                      "fire_safety_design_approval"],
-        "result_delivery": "counter",
-    }
-    data.update(overrides)
-    return data
+SIGN_AND_RETURN = [("approve_permit", LEADER, SIGN), ("return_result", RECEPTION, RETURN)]
+ISSUE_PATH = [("synthesize_opinions", SPECIALIST, SYNTH_ISSUE), *SIGN_AND_RETURN]
+REFUSAL_NOTICE = [("approve_permit", LEADER, SIGN_REFUSAL), ("notify_refusal", RECEPTION, NOTIFY_REFUSAL)]
 
 
-@pytest.fixture(autouse=True)
-def traveller(clock: Any) -> Iterator[Any]:
-    """SpiffWorkflow compares timers with the real now(): freeze it at the engine clock."""
-    with time_machine.travel(clock.now(), tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def ctx(clock: Any) -> EngineContext:
-    return build_context(EngineSettings(library_path=LIBRARY, workflow_cache_size=0, verify_state_writes=True), clock)
-
-
-@pytest.fixture
-def deployed(session_factory: Any, ctx: EngineContext) -> int:
-    return deploy(session_factory, ctx, KEY)
-
-
-@pytest.fixture
-def dossier_id(session_factory: Any, ctx: EngineContext, deployed: int, center: Any, actor: Actor) -> int:
-    with session_factory.begin() as session:
-        dossier_id = start_dossier(session, ctx, KEY, actor=actor, center_code=center.code,
-                                   data=permit_start_data()).id
-    assert_state_round_trips(session_factory, ctx, dossier_id)
-    return dossier_id
-
-
-# --------------------------------------------------------------------------- shared helpers
-def open_now(session_factory: Any, dossier_id: int) -> list[tuple[str | None, ...]]:
-    return [(t.element_id, t.lane, t.department, t.candidate_role) for t in open_tasks(session_factory, dossier_id)]
-
-
-def complete_one_of(session_factory: Any, ctx: EngineContext, dossier_id: int, element_id: str,
-                    data: dict[str, Any], actor: Actor, department: str | None = None) -> None:
-    """Do the open task `element_id` (in `department`, when several instances are open) beside others."""
-    task = next(t for t in open_tasks(session_factory, dossier_id)
-                if t.element_id == element_id and department in (None, t.department))
-    with session_factory.begin() as session:
-        claim_task(session, ctx, task.id, actor=actor)
-    with session_factory.begin() as session:
-        complete_task(session, ctx, task.id, actor=actor, data=data)
-    assert_state_round_trips(session_factory, ctx, dossier_id)
-
-
-def decisions(session_factory: Any, dossier_id: int) -> list[tuple[str | None, dict[str, Any]]]:
-    """(step, decision fields) of every completed step that decided something, in order."""
-    return [(e.element_id, e.payload["decision"]) for e in history(session_factory, dossier_id)
-            if e.event_type == "task_completed" and "decision" in (e.payload or {})]
-
-
-def move_time_to(traveller: Any, clock: Any, instant: datetime) -> None:
-    """Move real time (for SpiffWorkflow) and the engine clock together."""
-    delta = instant - clock.now()
-    traveller.shift(delta)
-    clock.advance(seconds=delta.total_seconds())
-
-
-def working_days_after(ctx: EngineContext, start_iso: str, days: int) -> datetime:
-    """What the diagrams' add_working_days(start, days) yields: the end of the n-th working day, in UTC."""
-    day = ctx.calendar.add_working_days(datetime.fromisoformat(start_iso), days)
-    return ctx.calendar.end_of_working_day(day).astimezone(UTC)
-
-
-def wake_at(session_factory: Any, dossier_id: int) -> datetime | None:
-    with session_factory() as session:
-        return session.get(Dossier, dossier_id).wake_at
-
-
-def task_rows(session_factory: Any, dossier_id: int, element_id: str) -> list[HumanTask]:
-    with session_factory() as session:
-        return list(session.scalars(select(HumanTask).where(HumanTask.dossier_id == dossier_id,
-                                                            HumanTask.element_id == element_id)
-                                    .order_by(HumanTask.ready_at)))
+PROCEDURE = Procedure(KEY, {
+    "applicant": {
+        "applicant_name": "Trần Quốc Hưng",
+        "id_number": "022085004321",
+        "phone": "0983456789",
+        "address": "Phường Bãi Cháy, tỉnh Quảng Ninh",
+    },
+    "investor_name": "Công ty cổ phần Đầu tư Vịnh Xanh",
+    "investor_tax_code": "5701234567",
+    "work_name": "Nhà văn phòng Công ty cổ phần Đầu tư Vịnh Xanh",
+    "construction_address": "Lô A3, đường Hạ Long, phường Bãi Cháy, tỉnh Quảng Ninh",
+    "land_parcel_number": "215",
+    "map_sheet_number": "12",
+    "permit_type": "new_construction",
+    "work_category": "civil",
+    "work_grade": "grade_2",
+    "construction_area_m2": 850.5,
+    "total_floor_area_m2": 7200,
+    "floors_above_ground": 9,
+    "basement_floors": 1,
+    "height_m": 36.5,
+    "documents": ["permit_application", "land_use_right_papers", "project_approval", "design_drawings",
+                  "fire_safety_design_approval"],
+    "result_delivery": "counter",
+})
 
 
 # --------------------------------------------------------------------------- this procedure's helpers
-def consult(session_factory: Any, ctx: EngineContext, dossier_id: int, actor: Actor,
+def consult(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, actor: Actor,
             answers: dict[str, dict[str, Any]], order: tuple[str, ...] = ("fire_safety", "environment")) -> None:
     """Send the requests, check both opinion steps are open in their agencies, answer in `order`."""
     step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_CONSULT, actor)
@@ -213,13 +155,9 @@ def test_happy_path_issues_the_permit_after_both_agencies_agree(session_factory,
     complete_one_of(session_factory, ctx, dossier_id, AGENCIES[first][0], answers[first], actor)
     assert open_now(session_factory, dossier_id) == [(AGENCIES[second][0], *AGENCIES[second][1])]  # the join waits
     complete_one_of(session_factory, ctx, dossier_id, AGENCIES[second][0], answers[second], actor)
-    step(session_factory, ctx, dossier_id, "synthesize_opinions", SPECIALIST, SYNTH_ISSUE, actor)
-    step(session_factory, ctx, dossier_id, "approve_permit", LEADER, SIGN, actor)
-    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
+    steps(session_factory, ctx, dossier_id, actor, ISSUE_PATH)
 
-    dossier = final(session_factory, dossier_id)
-    assert dossier.status == DossierStatus.COMPLETED
-    assert (dossier.result_element_id, dossier.result_name) == ("result_returned", "Đã trả kết quả")
+    dossier = assert_finished(session_factory, dossier_id, DossierStatus.COMPLETED, "result_returned", "Đã trả kết quả")
     assert dossier.data["permit_number"] == f"{dossier.code}-KQ1"
     assert dossier.data["fire_safety_decision"] == dossier.data["environment_decision"] == "agree"
     assert "fire_safety_deemed_agreed" not in dossier.data and "environment_deemed_agreed" not in dossier.data
@@ -232,11 +170,9 @@ def test_happy_path_issues_the_permit_after_both_agencies_agree(session_factory,
         ("synthesize_opinions", {"synthesis_decision": "propose_issue"}),
         ("approve_permit", {"approval_decision": "sign_permit"}),
     ]
-    events = history(session_factory, dossier_id)
-    assert events[0].event_type == "dossier_received" and events[-1].event_type == "dossier_completed"
-    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    events = finished_history(session_factory, dossier_id)
     assert not [e for e in events if e.event_type == "timer_fired"]
-    assert [e.event_type for e in events if e.element_id == "issue_permit"] == ["step_ready", "step_completed"]
+    assert event_types(events, "issue_permit") == ["step_ready", "step_completed"]
 
 
 def test_opinion_steps_open_together_with_the_statutory_allotment(session_factory, ctx, dossier_id, actor):
@@ -260,9 +196,7 @@ def test_dossier_due_date_is_twenty_working_days(session_factory, ctx, dossier_i
 
 
 def test_permit_without_consultation(session_factory, ctx, dossier_id, actor):
-    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_ISSUE, actor)
-    step(session_factory, ctx, dossier_id, "approve_permit", LEADER, SIGN, actor)
-    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
+    steps(session_factory, ctx, dossier_id, actor, [("appraise_dossier", SPECIALIST, APPRAISE_ISSUE), *SIGN_AND_RETURN])
     dossier = final(session_factory, dossier_id)
     assert dossier.status == DossierStatus.COMPLETED and dossier.result_name == "Đã trả kết quả"
     assert "consultation_sent_at" not in dossier.data
@@ -278,24 +212,19 @@ def test_supplementation_loops_back_to_appraisal(session_factory, ctx, dossier_i
         assert final(session_factory, dossier_id).status == DossierStatus.PROCESSING
     consult(session_factory, ctx, dossier_id, actor,
             {"fire_safety": opinion("fire_safety", "agree"), "environment": opinion("environment", "agree")})
-    step(session_factory, ctx, dossier_id, "synthesize_opinions", SPECIALIST, SYNTH_ISSUE, actor)
-    step(session_factory, ctx, dossier_id, "approve_permit", LEADER, SIGN, actor)
-    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
+    steps(session_factory, ctx, dossier_id, actor, ISSUE_PATH)
 
     assert final(session_factory, dossier_id).status == DossierStatus.COMPLETED
     assert completed_steps(session_factory, dossier_id)[: 2 * rounds] == (
         ["appraise_dossier", "receive_supplement"] * rounds)
-    pauses = [e for e in history(session_factory, dossier_id) if e.event_type in ("clock_paused", "clock_resumed")]
+    pauses = events_of(session_factory, dossier_id, "clock_paused", "clock_resumed")
     assert [e.event_type for e in pauses] == ["clock_paused", "clock_resumed"] * rounds
 
 
 def test_refusal_straight_from_appraisal(session_factory, ctx, dossier_id, actor):
-    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_REFUSE, actor)
-    step(session_factory, ctx, dossier_id, "approve_permit", LEADER, SIGN_REFUSAL, actor)
-    step(session_factory, ctx, dossier_id, "notify_refusal", RECEPTION, NOTIFY_REFUSAL, actor)
-    dossier = final(session_factory, dossier_id)
-    assert dossier.status == DossierStatus.REFUSED
-    assert (dossier.result_element_id, dossier.result_name) == ("dossier_refused", "Từ chối cấp giấy phép xây dựng")
+    steps(session_factory, ctx, dossier_id, actor, [("appraise_dossier", SPECIALIST, APPRAISE_REFUSE), *REFUSAL_NOTICE])
+    dossier = assert_finished(session_factory, dossier_id, DossierStatus.REFUSED,
+                              "dossier_refused", "Từ chối cấp giấy phép xây dựng")
     assert "permit_number" not in dossier.data
 
 
@@ -324,9 +253,7 @@ def test_an_agency_disagreement_leads_to_a_refusal(session_factory, ctx, dossier
         "fire_safety": opinion("fire_safety", "disagree"),
         "environment": opinion("environment", "agree_with_conditions"),
     })
-    step(session_factory, ctx, dossier_id, "synthesize_opinions", SPECIALIST, SYNTH_REFUSE, actor)
-    step(session_factory, ctx, dossier_id, "approve_permit", LEADER, SIGN_REFUSAL, actor)
-    step(session_factory, ctx, dossier_id, "notify_refusal", RECEPTION, NOTIFY_REFUSAL, actor)
+    steps(session_factory, ctx, dossier_id, actor, [("synthesize_opinions", SPECIALIST, SYNTH_REFUSE), *REFUSAL_NOTICE])
     dossier = final(session_factory, dossier_id)
     assert dossier.status == DossierStatus.REFUSED and dossier.result_name == "Từ chối cấp giấy phép xây dựng"
     assert dossier.data["fire_safety_decision"] == "disagree"
@@ -354,11 +281,10 @@ def test_silence_for_twelve_working_days_counts_as_agreement(session_factory, ct
 
     silent_task = task_rows(session_factory, dossier_id, AGENCIES[silent][0])
     assert [t.status for t in silent_task] == [TaskStatus.CANCELLED]
-    fired = [e for e in history(session_factory, dossier_id) if e.event_type == "timer_fired"]
+    fired = events_of(session_factory, dossier_id, "timer_fired")
     assert [(e.element_id, e.actor_name, e.lane) for e in fired] == [
         (f"{silent}_no_reply", "Hệ thống", AGENCIES[silent][1][0])]
-    deemed = [e.event_type for e in history(session_factory, dossier_id)
-              if e.element_id == f"deem_{silent}_agreed"]
+    deemed = event_types(history(session_factory, dossier_id), f"deem_{silent}_agreed")
     assert deemed == ["step_ready", "step_completed"]
     data = final(session_factory, dossier_id).data
     assert data[f"{silent}_decision"] == "agree" and data[f"{silent}_deemed_agreed"] is True
@@ -366,9 +292,7 @@ def test_silence_for_twelve_working_days_counts_as_agreement(session_factory, ct
     assert data[f"{answering}_decision"] == "agree_with_conditions" and f"{answering}_deemed_agreed" not in data
     assert wake_at(session_factory, dossier_id) is None
 
-    step(session_factory, ctx, dossier_id, "synthesize_opinions", SPECIALIST, SYNTH_ISSUE, actor)
-    step(session_factory, ctx, dossier_id, "approve_permit", LEADER, SIGN, actor)
-    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
+    steps(session_factory, ctx, dossier_id, actor, ISSUE_PATH)
     assert final(session_factory, dossier_id).status == DossierStatus.COMPLETED
 
 
@@ -377,12 +301,12 @@ def test_both_agencies_silent(session_factory, ctx, dossier_id, actor, clock, tr
     move_time_to(traveller, clock, wake_at(session_factory, dossier_id) + timedelta(hours=1))
     assert fire_due_timers(session_factory, ctx) == 2
     assert_state_round_trips(session_factory, ctx, dossier_id)
-    fired = sorted(e.element_id for e in history(session_factory, dossier_id) if e.event_type == "timer_fired")
+    fired = sorted(e.element_id for e in events_of(session_factory, dossier_id, "timer_fired"))
     assert fired == ["environment_no_reply", "fire_safety_no_reply"]
     assert open_now(session_factory, dossier_id) == [("synthesize_opinions", *SPECIALIST)]
     data = final(session_factory, dossier_id).data
     assert data["fire_safety_deemed_agreed"] is True and data["environment_deemed_agreed"] is True
-    assert {e.element_id for e in history(session_factory, dossier_id) if e.event_type == "step_cancelled"} >= {
+    assert {e.element_id for e in events_of(session_factory, dossier_id, "step_cancelled")} >= {
         "fire_safety_opinion", "environment_opinion"}
 
 
@@ -390,8 +314,8 @@ def test_leader_returns_for_reappraisal_and_agencies_are_consulted_again(session
                                                                           clock, traveller):
     agree = {"fire_safety": opinion("fire_safety", "agree"), "environment": opinion("environment", "agree")}
     consult(session_factory, ctx, dossier_id, actor, agree)
-    step(session_factory, ctx, dossier_id, "synthesize_opinions", SPECIALIST, SYNTH_ISSUE, actor)
-    step(session_factory, ctx, dossier_id, "approve_permit", LEADER, REAPPRAISE, actor)
+    steps(session_factory, ctx, dossier_id, actor,
+          [("synthesize_opinions", SPECIALIST, SYNTH_ISSUE), ("approve_permit", LEADER, REAPPRAISE)])
     # second round: the environment department answers, fire safety stays silent this time
     clock.advance(days=1)
     traveller.shift(timedelta(days=1))
@@ -404,8 +328,6 @@ def test_leader_returns_for_reappraisal_and_agencies_are_consulted_again(session
     # the fire-safety answer of the first round does not leak into the second one
     assert data["fire_safety_deemed_agreed"] is True and "environment_deemed_agreed" not in data
     assert "fire_safety_document_number" not in data
-    step(session_factory, ctx, dossier_id, "synthesize_opinions", SPECIALIST, SYNTH_ISSUE, actor)
-    step(session_factory, ctx, dossier_id, "approve_permit", LEADER, SIGN, actor)
-    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
+    steps(session_factory, ctx, dossier_id, actor, ISSUE_PATH)
     assert final(session_factory, dossier_id).status == DossierStatus.COMPLETED
     assert completed_steps(session_factory, dossier_id).count("appraise_dossier") == 2

@@ -6,33 +6,40 @@ round-tripped after every step (the workflow cache is off)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-import time_machine
 
 from engine.calendar.deadlines import TimeLimit, dossier_due_at, step_due_at
 from engine.errors import FormInvalidError
 from engine.persistence.models import DossierStatus, TaskStatus
-from engine.runtime.context import EngineContext, build_context
-from engine.runtime.dossiers import start_dossier
+from engine.runtime.context import EngineContext
 from engine.runtime.tasks import complete_task
 from engine.runtime.workflow import Actor
 from engine.scheduling import fire_due_timers
-from engine.settings import EngineSettings
-from tests.conftest import LIBRARY, deploy, history, open_tasks
-from tests.procedures.test_construction_permit import (
+from tests.conftest import history, open_tasks
+from tests.procedures.driver import (
+    Procedure,
+    SessionFactory,
+    assert_finished,
+    assert_state_round_trips,
     complete_one_of,
+    completed_steps,
     decisions,
+    events_of,
+    final,
+    finished_history,
     move_time_to,
     open_now,
+    step,
+    steps,
     task_rows,
     wake_at,
     working_days_after,
 )
-from tests.procedures.test_enterprise_registration import assert_state_round_trips, completed_steps, final, step
+
+pytestmark = pytest.mark.usefixtures("traveller")
 
 KEY = "investment_policy"
 RECEPTION = ("reception", "trung_tam_hcc", "reception")
@@ -94,67 +101,41 @@ RETURN = {"delivery_channel": "counter", "recipient_name": "Phạm Minh Đức",
 NOTIFY_REFUSAL = {"delivery_channel": "electronic", "recipient_name": "Phạm Minh Đức"}
 
 
-def investment_start_data(**overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "applicant": {
-            "applicant_name": "Phạm Minh Đức",
-            "id_number": "022080007654",
-            "phone": "0904567890",
-            "address": "Phường Hạ Long, tỉnh Quảng Ninh",
-        },
-        "investor_name": "Công ty cổ phần Du lịch Bái Tử Long",
-        "investor_type": "domestic_organisation",
-        "enterprise_code": "5701987654",
-        "project_name": "Khu dịch vụ du lịch sinh thái Bái Tử Long",
-        "project_objectives": "Kinh doanh dịch vụ lưu trú, ăn uống và vui chơi giải trí; quy mô 120 phòng",
-        "project_location": "Đặc khu Vân Đồn, tỉnh Quảng Ninh",
-        "land_area_ha": 12.5,
-        "total_capital_vnd": 850_000_000_000,
-        "equity_capital_vnd": 170_000_000_000,
-        "operation_term_years": 50,
-        "implementation_schedule": "Góp đủ vốn trong 24 tháng; đưa vào hoạt động quý IV năm 2029",
-        "requests_land_allocation": True,
-        "documents": ["investment_application", "investor_legal_status", "financial_capacity", "project_proposal"],
-        "result_delivery": "counter",
-    }
-    data.update(overrides)
-    return data
+PROCEDURE = Procedure(KEY, {
+    "applicant": {
+        "applicant_name": "Phạm Minh Đức",
+        "id_number": "022080007654",
+        "phone": "0904567890",
+        "address": "Phường Hạ Long, tỉnh Quảng Ninh",
+    },
+    "investor_name": "Công ty cổ phần Du lịch Bái Tử Long",
+    "investor_type": "domestic_organisation",
+    "enterprise_code": "5701987654",
+    "project_name": "Khu dịch vụ du lịch sinh thái Bái Tử Long",
+    "project_objectives": "Kinh doanh dịch vụ lưu trú, ăn uống và vui chơi giải trí; quy mô 120 phòng",
+    "project_location": "Đặc khu Vân Đồn, tỉnh Quảng Ninh",
+    "land_area_ha": 12.5,
+    "total_capital_vnd": 850_000_000_000,
+    "equity_capital_vnd": 170_000_000_000,
+    "operation_term_years": 50,
+    "implementation_schedule": "Góp đủ vốn trong 24 tháng; đưa vào hoạt động quý IV năm 2029",
+    "requests_land_allocation": True,
+    "documents": ["investment_application", "investor_legal_status", "financial_capacity", "project_proposal"],
+    "result_delivery": "counter",
+})
 
 
-@pytest.fixture(autouse=True)
-def traveller(clock: Any) -> Iterator[Any]:
-    """SpiffWorkflow compares timers with the real now(): freeze it at the engine clock."""
-    with time_machine.travel(clock.now(), tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def ctx(clock: Any) -> EngineContext:
-    return build_context(EngineSettings(library_path=LIBRARY, workflow_cache_size=0, verify_state_writes=True), clock)
-
-
-@pytest.fixture
-def dossier_id(session_factory: Any, ctx: EngineContext, center: Any, actor: Actor) -> int:
-    deploy(session_factory, ctx, KEY)
-    with session_factory.begin() as session:
-        dossier_id = start_dossier(session, ctx, KEY, actor=actor, center_code=center.code,
-                                   data=investment_start_data()).id
-    assert_state_round_trips(session_factory, ctx, dossier_id)
-    return dossier_id
-
-
-def send_for_opinions(session_factory: Any, ctx: EngineContext, dossier_id: int, actor: Actor,
+def send_for_opinions(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, actor: Actor,
                       departments: list[str]) -> None:
     step(session_factory, ctx, dossier_id, "check_dossier", SPECIALIST, check_and_send(departments), actor)
     assert sorted(open_now(session_factory, dossier_id)) == sorted(consulted(d) for d in departments)
 
 
-def decide_after_report(session_factory: Any, ctx: EngineContext, dossier_id: int, actor: Actor,
+def decide_after_report(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, actor: Actor,
                         report: dict[str, Any], decision: dict[str, Any]) -> None:
-    step(session_factory, ctx, dossier_id, "prepare_appraisal_report", SPECIALIST, report, actor)
-    step(session_factory, ctx, dossier_id, "sign_appraisal_report", FINANCE_LEADER, SIGN_REPORT, actor)
-    step(session_factory, ctx, dossier_id, "review_submission", PROVINCIAL_OFFICE, REVIEW_OK, actor)
-    step(session_factory, ctx, dossier_id, "decide_investment_policy", PROVINCIAL_LEADER, decision, actor)
+    steps(session_factory, ctx, dossier_id, actor, [
+        ("prepare_appraisal_report", SPECIALIST, report), ("sign_appraisal_report", FINANCE_LEADER, SIGN_REPORT),
+        ("review_submission", PROVINCIAL_OFFICE, REVIEW_OK), ("decide_investment_policy", PROVINCIAL_LEADER, decision)])
 
 
 @pytest.mark.parametrize("order", [[0, 1, 2], [2, 0, 1]])
@@ -172,9 +153,7 @@ def test_happy_path_each_department_answers_in_its_own_task(session_factory, ctx
     decide_after_report(session_factory, ctx, dossier_id, actor, REPORT_APPROVAL, APPROVE)
     step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
 
-    dossier = final(session_factory, dossier_id)
-    assert dossier.status == DossierStatus.COMPLETED
-    assert (dossier.result_element_id, dossier.result_name) == ("result_returned", "Đã trả kết quả")
+    dossier = assert_finished(session_factory, dossier_id, DossierStatus.COMPLETED, "result_returned", "Đã trả kết quả")
     assert dossier.data["decision_number"] == f"{dossier.code}-KQ1"
     # one opinion per department (collected in the order the answers came in)
     assert dossier.data["consultation_opinions"] == [
@@ -193,9 +172,7 @@ def test_happy_path_each_department_answers_in_its_own_task(session_factory, ctx
         ("review_submission", {"review_decision": "submit_to_leaders"}),
         ("decide_investment_policy", {"policy_decision": "approve_policy"}),
     ]
-    events = history(session_factory, dossier_id)
-    assert events[0].event_type == "dossier_received" and events[-1].event_type == "dossier_completed"
-    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    events = finished_history(session_factory, dossier_id)
     assert not [e for e in events if e.event_type == "timer_fired"]
 
 
@@ -277,7 +254,7 @@ def test_a_department_silent_for_fifteen_working_days_is_recorded_without_opinio
     silent = [t for t in task_rows(session_factory, dossier_id, "give_opinion")
               if t.department == "so_nong_nghiep_moi_truong"]
     assert [t.status for t in silent] == [TaskStatus.CANCELLED]
-    fired = [e for e in history(session_factory, dossier_id) if e.event_type == "timer_fired"]
+    fired = events_of(session_factory, dossier_id, "timer_fired")
     assert [(e.element_id, e.actor_name, e.lane) for e in fired] == [("opinion_deadline", "Hệ thống", "consulted")]
     assert open_now(session_factory, dossier_id) == [("prepare_appraisal_report", *SPECIALIST)]
     opinions = final(session_factory, dossier_id).data["consultation_opinions"]
@@ -307,10 +284,8 @@ def test_refusal_by_the_peoples_committee(session_factory, ctx, dossier_id, acto
     complete_one_of(session_factory, ctx, dossier_id, "give_opinion", answer("disagree"), actor)
     decide_after_report(session_factory, ctx, dossier_id, actor, REPORT_REFUSAL, REFUSE)
     step(session_factory, ctx, dossier_id, "notify_refusal", RECEPTION, NOTIFY_REFUSAL, actor)
-    dossier = final(session_factory, dossier_id)
-    assert dossier.status == DossierStatus.REFUSED
-    assert (dossier.result_element_id, dossier.result_name) == (
-        "dossier_refused", "Không chấp thuận chủ trương đầu tư")
+    dossier = assert_finished(session_factory, dossier_id, DossierStatus.REFUSED,
+                              "dossier_refused", "Không chấp thuận chủ trương đầu tư")
     assert "decision_number" not in dossier.data
 
 
@@ -319,19 +294,16 @@ def test_returns_go_back_to_the_report_without_a_new_consultation(session_factor
     for department in CONSULTED[:2]:
         complete_one_of(session_factory, ctx, dossier_id, "give_opinion", answer("agree"), actor,
                         department=department)
-    step(session_factory, ctx, dossier_id, "prepare_appraisal_report", SPECIALIST, REPORT_APPROVAL, actor)
-    step(session_factory, ctx, dossier_id, "sign_appraisal_report", FINANCE_LEADER, REVISE_REPORT, actor)
-    step(session_factory, ctx, dossier_id, "prepare_appraisal_report", SPECIALIST, REPORT_APPROVAL, actor)
-    step(session_factory, ctx, dossier_id, "sign_appraisal_report", FINANCE_LEADER, SIGN_REPORT, actor)
-    step(session_factory, ctx, dossier_id, "review_submission", PROVINCIAL_OFFICE, REVIEW_RETURN, actor)
-    step(session_factory, ctx, dossier_id, "prepare_appraisal_report", SPECIALIST, REPORT_APPROVAL, actor)
-    step(session_factory, ctx, dossier_id, "sign_appraisal_report", FINANCE_LEADER, SIGN_REPORT, actor)
-    step(session_factory, ctx, dossier_id, "review_submission", PROVINCIAL_OFFICE, REVIEW_OK, actor)
-    step(session_factory, ctx, dossier_id, "decide_investment_policy", PROVINCIAL_LEADER, REAPPRAISE, actor)
+    prepare = ("prepare_appraisal_report", SPECIALIST, REPORT_APPROVAL)
+    steps(session_factory, ctx, dossier_id, actor, [
+        prepare, ("sign_appraisal_report", FINANCE_LEADER, REVISE_REPORT),
+        prepare, ("sign_appraisal_report", FINANCE_LEADER, SIGN_REPORT),
+        ("review_submission", PROVINCIAL_OFFICE, REVIEW_RETURN)])
+    decide_after_report(session_factory, ctx, dossier_id, actor, REPORT_APPROVAL, REAPPRAISE)
     decide_after_report(session_factory, ctx, dossier_id, actor, REPORT_APPROVAL, APPROVE)
     step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
     dossier = final(session_factory, dossier_id)
     assert dossier.status == DossierStatus.COMPLETED
-    steps = completed_steps(session_factory, dossier_id)
-    assert steps.count("give_opinion") == 2 and steps.count("prepare_appraisal_report") == 4
+    done = completed_steps(session_factory, dossier_id)
+    assert done.count("give_opinion") == 2 and done.count("prepare_appraisal_report") == 4
     assert len(dossier.data["consultation_opinions"]) == 2

@@ -13,13 +13,26 @@ import pytest
 
 from engine.errors import FormInvalidError
 from engine.persistence.models import DossierStatus
-from engine.runtime.context import EngineContext, build_context
+from engine.runtime.context import EngineContext
 from engine.runtime.dossiers import start_dossier
-from engine.runtime.tasks import claim_task, complete_task
+from engine.runtime.tasks import complete_task
 from engine.runtime.workflow import Actor
-from engine.settings import EngineSettings
-from tests.conftest import LIBRARY, deploy, history, open_tasks
-from tests.procedures.test_enterprise_registration import assert_state_round_trips, completed_steps, final, step
+from tests.conftest import deploy, history, open_tasks
+from tests.procedures.driver import (
+    Procedure,
+    SessionFactory,
+    assert_finished,
+    assert_state_round_trips,
+    complete_one_of,
+    completed_steps,
+    event_types,
+    final,
+    finished_history,
+    open_now,
+    step,
+    steps,
+    task_decisions,
+)
 
 KEY = "judicial_record"
 RECEPTION = ("reception", "trung_tam_hcc", "reception")
@@ -73,100 +86,73 @@ SUPPLEMENT = {"supplemented_documents": ["Tờ khai đã bổ sung họ tên cha
 RETURN = {"delivery_channel": "counter", "recipient_name": "Trần Văn Bình", "delivered_on": "2026-12-08"}
 NOTIFY_REFUSAL = {"delivery_channel": "counter", "recipient_name": "Trần Văn Bình"}
 
-
-def judicial_record_start_data(**overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "applicant": {
-            "applicant_name": "Trần Văn Bình",
-            "id_number": "022095007890",
-            "phone": "0904123456",
-            "address": "Phường Bãi Cháy, tỉnh Quảng Ninh",
-        },
-        "submission_capacity": "self",
-        "subject": {
-            "full_name": "Trần Văn Bình",
-            "gender": "male",
-            "date_of_birth": "1995-04-18",
-            "place_of_birth": "Phường Hồng Gai, tỉnh Quảng Ninh",
-            "nationality": "Việt Nam",
-            "id_number": "022095007890",
-            "residence": "Phường Bãi Cháy, tỉnh Quảng Ninh",
-            "father_name": "Trần Văn Hải",
-            "mother_name": "Nguyễn Thị Thu",
-        },
-        "certificate_type": "phieu_1",
-        "copies_requested": 2,
-        "purpose": "Bổ sung hồ sơ xin việc",
-        "fee_category": "standard",
-        "documents": ["request_form", "identity_document"],
-        "result_delivery": "counter",
-    }
-    data.update(overrides)
-    return data
+SIGN_AND_RETURN = [("approve_certificate", LEADER, SIGN), ("return_result", RECEPTION, RETURN)]
+ISSUE_CLEAN = [("synthesise_record", SPECIALIST, SYNTHESISE_CLEAN), *SIGN_AND_RETURN]
+ISSUE_RECORD = [("synthesise_record", SPECIALIST, SYNTHESISE_RECORD), *SIGN_AND_RETURN]
+SUPPLEMENT_ROUND = [("appraise_dossier", SPECIALIST, APPRAISE_SUPPLEMENT),
+                    ("receive_supplement", RECEPTION, SUPPLEMENT)]
 
 
-@pytest.fixture
-def ctx(clock: Any) -> EngineContext:
-    return build_context(EngineSettings(library_path=LIBRARY, workflow_cache_size=0, verify_state_writes=True), clock)
+PROCEDURE = Procedure(KEY, {
+    "applicant": {
+        "applicant_name": "Trần Văn Bình",
+        "id_number": "022095007890",
+        "phone": "0904123456",
+        "address": "Phường Bãi Cháy, tỉnh Quảng Ninh",
+    },
+    "submission_capacity": "self",
+    "subject": {
+        "full_name": "Trần Văn Bình",
+        "gender": "male",
+        "date_of_birth": "1995-04-18",
+        "place_of_birth": "Phường Hồng Gai, tỉnh Quảng Ninh",
+        "nationality": "Việt Nam",
+        "id_number": "022095007890",
+        "residence": "Phường Bãi Cháy, tỉnh Quảng Ninh",
+        "father_name": "Trần Văn Hải",
+        "mother_name": "Nguyễn Thị Thu",
+    },
+    "certificate_type": "phieu_1",
+    "copies_requested": 2,
+    "purpose": "Bổ sung hồ sơ xin việc",
+    "fee_category": "standard",
+    "documents": ["request_form", "identity_document"],
+    "result_delivery": "counter",
+})
 
 
-@pytest.fixture
-def dossier_id(session_factory: Any, ctx: EngineContext, center: Any, actor: Actor) -> int:
-    deploy(session_factory, ctx, KEY)
-    with session_factory.begin() as session:
-        dossier = start_dossier(session, ctx, KEY, actor=actor, center_code=center.code,
-                                data=judicial_record_start_data())
-        return dossier.id
-
-
-def open_steps(session_factory: Any, dossier_id: int) -> set[tuple[str, str, str, str]]:
-    return {(t.element_id, t.lane, t.department, t.candidate_role) for t in open_tasks(session_factory, dossier_id)}
-
-
-def answer(session_factory: Any, ctx: EngineContext, dossier_id: int, element_id: str, data: dict[str, Any],
-           actor: Actor) -> None:
-    """Do one of several open tasks (a parallel branch), then check the stored state."""
-    [task] = [t for t in open_tasks(session_factory, dossier_id) if t.element_id == element_id]
-    assert (task.lane, task.department, task.candidate_role) == VERIFIERS[element_id]
-    with session_factory.begin() as session:
-        claim_task(session, ctx, task.id, actor=actor)
-    with session_factory.begin() as session:
-        complete_task(session, ctx, task.id, actor=actor, data=data)
-    assert_state_round_trips(session_factory, ctx, dossier_id)
-
-
-def verify(session_factory: Any, ctx: EngineContext, dossier_id: int, actor: Actor,
+def verify(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, actor: Actor,
            answers: dict[str, dict[str, Any]], order: tuple[str, ...] = ("police", "court")) -> None:
-    """Both verifications are open at once, each in its agency's lane; answer them in ``order``."""
-    assert open_steps(session_factory, dossier_id) == {("verify_police", *POLICE), ("verify_court", *COURT)}
+    """Appraise (asking for verification); then both verifications are open at once, each in its agency's lane:
+    answer them in ``order``."""
+    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_VERIFY, actor)
+    assert set(open_now(session_factory, dossier_id)) == {("verify_police", *POLICE), ("verify_court", *COURT)}
     first, second = order
-    answer(session_factory, ctx, dossier_id, f"verify_{first}", answers[first], actor)
+    answer(session_factory, ctx, dossier_id, first, answers[first], actor)
     # The join waits for the other agency: only its task is open, the synthesis is not.
-    assert open_steps(session_factory, dossier_id) == {(f"verify_{second}", *VERIFIERS[f"verify_{second}"])}
-    answer(session_factory, ctx, dossier_id, f"verify_{second}", answers[second], actor)
+    assert set(open_now(session_factory, dossier_id)) == {(f"verify_{second}", *VERIFIERS[f"verify_{second}"])}
+    answer(session_factory, ctx, dossier_id, second, answers[second], actor)
 
 
-def task_decisions(session_factory: Any, dossier_id: int) -> list[tuple[str, dict[str, str] | None]]:
-    return [(e.element_id, e.payload.get("decision")) for e in history(session_factory, dossier_id)
-            if e.event_type == "task_completed"]
+def answer(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, agency: str,
+           data: dict[str, Any], actor: Actor) -> None:
+    """Do the agency's verification (a parallel branch), open once and in its lane, then check the stored state."""
+    element_id = f"verify_{agency}"
+    complete_one_of(session_factory, ctx, dossier_id, element_id, data, actor, expected=VERIFIERS[element_id])
 
 
 @pytest.mark.parametrize("order", [("police", "court"), ("court", "police")])
 def test_clean_record_in_either_order_of_verification(session_factory, ctx, dossier_id, actor, order):
     assert_state_round_trips(session_factory, ctx, dossier_id)
-    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_VERIFY, actor)
     verify(session_factory, ctx, dossier_id, actor, NOT_FOUND, order)
 
     data = final(session_factory, dossier_id).data
     assert data["criminal_record_found"] is False and data["reported_convictions"] == []
     assert data["police_reply_reference"] and data["court_reply_reference"]  # both branches' data joined
-    step(session_factory, ctx, dossier_id, "synthesise_record", SPECIALIST, SYNTHESISE_CLEAN, actor)
-    step(session_factory, ctx, dossier_id, "approve_certificate", LEADER, SIGN, actor)
-    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
+    steps(session_factory, ctx, dossier_id, actor, ISSUE_CLEAN)
 
-    dossier = final(session_factory, dossier_id)
-    assert dossier.status == DossierStatus.COMPLETED
-    assert (dossier.result_element_id, dossier.result_name) == ("result_returned", "Đã trả Phiếu lý lịch tư pháp")
+    dossier = assert_finished(session_factory, dossier_id, DossierStatus.COMPLETED,
+                              "result_returned", "Đã trả Phiếu lý lịch tư pháp")
     assert dossier.data["certificate_number"] == f"{dossier.code}-KQ1"
     assert dossier.data["certificate_content"] == {
         "certificate_type": "phieu_1",
@@ -188,14 +174,12 @@ def test_clean_record_in_either_order_of_verification(session_factory, ctx, doss
         ("approve_certificate", {"approval_decision": "sign_certificate"}),
         ("return_result", None),
     ]
-    events = history(session_factory, dossier_id)
-    assert events[0].event_type == "dossier_received" and events[-1].event_type == "dossier_completed"
-    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    events = finished_history(session_factory, dossier_id)
     findings = {e.element_id: e.payload["data"] for e in events
                 if e.event_type == "task_completed" and e.element_id in VERIFIERS}
     assert findings == {"verify_police": NOT_FOUND["police"], "verify_court": NOT_FOUND["court"]}
     for script in ("collect_findings", "issue_certificate"):
-        assert [e.event_type for e in events if e.element_id == script] == ["step_ready", "step_completed"]
+        assert event_types(events, script) == ["step_ready", "step_completed"]
 
 
 @pytest.mark.parametrize(
@@ -203,16 +187,13 @@ def test_clean_record_in_either_order_of_verification(session_factory, ctx, doss
     [(("police",), ("police", "court")), (("court",), ("police", "court")), (("police", "court"), ("court", "police"))],
 )
 def test_found_record_leads_to_the_certificate_content(session_factory, ctx, dossier_id, actor, finders, order):
-    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_VERIFY, actor)
     answers = {agency: FOUND[agency] if agency in finders else NOT_FOUND[agency] for agency in ("police", "court")}
     verify(session_factory, ctx, dossier_id, actor, answers, order)
 
     data = final(session_factory, dossier_id).data
     assert data["criminal_record_found"] is True
     assert data["reported_convictions"] == [CONVICTION] * len(finders)  # police first, then court
-    step(session_factory, ctx, dossier_id, "synthesise_record", SPECIALIST, SYNTHESISE_RECORD, actor)
-    step(session_factory, ctx, dossier_id, "approve_certificate", LEADER, SIGN, actor)
-    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
+    steps(session_factory, ctx, dossier_id, actor, ISSUE_RECORD)
 
     dossier = final(session_factory, dossier_id)
     assert dossier.status == DossierStatus.COMPLETED
@@ -227,14 +208,9 @@ def test_found_record_leads_to_the_certificate_content(session_factory, ctx, dos
 
 @pytest.mark.parametrize("rounds", [1, 2])
 def test_supplementation_loops_back_to_appraisal(session_factory, ctx, dossier_id, actor, rounds):
-    for _ in range(rounds):
-        step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_SUPPLEMENT, actor)
-        step(session_factory, ctx, dossier_id, "receive_supplement", RECEPTION, SUPPLEMENT, actor)
-    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_VERIFY, actor)
+    steps(session_factory, ctx, dossier_id, actor, SUPPLEMENT_ROUND * rounds)
     verify(session_factory, ctx, dossier_id, actor, NOT_FOUND)
-    step(session_factory, ctx, dossier_id, "synthesise_record", SPECIALIST, SYNTHESISE_CLEAN, actor)
-    step(session_factory, ctx, dossier_id, "approve_certificate", LEADER, SIGN, actor)
-    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
+    steps(session_factory, ctx, dossier_id, actor, ISSUE_CLEAN)
 
     assert final(session_factory, dossier_id).status == DossierStatus.COMPLETED
     assert completed_steps(session_factory, dossier_id) == (
@@ -248,13 +224,12 @@ def test_supplementation_loops_back_to_appraisal(session_factory, ctx, dossier_i
 
 
 def test_refusal_ends_with_refusal_notice_without_verification(session_factory, ctx, dossier_id, actor):
-    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_REFUSE, actor)
-    step(session_factory, ctx, dossier_id, "approve_refusal", LEADER, SIGN_REFUSAL, actor)
-    step(session_factory, ctx, dossier_id, "notify_refusal", RECEPTION, NOTIFY_REFUSAL, actor)
+    steps(session_factory, ctx, dossier_id, actor, [
+        ("appraise_dossier", SPECIALIST, APPRAISE_REFUSE), ("approve_refusal", LEADER, SIGN_REFUSAL),
+        ("notify_refusal", RECEPTION, NOTIFY_REFUSAL)])
 
-    dossier = final(session_factory, dossier_id)
-    assert dossier.status == DossierStatus.REFUSED
-    assert (dossier.result_element_id, dossier.result_name) == ("dossier_refused", "Từ chối cấp Phiếu lý lịch tư pháp")
+    dossier = assert_finished(session_factory, dossier_id, DossierStatus.REFUSED,
+                              "dossier_refused", "Từ chối cấp Phiếu lý lịch tư pháp")
     assert "certificate_number" not in dossier.data and "criminal_record_found" not in dossier.data
     assert task_decisions(session_factory, dossier_id) == [
         ("appraise_dossier", {"appraisal_decision": "propose_refusal"}),
@@ -264,13 +239,10 @@ def test_refusal_ends_with_refusal_notice_without_verification(session_factory, 
 
 
 def test_leader_returns_a_refusal_to_appraisal(session_factory, ctx, dossier_id, actor):
-    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_REFUSE, actor)
-    step(session_factory, ctx, dossier_id, "approve_refusal", LEADER, RETURN_REFUSAL, actor)
-    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_VERIFY, actor)
+    steps(session_factory, ctx, dossier_id, actor,
+          [("appraise_dossier", SPECIALIST, APPRAISE_REFUSE), ("approve_refusal", LEADER, RETURN_REFUSAL)])
     verify(session_factory, ctx, dossier_id, actor, NOT_FOUND, ("court", "police"))
-    step(session_factory, ctx, dossier_id, "synthesise_record", SPECIALIST, SYNTHESISE_CLEAN, actor)
-    step(session_factory, ctx, dossier_id, "approve_certificate", LEADER, SIGN, actor)
-    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
+    steps(session_factory, ctx, dossier_id, actor, ISSUE_CLEAN)
 
     dossier = final(session_factory, dossier_id)
     assert dossier.status == DossierStatus.COMPLETED
@@ -278,15 +250,12 @@ def test_leader_returns_a_refusal_to_appraisal(session_factory, ctx, dossier_id,
 
 
 def test_leader_returns_a_draft_to_synthesis_without_new_verification(session_factory, ctx, dossier_id, actor):
-    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_VERIFY, actor)
     verify(session_factory, ctx, dossier_id, actor, {"police": FOUND["police"], "court": NOT_FOUND["court"]})
-    step(session_factory, ctx, dossier_id, "synthesise_record", SPECIALIST, SYNTHESISE_RECORD, actor)
-    step(session_factory, ctx, dossier_id, "approve_certificate", LEADER, RETURN_DRAFT, actor)
+    steps(session_factory, ctx, dossier_id, actor,
+          [("synthesise_record", SPECIALIST, SYNTHESISE_RECORD), ("approve_certificate", LEADER, RETURN_DRAFT)])
     revised = copy.deepcopy(SYNTHESISE_RECORD)
     revised["convictions"][0]["enforcement_status"] = "Đã chấp hành xong thời gian thử thách ngày 12/6/2020"
-    step(session_factory, ctx, dossier_id, "synthesise_record", SPECIALIST, revised, actor)
-    step(session_factory, ctx, dossier_id, "approve_certificate", LEADER, SIGN, actor)
-    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
+    steps(session_factory, ctx, dossier_id, actor, [("synthesise_record", SPECIALIST, revised), *SIGN_AND_RETURN])
 
     dossier = final(session_factory, dossier_id)
     assert dossier.status == DossierStatus.COMPLETED
@@ -311,13 +280,13 @@ def test_intake_form_rules(session_factory, ctx, center, actor):
     deploy(session_factory, ctx, KEY)
     invalid = [
         # Phiếu số 2 cannot be requested through an authorised person.
-        judicial_record_start_data(certificate_type="phieu_2", submission_capacity="authorised",
-                                   documents=["request_form", "identity_document", "authorisation_letter"]),
+        PROCEDURE.start_data(certificate_type="phieu_2", submission_capacity="authorised",
+                             documents=["request_form", "identity_document", "authorisation_letter"]),
         # An authorised person must bring the authorisation letter.
-        judicial_record_start_data(submission_capacity="authorised"),
+        PROCEDURE.start_data(submission_capacity="authorised"),
         # Phiếu số 2 needs the parents' names.
-        judicial_record_start_data(certificate_type="phieu_2", subject={
-            k: v for k, v in judicial_record_start_data()["subject"].items() if k != "father_name"}),
+        PROCEDURE.start_data(certificate_type="phieu_2", subject={
+            k: v for k, v in PROCEDURE.start_data()["subject"].items() if k != "father_name"}),
     ]
     for data in invalid:
         with pytest.raises(FormInvalidError), session_factory.begin() as session:
@@ -330,5 +299,5 @@ def test_a_found_record_needs_its_details(session_factory, ctx, dossier_id, acto
     with pytest.raises(FormInvalidError), session_factory.begin() as session:
         complete_task(session, ctx, task.id, actor=actor,
                       data={"police_finding": "found", "police_reply_reference": "Công văn số 812/PV06"})
-    assert open_steps(session_factory, dossier_id) == {("verify_police", *POLICE), ("verify_court", *COURT)}
+    assert set(open_now(session_factory, dossier_id)) == {("verify_police", *POLICE), ("verify_court", *COURT)}
     assert_state_round_trips(session_factory, ctx, dossier_id)

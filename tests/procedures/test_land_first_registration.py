@@ -6,22 +6,33 @@ workflow cache is off)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-import time_machine
 
 from engine.calendar.deadlines import TimeLimit, dossier_due_at
 from engine.persistence.models import DossierStatus
-from engine.runtime.context import EngineContext, build_context
-from engine.runtime.dossiers import start_dossier
+from engine.runtime.context import EngineContext
 from engine.runtime.workflow import Actor
-from engine.settings import EngineSettings
-from tests.conftest import LIBRARY, deploy, history, open_tasks
-from tests.procedures.test_construction_permit import complete_one_of, decisions, open_now, wake_at
-from tests.procedures.test_enterprise_registration import assert_state_round_trips, completed_steps, final, step
+from tests.conftest import history, open_tasks
+from tests.procedures.driver import (
+    Procedure,
+    SessionFactory,
+    assert_finished,
+    complete_one_of,
+    completed_steps,
+    decisions,
+    events_of,
+    final,
+    numbered_history,
+    open_now,
+    step,
+    steps,
+    wake_at,
+)
+
+pytestmark = pytest.mark.usefixtures("traveller")
 
 KEY = "land_first_registration"
 RECEPTION = ("reception", "trung_tam_hcc_xa", "reception")
@@ -85,66 +96,45 @@ CORRECT = {"certificate_decision": "return_for_correction", "certificate_comment
 RETURN = {"delivery_channel": "counter", "recipient_name": "Vũ Văn Toàn", "delivered_on": "2027-01-08"}
 NOTIFY_REFUSAL = {"delivery_channel": "counter", "recipient_name": "Vũ Văn Toàn"}
 
-
-def land_start_data(**overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "applicant": {
-            "applicant_name": "Vũ Văn Toàn",
-            "id_number": "022070003456",
-            "phone": "0978123456",
-            "address": "Thôn 3, xã Quảng La, tỉnh Quảng Ninh",
-        },
-        "land_user_name": "Vũ Văn Toàn",
-        "land_user_type": "household",
-        "parcel_number": "318",
-        "map_sheet_number": "27",
-        "land_address": "Thôn 3, xã Quảng La, tỉnh Quảng Ninh",
-        "declared_area_m2": 150,
-        "land_use_purpose": "residential",
-        "declared_land_origin": "Ông bà để lại, sử dụng từ năm 1992",
-        "registers_house": True,
-        "documents": ["registration_application", "asset_ownership_papers"],
-        "result_delivery": "counter",
-    }
-    data.update(overrides)
-    return data
+TRANSFER_PATH = [("appraise_dossier", LAND_REGISTRY, APPRAISE_OK),
+                 ("approve_registration", CERTIFICATE_AUTHORITY, APPROVE_REGISTRATION),
+                 ("prepare_tax_transfer", LAND_REGISTRY, TRANSFER)]
+ISSUE_PATH = [("prepare_certificate", LAND_REGISTRY, PREPARE), ("approve_certificate", CERTIFICATE_AUTHORITY, SIGN),
+              ("return_result", RECEPTION, RETURN)]
 
 
-@pytest.fixture(autouse=True)
-def traveller(clock: Any) -> Iterator[Any]:
-    """SpiffWorkflow compares timers with the real now(): freeze it at the engine clock."""
-    with time_machine.travel(clock.now(), tick=False) as traveller:
-        yield traveller
+PROCEDURE = Procedure(KEY, {
+    "applicant": {
+        "applicant_name": "Vũ Văn Toàn",
+        "id_number": "022070003456",
+        "phone": "0978123456",
+        "address": "Thôn 3, xã Quảng La, tỉnh Quảng Ninh",
+    },
+    "land_user_name": "Vũ Văn Toàn",
+    "land_user_type": "household",
+    "parcel_number": "318",
+    "map_sheet_number": "27",
+    "land_address": "Thôn 3, xã Quảng La, tỉnh Quảng Ninh",
+    "declared_area_m2": 150,
+    "land_use_purpose": "residential",
+    "declared_land_origin": "Ông bà để lại, sử dụng từ năm 1992",
+    "registers_house": True,
+    "documents": ["registration_application", "asset_ownership_papers"],
+    "result_delivery": "counter",
+})
 
 
-@pytest.fixture
-def ctx(clock: Any) -> EngineContext:
-    return build_context(EngineSettings(library_path=LIBRARY, workflow_cache_size=0, verify_state_writes=True), clock)
-
-
-@pytest.fixture
-def dossier_id(session_factory: Any, ctx: EngineContext, center: Any, actor: Actor) -> int:
-    deploy(session_factory, ctx, KEY)
-    with session_factory.begin() as session:
-        dossier_id = start_dossier(session, ctx, KEY, actor=actor, center_code=center.code, data=land_start_data()).id
-    assert_state_round_trips(session_factory, ctx, dossier_id)
-    return dossier_id
-
-
-def event_order(session_factory: Any, dossier_id: int, *wanted: tuple[str, str]) -> list[int]:
+def event_order(session_factory: SessionFactory, dossier_id: int, *wanted: tuple[str, str]) -> list[int]:
     """Positions in the history of the first (event type, element) pairs asked for."""
     events = [(e.event_type, e.element_id) for e in history(session_factory, dossier_id)]
     return [events.index(pair) for pair in wanted]
 
 
-def up_to_the_tax_authority(session_factory: Any, ctx: EngineContext, dossier_id: int, actor: Actor) -> None:
-    step(session_factory, ctx, dossier_id, "verify_land_status", COMMUNE, VERIFY, actor)
-    step(session_factory, ctx, dossier_id, "appraise_dossier", LAND_REGISTRY, APPRAISE_OK, actor)
-    step(session_factory, ctx, dossier_id, "approve_registration", CERTIFICATE_AUTHORITY, APPROVE_REGISTRATION, actor)
-    step(session_factory, ctx, dossier_id, "prepare_tax_transfer", LAND_REGISTRY, TRANSFER, actor)
+def up_to_the_tax_authority(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, actor: Actor) -> None:
+    steps(session_factory, ctx, dossier_id, actor, [("verify_land_status", COMMUNE, VERIFY), *TRANSFER_PATH])
 
 
-def pay_and_deliver(session_factory: Any, ctx: EngineContext, dossier_id: int, actor: Actor,
+def pay_and_deliver(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, actor: Actor,
                     assessment: dict[str, Any], payment: dict[str, Any], payment_first: bool) -> None:
     step(session_factory, ctx, dossier_id, "assess_financial_obligation", TAX_ASSESSMENT, assessment, actor)
     # the notice reached the land office: the one-stop unit hands it over while the tax authority waits for money
@@ -159,10 +149,8 @@ def pay_and_deliver(session_factory: Any, ctx: EngineContext, dossier_id: int, a
     assert final(session_factory, dossier_id).status == DossierStatus.PROCESSING
 
 
-def issue_and_return(session_factory: Any, ctx: EngineContext, dossier_id: int, actor: Actor) -> None:
-    step(session_factory, ctx, dossier_id, "prepare_certificate", LAND_REGISTRY, PREPARE, actor)
-    step(session_factory, ctx, dossier_id, "approve_certificate", CERTIFICATE_AUTHORITY, SIGN, actor)
-    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
+def issue_and_return(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, actor: Actor) -> None:
+    steps(session_factory, ctx, dossier_id, actor, ISSUE_PATH)
 
 
 @pytest.mark.parametrize("payment_first", [True, False])
@@ -175,9 +163,7 @@ def test_happy_path_with_the_tax_liaison(session_factory, ctx, dossier_id, actor
     assert open_now(session_factory, dossier_id) == [("prepare_certificate", *LAND_REGISTRY)]
     issue_and_return(session_factory, ctx, dossier_id, actor)
 
-    dossier = final(session_factory, dossier_id)
-    assert dossier.status == DossierStatus.COMPLETED
-    assert (dossier.result_element_id, dossier.result_name) == ("result_returned", "Đã trả kết quả")
+    dossier = assert_finished(session_factory, dossier_id, DossierStatus.COMPLETED, "result_returned", "Đã trả kết quả")
     assert dossier.data["certificate_number"] == f"{dossier.code}-KQ1"
     # what each pool received by message ends up in the dossier's data
     assert dossier.data["land_tax_transfer"] == {
@@ -210,11 +196,10 @@ def test_happy_path_with_the_tax_liaison(session_factory, ctx, dossier_id, actor
         ("assess_financial_obligation", {"obligation_decision": "payable"}),
         ("approve_certificate", {"certificate_decision": "sign_certificate"}),
     ]
-    lanes = {e.element_id: e.lane for e in history(session_factory, dossier_id) if e.event_type == "task_completed"}
+    lanes = {e.element_id: e.lane for e in events_of(session_factory, dossier_id, "task_completed")}
     assert lanes["assess_financial_obligation"] == "tax_assessment"
     assert lanes["record_payment"] == "tax_accounting"
-    events = history(session_factory, dossier_id)
-    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    events = numbered_history(session_factory, dossier_id)
     # the tax authority's end is not the dossier's result
     assert [e.element_id for e in events if e.event_type == "dossier_completed"] == ["result_returned"]
 
@@ -241,8 +226,8 @@ def test_the_payment_time_does_not_count(session_factory, ctx, dossier_id, actor
     dossier = final(session_factory, dossier_id)
     assert dossier.status == DossierStatus.PROCESSING
     assert dossier.due_at > due_before
-    pauses = [(e.event_type, e.element_id) for e in history(session_factory, dossier_id)
-              if e.event_type in ("clock_paused", "clock_resumed")]
+    pauses = [(e.event_type, e.element_id)
+              for e in events_of(session_factory, dossier_id, "clock_paused", "clock_resumed")]
     assert pauses == [("clock_paused", "record_payment"), ("clock_resumed", "record_payment")]
     assert wake_at(session_factory, dossier_id) is None
 
@@ -259,9 +244,7 @@ def test_supplementation_loops_back_to_the_appraisal(session_factory, ctx, dossi
         step(session_factory, ctx, dossier_id, "appraise_dossier", LAND_REGISTRY, APPRAISE_SUPPLEMENT, actor)
         assert final(session_factory, dossier_id).status == DossierStatus.AWAITING_SUPPLEMENT
         step(session_factory, ctx, dossier_id, "receive_supplement", RECEPTION, SUPPLEMENT, actor)
-    step(session_factory, ctx, dossier_id, "appraise_dossier", LAND_REGISTRY, APPRAISE_OK, actor)
-    step(session_factory, ctx, dossier_id, "approve_registration", CERTIFICATE_AUTHORITY, APPROVE_REGISTRATION, actor)
-    step(session_factory, ctx, dossier_id, "prepare_tax_transfer", LAND_REGISTRY, TRANSFER, actor)
+    steps(session_factory, ctx, dossier_id, actor, TRANSFER_PATH)
     pay_and_deliver(session_factory, ctx, dossier_id, actor, ASSESS_PAYABLE, PAID, payment_first=True)
     issue_and_return(session_factory, ctx, dossier_id, actor)
     assert final(session_factory, dossier_id).status == DossierStatus.COMPLETED
@@ -270,38 +253,33 @@ def test_supplementation_loops_back_to_the_appraisal(session_factory, ctx, dossi
 
 
 def test_refusal_tells_the_tax_authority_and_ends_both_pools(session_factory, ctx, dossier_id, actor):
-    step(session_factory, ctx, dossier_id, "verify_land_status", COMMUNE, VERIFY, actor)
-    step(session_factory, ctx, dossier_id, "appraise_dossier", LAND_REGISTRY, APPRAISE_REFUSE, actor)
-    step(session_factory, ctx, dossier_id, "approve_registration", CERTIFICATE_AUTHORITY, SIGN_REFUSAL, actor)
+    steps(session_factory, ctx, dossier_id, actor, [
+        ("verify_land_status", COMMUNE, VERIFY), ("appraise_dossier", LAND_REGISTRY, APPRAISE_REFUSE),
+        ("approve_registration", CERTIFICATE_AUTHORITY, SIGN_REFUSAL)])
     # the tax authority's pool has ended already; only the refusal notice is left
-    ended = [e.element_id for e in history(session_factory, dossier_id) if e.event_type == "step_completed"]
+    ended = [e.element_id for e in events_of(session_factory, dossier_id, "step_completed")]
     assert "tax_liaison_stopped" in ended and "no_financial_obligation" in ended
     assert final(session_factory, dossier_id).data["tax_liaison_stop"] == {
         "dossier_code": final(session_factory, dossier_id).code, "reason": "Đất đang có tranh chấp ranh giới"}
     assert final(session_factory, dossier_id).status == DossierStatus.PROCESSING
     step(session_factory, ctx, dossier_id, "notify_refusal", RECEPTION, NOTIFY_REFUSAL, actor)
 
-    dossier = final(session_factory, dossier_id)
-    assert dossier.status == DossierStatus.REFUSED
-    assert (dossier.result_element_id, dossier.result_name) == (
-        "dossier_refused", "Từ chối đăng ký, cấp Giấy chứng nhận")
+    dossier = assert_finished(session_factory, dossier_id, DossierStatus.REFUSED,
+                              "dossier_refused", "Từ chối đăng ký, cấp Giấy chứng nhận")
     assert "certificate_number" not in dossier.data and "tax_notice" not in dossier.data
     assert "assess_financial_obligation" not in completed_steps(session_factory, dossier_id)
 
 
 def test_returns_for_reappraisal_and_for_correction(session_factory, ctx, dossier_id, actor):
-    step(session_factory, ctx, dossier_id, "verify_land_status", COMMUNE, VERIFY, actor)
-    step(session_factory, ctx, dossier_id, "appraise_dossier", LAND_REGISTRY, APPRAISE_OK, actor)
-    step(session_factory, ctx, dossier_id, "approve_registration", CERTIFICATE_AUTHORITY, REAPPRAISE, actor)
-    step(session_factory, ctx, dossier_id, "appraise_dossier", LAND_REGISTRY, APPRAISE_OK, actor)
-    step(session_factory, ctx, dossier_id, "approve_registration", CERTIFICATE_AUTHORITY, APPROVE_REGISTRATION, actor)
-    step(session_factory, ctx, dossier_id, "prepare_tax_transfer", LAND_REGISTRY, TRANSFER, actor)
+    steps(session_factory, ctx, dossier_id, actor, [
+        ("verify_land_status", COMMUNE, VERIFY), ("appraise_dossier", LAND_REGISTRY, APPRAISE_OK),
+        ("approve_registration", CERTIFICATE_AUTHORITY, REAPPRAISE), *TRANSFER_PATH])
     pay_and_deliver(session_factory, ctx, dossier_id, actor, ASSESS_PAYABLE, PAID, payment_first=True)
-    step(session_factory, ctx, dossier_id, "prepare_certificate", LAND_REGISTRY, PREPARE, actor)
-    step(session_factory, ctx, dossier_id, "approve_certificate", CERTIFICATE_AUTHORITY, CORRECT, actor)
+    steps(session_factory, ctx, dossier_id, actor,
+          [("prepare_certificate", LAND_REGISTRY, PREPARE), ("approve_certificate", CERTIFICATE_AUTHORITY, CORRECT)])
     issue_and_return(session_factory, ctx, dossier_id, actor)
     dossier = final(session_factory, dossier_id)
     assert dossier.status == DossierStatus.COMPLETED
-    steps = completed_steps(session_factory, dossier_id)
-    assert steps.count("appraise_dossier") == 2 and steps.count("prepare_certificate") == 2
-    assert steps.count("assess_financial_obligation") == 1  # one transfer, one notice
+    done = completed_steps(session_factory, dossier_id)
+    assert done.count("appraise_dossier") == 2 and done.count("prepare_certificate") == 2
+    assert done.count("assess_financial_obligation") == 1  # one transfer, one notice

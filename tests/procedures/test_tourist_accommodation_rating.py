@@ -14,13 +14,26 @@ from sqlalchemy import select
 
 from engine.calendar.deadlines import TimeLimit, TimeLimitUnit, dossier_due_at, step_due_at
 from engine.persistence.models import DossierStatus, HumanTask
-from engine.runtime.context import EngineContext, build_context
-from engine.runtime.dossiers import start_dossier
-from engine.runtime.tasks import claim_task, complete_task
+from engine.runtime.context import EngineContext
+from engine.runtime.tasks import complete_task
 from engine.runtime.workflow import Actor
-from engine.settings import EngineSettings
-from tests.conftest import LIBRARY, deploy, history, open_tasks
-from tests.procedures.test_enterprise_registration import assert_state_round_trips, completed_steps, final, step
+from tests.conftest import open_tasks
+from tests.procedures.driver import (
+    Procedure,
+    SessionFactory,
+    assert_finished,
+    assert_state_round_trips,
+    completed_steps,
+    decisions,
+    do_branches,
+    event_types,
+    final,
+    finished_history,
+    open_now,
+    start,
+    step,
+    steps,
+)
 
 KEY = "tourist_accommodation_rating"
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -85,101 +98,46 @@ SITE_TASKS = {
     "department": ("department_site_appraisal", SPECIALIST),
     "association": ("association_site_appraisal", ASSOCIATION),
 }
+RECOGNITION = [("propose_rating", SPECIALIST, PROPOSE_OK), ("approve_rating", LEADER, RECOGNISE),
+               ("return_result", RECEPTION, RETURN)]
 
 
-def rating_start_data(**overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "applicant": {
-            "applicant_name": "Vũ Thị Mai",
-            "position": "Giám đốc",
-            "id_number": "022190004567",
-            "phone": "0987654321",
-            "address": "Phường Bãi Cháy, tỉnh Quảng Ninh",
-        },
-        "business_name": "Công ty TNHH Du lịch Vịnh Xanh",
-        "business_registration_number": "5701234567",
-        "establishment_name": "Khách sạn Vịnh Xanh",
-        "establishment_type": "hotel",
-        "establishment_address": "Số 8 đường Hạ Long, phường Bãi Cháy, tỉnh Quảng Ninh",
-        "room_count": 60,
-        "requested_rating": 3,
-        "request_type": "first_recognition",
-        "documents": ["rating_application", "self_assessment", "staff_list", "staff_qualifications"],
-        "result_delivery": "counter",
-    }
-    data.update(overrides)
-    return data
+PROCEDURE = Procedure(KEY, {
+    "applicant": {
+        "applicant_name": "Vũ Thị Mai",
+        "position": "Giám đốc",
+        "id_number": "022190004567",
+        "phone": "0987654321",
+        "address": "Phường Bãi Cháy, tỉnh Quảng Ninh",
+    },
+    "business_name": "Công ty TNHH Du lịch Vịnh Xanh",
+    "business_registration_number": "5701234567",
+    "establishment_name": "Khách sạn Vịnh Xanh",
+    "establishment_type": "hotel",
+    "establishment_address": "Số 8 đường Hạ Long, phường Bãi Cháy, tỉnh Quảng Ninh",
+    "room_count": 60,
+    "requested_rating": 3,
+    "request_type": "first_recognition",
+    "documents": ["rating_application", "self_assessment", "staff_list", "staff_qualifications"],
+    "result_delivery": "counter",
+})
 
 
-@pytest.fixture
-def ctx(clock: Any) -> EngineContext:
-    return build_context(EngineSettings(library_path=LIBRARY, workflow_cache_size=0, verify_state_writes=True), clock)
-
-
-@pytest.fixture
-def deployed(session_factory: Any, ctx: EngineContext) -> int:
-    return deploy(session_factory, ctx, KEY)
-
-
-def start(session_factory: Any, ctx: EngineContext, center: Any, actor: Actor, **overrides: Any) -> int:
-    with session_factory.begin() as session:
-        return start_dossier(session, ctx, KEY, actor=actor, center_code=center.code,
-                             data=rating_start_data(**overrides)).id
-
-
-@pytest.fixture
-def dossier_id(session_factory: Any, ctx: EngineContext, deployed: int, center: Any, actor: Actor) -> int:
-    return start(session_factory, ctx, center, actor)
-
-
-def open_now(session_factory: Any, dossier_id: int) -> list[tuple[str | None, ...]]:
-    return [(t.element_id, t.lane, t.department, t.candidate_role) for t in open_tasks(session_factory, dossier_id)]
-
-
-def complete_one_of(session_factory: Any, ctx: EngineContext, dossier_id: int, element_id: str,
-                    data: dict[str, Any], actor: Actor) -> None:
-    """Do the open task `element_id` while others are open beside it."""
-    task = next(t for t in open_tasks(session_factory, dossier_id) if t.element_id == element_id)
-    with session_factory.begin() as session:
-        claim_task(session, ctx, task.id, actor=actor)
-    with session_factory.begin() as session:
-        complete_task(session, ctx, task.id, actor=actor, data=data)
-    assert_state_round_trips(session_factory, ctx, dossier_id)
-
-
-def joint_site_appraisal(session_factory: Any, ctx: EngineContext, dossier_id: int, actor: Actor,
+def joint_site_appraisal(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, actor: Actor,
                          order: tuple[str, str], department: dict[str, Any], association: dict[str, Any]) -> None:
-    """Both on-site tasks are open at once in two departments; do them in `order`."""
-    data = {"department": department, "association": association}
-    assert open_now(session_factory, dossier_id) == [
-        ("association_site_appraisal", *ASSOCIATION),
-        ("department_site_appraisal", *SPECIALIST),
-    ]
-    first, second = order
-    complete_one_of(session_factory, ctx, dossier_id, SITE_TASKS[first][0], data[first], actor)
-    element, expected = SITE_TASKS[second]
-    assert open_now(session_factory, dossier_id) == [(element, *expected)]  # the join waits for it
-    complete_one_of(session_factory, ctx, dossier_id, element, data[second], actor)
-
-
-def decisions(session_factory: Any, dossier_id: int) -> list[tuple[str | None, dict[str, Any]]]:
-    """(step, decision fields) of every completed step that decided something, in order."""
-    return [(e.element_id, e.payload["decision"]) for e in history(session_factory, dossier_id)
-            if e.event_type == "task_completed" and "decision" in (e.payload or {})]
+    """Check the dossier; then both on-site tasks are open at once in two departments: do them in `order`."""
+    step(session_factory, ctx, dossier_id, "check_dossier", SPECIALIST, CHECK_OK, actor)
+    do_branches(session_factory, ctx, dossier_id, actor, SITE_TASKS,
+                {"department": department, "association": association}, order)
 
 
 @pytest.mark.parametrize("order", [("department", "association"), ("association", "department")])
 def test_happy_path_recognises_the_rating(session_factory, ctx, dossier_id, actor, order):
     assert_state_round_trips(session_factory, ctx, dossier_id)
-    step(session_factory, ctx, dossier_id, "check_dossier", SPECIALIST, CHECK_OK, actor)
     joint_site_appraisal(session_factory, ctx, dossier_id, actor, order, DEPARTMENT_MEETS, ASSOCIATION_MEETS)
-    step(session_factory, ctx, dossier_id, "propose_rating", SPECIALIST, PROPOSE_OK, actor)
-    step(session_factory, ctx, dossier_id, "approve_rating", LEADER, RECOGNISE, actor)
-    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
+    steps(session_factory, ctx, dossier_id, actor, RECOGNITION)
 
-    dossier = final(session_factory, dossier_id)
-    assert dossier.status == DossierStatus.COMPLETED
-    assert (dossier.result_element_id, dossier.result_name) == ("result_returned", "Đã trả kết quả")
+    dossier = assert_finished(session_factory, dossier_id, DossierStatus.COMPLETED, "result_returned", "Đã trả kết quả")
     assert dossier.data["decision_number"] == f"{dossier.code}-KQ1"
     assert dossier.data["recognised_rating"] == 3
     # the join merged what both parties recorded on site
@@ -195,10 +153,8 @@ def test_happy_path_recognises_the_rating(session_factory, ctx, dossier_id, acto
         ("propose_rating", {"proposal_decision": "propose_recognition"}),
         ("approve_rating", {"approval_decision": "recognise_rating"}),
     ]
-    events = history(session_factory, dossier_id)
-    assert events[0].event_type == "dossier_received" and events[-1].event_type == "dossier_completed"
-    assert [e.seq for e in events] == list(range(1, len(events) + 1))
-    assert [e.event_type for e in events if e.element_id == "issue_decision"] == ["step_ready", "step_completed"]
+    events = finished_history(session_factory, dossier_id)
+    assert event_types(events, "issue_decision") == ["step_ready", "step_completed"]
 
 
 def test_on_site_tasks_are_open_together_with_their_own_allotment(session_factory, ctx, dossier_id, actor):
@@ -215,15 +171,11 @@ def test_on_site_tasks_are_open_together_with_their_own_allotment(session_factor
 
 @pytest.mark.parametrize("rounds", [1, 2])
 def test_supplementation_loops_back_to_the_dossier_check(session_factory, ctx, dossier_id, actor, rounds):
-    for _ in range(rounds):
-        step(session_factory, ctx, dossier_id, "check_dossier", SPECIALIST, CHECK_SUPPLEMENT, actor)
-        step(session_factory, ctx, dossier_id, "receive_supplement", RECEPTION, SUPPLEMENT, actor)
-    step(session_factory, ctx, dossier_id, "check_dossier", SPECIALIST, CHECK_OK, actor)
+    steps(session_factory, ctx, dossier_id, actor,
+          [("check_dossier", SPECIALIST, CHECK_SUPPLEMENT), ("receive_supplement", RECEPTION, SUPPLEMENT)] * rounds)
     joint_site_appraisal(session_factory, ctx, dossier_id, actor, ("department", "association"),
                          DEPARTMENT_MEETS, ASSOCIATION_MEETS)
-    step(session_factory, ctx, dossier_id, "propose_rating", SPECIALIST, PROPOSE_OK, actor)
-    step(session_factory, ctx, dossier_id, "approve_rating", LEADER, RECOGNISE, actor)
-    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
+    steps(session_factory, ctx, dossier_id, actor, RECOGNITION)
 
     assert final(session_factory, dossier_id).status == DossierStatus.COMPLETED
     assert completed_steps(session_factory, dossier_id) == (
@@ -238,15 +190,13 @@ def test_supplementation_loops_back_to_the_dossier_check(session_factory, ctx, d
 
 @pytest.mark.parametrize("order", [("department", "association"), ("association", "department")])
 def test_refusal_after_the_on_site_appraisal(session_factory, ctx, dossier_id, actor, order):
-    step(session_factory, ctx, dossier_id, "check_dossier", SPECIALIST, CHECK_OK, actor)
     joint_site_appraisal(session_factory, ctx, dossier_id, actor, order, DEPARTMENT_BELOW, ASSOCIATION_BELOW)
-    step(session_factory, ctx, dossier_id, "propose_rating", SPECIALIST, PROPOSE_REFUSAL, actor)
-    step(session_factory, ctx, dossier_id, "approve_rating", LEADER, REFUSE, actor)
-    step(session_factory, ctx, dossier_id, "notify_refusal", RECEPTION, NOTIFY_REFUSAL, actor)
+    steps(session_factory, ctx, dossier_id, actor, [
+        ("propose_rating", SPECIALIST, PROPOSE_REFUSAL), ("approve_rating", LEADER, REFUSE),
+        ("notify_refusal", RECEPTION, NOTIFY_REFUSAL)])
 
-    dossier = final(session_factory, dossier_id)
-    assert dossier.status == DossierStatus.REFUSED
-    assert (dossier.result_element_id, dossier.result_name) == ("dossier_refused", "Từ chối giải quyết")
+    dossier = assert_finished(session_factory, dossier_id, DossierStatus.REFUSED,
+                              "dossier_refused", "Từ chối giải quyết")
     assert "decision_number" not in dossier.data
     assert decisions(session_factory, dossier_id)[-2:] == [
         ("propose_rating", {"proposal_decision": "propose_refusal"}),
@@ -255,14 +205,10 @@ def test_refusal_after_the_on_site_appraisal(session_factory, ctx, dossier_id, a
 
 
 def test_leader_returns_the_proposal_without_a_new_site_visit(session_factory, ctx, dossier_id, actor):
-    step(session_factory, ctx, dossier_id, "check_dossier", SPECIALIST, CHECK_OK, actor)
     joint_site_appraisal(session_factory, ctx, dossier_id, actor, ("association", "department"),
                          DEPARTMENT_MEETS, ASSOCIATION_MEETS)
-    step(session_factory, ctx, dossier_id, "propose_rating", SPECIALIST, PROPOSE_OK, actor)
-    step(session_factory, ctx, dossier_id, "approve_rating", LEADER, REAPPRAISE, actor)
-    step(session_factory, ctx, dossier_id, "propose_rating", SPECIALIST, PROPOSE_OK, actor)
-    step(session_factory, ctx, dossier_id, "approve_rating", LEADER, RECOGNISE, actor)
-    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
+    steps(session_factory, ctx, dossier_id, actor,
+          [("propose_rating", SPECIALIST, PROPOSE_OK), ("approve_rating", LEADER, REAPPRAISE), *RECOGNITION])
 
     assert final(session_factory, dossier_id).status == DossierStatus.COMPLETED
     assert completed_steps(session_factory, dossier_id).count("department_site_appraisal") == 1
@@ -290,7 +236,7 @@ def test_a_form_that_misses_its_conditional_fields_is_refused(session_factory, c
 def test_due_at_is_thirty_calendar_days(session_factory, ctx, deployed, center, actor, clock,
                                         received_local, due_local):
     clock.set(received_local.replace(tzinfo=VN))
-    dossier = final(session_factory, start(session_factory, ctx, center, actor))
+    dossier = final(session_factory, start(session_factory, ctx, PROCEDURE, center, actor))
     assert dossier.due_at == due_local.replace(tzinfo=VN)
     assert dossier.due_at == dossier_due_at(dossier.received_at, TimeLimit(30, TimeLimitUnit.CALENDAR_DAYS),
                                             ctx.calendar)
@@ -314,7 +260,7 @@ def test_main_path_allotments_fit_the_calendar_day_limit(session_factory, ctx, d
     allotted = sum((TimeLimit.parse(elements[e]["properties"]["allottedTime"]).working_time(ctx.calendar)
                     for e in MAIN_PATH), timedelta())
     clock.set(received_local.replace(tzinfo=VN))
-    dossier = final(session_factory, start(session_factory, ctx, center, actor))
+    dossier = final(session_factory, start(session_factory, ctx, PROCEDURE, center, actor))
     assert allotted <= ctx.calendar.working_time_between(dossier.received_at, dossier.due_at)
     with session_factory() as session:
         first = session.scalar(select(HumanTask).where(HumanTask.dossier_id == dossier.id))
