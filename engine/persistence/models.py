@@ -18,9 +18,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy import (
     Enum as SAEnum,

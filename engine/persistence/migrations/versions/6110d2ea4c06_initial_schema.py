@@ -12,7 +12,6 @@ from alembic import op
 
 import engine.db
 
-
 revision = '6110d2ea4c06'
 down_revision = None
 branch_labels = None

@@ -7,7 +7,6 @@ from alembic.migration import MigrationContext
 
 from engine.db import Base
 
-
 # Created by the migration on PostgreSQL only (a pg_trgm GIN index), so not declared on the models.
 MIGRATION_ONLY = {"ix_human_task_open_search_trgm"}
 
