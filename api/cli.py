@@ -168,8 +168,19 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         click.echo(f"  {username:<11} {full_name} ({', '.join(roles)})")
     if no_serve:
         return
+    # The demo runs the scheduler beside the web server so its timers fire; production never
+    # does this inside web workers (`motcua scheduler` is its own process there).
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    background = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
+    background.add_job(sweep, "interval", seconds=30, args=(app.extensions["session_factory"],
+                                                            app.extensions["engine"]), id="sweep")
+    background.start()
     click.echo(f"\nMotcua đang chạy tại http://{host}:{port}/  (API: http://{host}:{port}/api/v1/openapi.json)")
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    try:
+        app.run(host=host, port=port, threaded=True, use_reloader=False)
+    finally:
+        background.shutdown(wait=False)
 
 
 @main.command()

@@ -72,3 +72,18 @@ def test_bad_bpmn_is_422_with_located_problems_and_nothing_stored(client, recept
     assert all(p["message"] and p["message_en"] for p in problems)
     with session_factory() as session:
         assert session.scalar(select(func.count()).where(Procedure.key == tiny_procedure.KEY)) == 0
+
+
+def test_a_script_failing_at_run_time_is_422_with_the_step_and_nothing_is_stored(client, reception,
+                                                                                session_factory):
+    from engine.persistence.models import Dossier
+
+    assert upload(client, reception, tiny_procedure.files(script="total = 1 / 0")).status_code == 201
+    response = client.post("/api/v1/dossiers", headers=reception, json={
+        "procedure": tiny_procedure.KEY, "center": "hcc_test",
+        "data": {"applicant": {"applicant_name": "Võ Thị Sáu"}}})
+    assert response.status_code == 422
+    assert response.json["error"] == "workflow_failed"
+    assert response.json["errors"]["element_id"] == "compute"
+    with session_factory() as session:
+        assert session.scalar(select(func.count(Dossier.id))) == 0
