@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -27,12 +26,3 @@ def next_dossier_code(session: Session, agency_identifier: str, received_at: dat
     )
     number = session.execute(statement).scalar_one()
     return f"{agency_identifier}-{day:%y%m%d}-{number:04d}"
-
-
-def current_sequence(session: Session, agency_identifier: str, day: datetime) -> int | None:
-    return session.scalar(
-        select(DossierCodeSequence.last_number).where(
-            DossierCodeSequence.agency_identifier == agency_identifier,
-            DossierCodeSequence.day == day.date(),
-        )
-    )

@@ -8,7 +8,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.calendar.deadlines import TimeLimit, dossier_due_at
@@ -142,7 +142,3 @@ def legal_due_at(ctx: EngineContext, version: LoadedVersion, received_at: dateti
         ctx.calendar,
         cutoff=time.fromisoformat(cutoff) if cutoff else None,
     )
-
-
-def count_dossiers(session: Session) -> int:
-    return session.scalar(select(func.count(Dossier.id))) or 0
