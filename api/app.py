@@ -47,7 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["engine"] = engine
     _load_calendar(app)
 
-    from admin import pages
+    from admin import pages, public
     from api import auth, deps, dossiers, errors, inbox, org, procedures, slips, tasks
 
     deps.init_app(app)
@@ -58,4 +58,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # After Api(): flask-smorest registers its own HTTP error handler, ours gives the shared shape.
     errors.init_app(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(public.bp)
     return app
