@@ -61,10 +61,6 @@ def make_session_factory(db_engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=db_engine, expire_on_commit=False)
 
 
-def is_postgresql(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
 class UtcDateTime(TypeDecorator[datetime]):
     """A timezone-aware instant stored as UTC; SQLite would otherwise hand back naive values."""
 

@@ -65,13 +65,6 @@ class FormInvalidError(EngineError):
         self.problems = problems
         self.form = form
 
-    def by_field(self) -> dict[str, list[str]]:
-        fields: dict[str, list[str]] = {}
-        for problem in self.problems:
-            fields.setdefault(problem.field, []).append(problem.message)
-        return fields
-
-
 @dataclass(frozen=True)
 class Problem:
     """A located problem in a procedure: which file, line and element, and what is wrong."""

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from engine.errors import NotFoundError
 from engine.persistence.models import Dossier, DossierStatus, HumanTask, ProcedureVersion, TaskStatus
+from engine.runtime.actions import appointment
 
 STATUS_VI = {
     DossierStatus.PROCESSING: "Đang xử lý",
@@ -84,7 +85,7 @@ def lookup(session: Session, code: str) -> PublicDossier:
         status=STATUS_VI[status],
         national_status_code=status.national_code,
         received_at=dossier.received_at,
-        appointment_at=dossier.extended_due_at or dossier.due_at,
+        appointment_at=appointment(dossier),
         extended=bool(dossier.extended),
         completed_at=dossier.completed_at,
         result=dossier.result_name,

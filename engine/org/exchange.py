@@ -808,16 +808,6 @@ def _write_deputies(session: Session, records: list[DeputyRecord], ids: dict[str
         result.count("deputies", False, changed)
 
 
-def import_document(session: Session, document: OrgDocument, *, clock: Clock) -> ImportResult:
-    """Check the whole document against the database, then upsert it; raises OrgImportError first."""
-    problems = check_references(session, document)
-    if problems:
-        raise OrgImportError(problems)
-    result = ImportResult()
-    _apply(session, document, clock, result)
-    return result
-
-
 def import_org(session: Session, content: bytes | str, fmt: str, *, clock: Clock) -> ImportResult:
     """Import a CSV or JSON organisation file (see the module docstring). Flushes; never commits.
 

@@ -156,10 +156,6 @@ class WorkflowCache:
             while len(self._entries) > self.capacity:
                 self._entries.popitem(last=False)
 
-    def discard(self, dossier_id: int) -> None:
-        with self._lock:
-            self._entries.pop(dossier_id, None)
-
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()

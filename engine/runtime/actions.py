@@ -8,7 +8,6 @@ extension with an apology letter and a new appointment.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -109,12 +108,3 @@ def _iso(value: datetime | None) -> str | None:
 def appointment(dossier: Dossier) -> datetime | None:
     """What the citizen was last told: the new appointment if one was given, else the deadline."""
     return dossier.extended_due_at or dossier.due_at
-
-
-def clock_view(dossier: Dossier) -> dict[str, Any]:
-    return {
-        "due_at": dossier.due_at, "original_due_at": dossier.original_due_at,
-        "extended_due_at": dossier.extended_due_at, "paused_at": dossier.paused_at,
-        "paused_seconds": dossier.paused_seconds, "supplement_requests": dossier.supplement_requests,
-        "late_by_rule": dossier.late_by_rule, "timeliness": dossier.timeliness,
-    }

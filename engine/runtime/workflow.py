@@ -13,11 +13,11 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from engine.errors import ConflictError, NotFoundError, WorkflowFailedError
+from engine.errors import ConflictError, WorkflowFailedError
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
 from engine.persistence.models import (
@@ -117,16 +117,6 @@ def _workflow_failed(exc: SpiffWorkflowException) -> WorkflowFailedError:
     return WorkflowFailedError(
         f"Quy trình gặp lỗi ở bước {element_id}: {detail}", element_id=element_id, detail=detail
     )
-
-
-def lock_dossier(session: Session, dossier_id: int) -> Dossier:
-    """Load the dossier for a write; on PostgreSQL the row stays locked until commit."""
-    dossier = session.scalar(
-        select(Dossier).where(Dossier.id == dossier_id).with_for_update().execution_options(populate_existing=True)
-    )
-    if dossier is None:
-        raise NotFoundError(f"Không tìm thấy hồ sơ {dossier_id}", message_en=f"Dossier {dossier_id} not found")
-    return dossier
 
 
 def load_dossier_workflow(
