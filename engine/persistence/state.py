@@ -191,10 +191,20 @@ class TreeTracker:
     positions: dict[uuid.UUID, int]
     parents: dict[uuid.UUID, uuid.UUID | None]
     unfinished: set[uuid.UUID]
+    next_position: int
 
-    @property
-    def next_position(self) -> int:
-        return max(self.positions.values(), default=-1) + 1
+    @classmethod
+    def attach(cls, workflow: BpmnWorkflow, positions: dict[uuid.UUID, int]) -> TreeTracker:
+        """Start tracking a workflow whose stored rows have these positions."""
+        tasks = workflow.tasks
+        tracker = cls(
+            positions=positions,
+            parents={task_id: task._parent for task_id, task in tasks.items()},
+            unfinished={task_id for task_id, task in tasks.items() if not task.has_state(_FINISHED)},
+            next_position=max(positions.values(), default=-1) + 1,
+        )
+        workflow.motcua_tracker = tracker
+        return tracker
 
 
 @dataclass
@@ -234,11 +244,7 @@ def _task_body(task: Any) -> str:
 def dump_new_workflow(workflow: BpmnWorkflow) -> StateChanges:
     """Every row of a workflow that has never been stored."""
     positions = {task_id: index for index, task_id in enumerate(workflow.tasks)}
-    workflow.motcua_tracker = TreeTracker(
-        positions=positions,
-        parents={task_id: task._parent for task_id, task in workflow.tasks.items()},
-        unfinished={task_id for task_id, task in workflow.tasks.items() if not task.has_state(_FINISHED)},
-    )
+    TreeTracker.attach(workflow, positions)
     rows = [TaskRow(str(task_id), positions[task_id], _task_body(task)) for task_id, task in workflow.tasks.items()]
     return StateChanges(_meta_document(workflow), rows, [])
 
@@ -251,11 +257,10 @@ def dump_changes(workflow: BpmnWorkflow, changed: set[uuid.UUID]) -> StateChange
     tasks = workflow.tasks
     created = _created_in_order(tasks, tasks.keys() - tracker.positions.keys())
     removed = tracker.positions.keys() - tasks.keys()
-    next_position = tracker.next_position
     for task_id in created:  # dict order is creation order: parents first
-        tracker.positions[task_id] = next_position
+        tracker.positions[task_id] = tracker.next_position
         tracker.parents[task_id] = tasks[task_id]._parent
-        next_position += 1
+        tracker.next_position += 1
     touched = set(changed) | set(created) | tracker.unfinished
     for task_id in list(touched) + list(removed):
         parent = tracker.parents.get(task_id)
@@ -293,11 +298,7 @@ def load_stored_workflow(
     document = json.loads(meta)
     document["tasks"] = {task_id: json.loads(body) for task_id, _, body in ordered}
     workflow = _restore(document, spec, subprocess_specs)
-    workflow.motcua_tracker = TreeTracker(
-        positions={uuid.UUID(task_id): position for task_id, position, _ in ordered},
-        parents={task_id: task._parent for task_id, task in workflow.tasks.items()},
-        unfinished={task_id for task_id, task in workflow.tasks.items() if not task.has_state(_FINISHED)},
-    )
+    TreeTracker.attach(workflow, {uuid.UUID(task_id): position for task_id, position, _ in ordered})
     return workflow
 
 
