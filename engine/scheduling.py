@@ -8,9 +8,10 @@ timer and a failure in one dossier does not hold back the others.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.calendar.deadlines import TimeLimit, TimeLimitUnit
@@ -26,17 +27,28 @@ SYSTEM = Actor(None, "Hệ thống")
 OPEN_STATUSES = (DossierStatus.PROCESSING, DossierStatus.AWAITING_SUPPLEMENT, DossierStatus.AWAITING_PAYMENT)
 
 
-def _next_due(session: Session, ctx: EngineContext, skip: set[int]) -> Dossier | None:
-    query = (
-        select(Dossier)
-        .where(Dossier.wake_at <= ctx.clock.now(), Dossier.status.in_(OPEN_STATUSES))
-        .order_by(Dossier.wake_at)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
-    if skip:
-        query = query.where(Dossier.id.not_in(skip))
-    return session.scalar(query)
+def _sweep_each(session_factory: sessionmaker[Session], query: Select[Dossier],
+                handle: Callable[[Session, Dossier], int], limit: int) -> int:
+    """Take the dossiers ``query`` selects one at a time, each locked (SKIP LOCKED) in its own
+    transaction, and add up what ``handle`` returns. A dossier whose diagram fails is rolled back
+    and logged, and the sweep goes on: one dossier never holds back the others."""
+    total, seen = 0, set[int]()
+    while len(seen) < limit:
+        with session_factory() as session:
+            locked = query.limit(1).with_for_update(skip_locked=True)
+            if seen:
+                locked = locked.where(Dossier.id.not_in(seen))
+            dossier = session.scalar(locked)
+            if dossier is None:
+                break
+            seen.add(dossier.id)
+            try:
+                total += handle(session, dossier)
+                session.commit()
+            except EngineError as error:
+                session.rollback()
+                log.warning("sweep_failed", extra={"dossier": dossier.code, "error": error.message})
+    return total
 
 
 def fire_timers(session: Session, ctx: EngineContext, dossier: Dossier) -> int:
@@ -68,23 +80,9 @@ def _timer_element(command: Command, task_id: object) -> bool:
 
 def fire_due_timers(session_factory: sessionmaker[Session], ctx: EngineContext, limit: int = 500) -> int:
     """Fire every due timer, one dossier per transaction; returns the number of timers fired."""
-    fired: int = 0
-    seen: set[int] = set()
-    while len(seen) < limit:
-        with session_factory() as session:
-            dossier = _next_due(session, ctx, seen)
-            if dossier is None:
-                break
-            seen.add(dossier.id)
-            try:
-                fired += fire_timers(session, ctx, dossier)
-                session.commit()
-            except EngineError as error:
-                # A failing diagram must not stop the sweep: the dossier keeps its wake_at, the
-                # error goes to the operators' log, and nothing is written for it.
-                session.rollback()
-                log.warning("timer_failed", extra={"dossier": dossier.code, "error": error.message})
-    return fired
+    due = (select(Dossier).where(Dossier.wake_at <= ctx.clock.now(), Dossier.status.in_(OPEN_STATUSES))
+           .order_by(Dossier.wake_at))
+    return _sweep_each(session_factory, due, lambda session, dossier: fire_timers(session, ctx, dossier), limit)
 
 
 # --- Deadlines ---------------------------------------------------------------------------------
@@ -123,29 +121,16 @@ def mark_dossier_deadlines(session_factory: sessionmaker[Session], ctx: EngineCo
     """
     now = ctx.clock.now().astimezone(UTC)
     soon = ctx.calendar.add_working_time(now, ctx.calendar.working_day_length)
-    changed, seen = 0, set[int]()
-    while len(seen) < limit:
-        with session_factory() as session:
-            query = (
-                select(Dossier)
-                .where(Dossier.status == DossierStatus.PROCESSING, Dossier.due_at < soon,
-                       or_(Dossier.deadline_state == ON_TRACK,
-                           (Dossier.deadline_state == DUE_SOON) & (Dossier.due_at < now)))
-                .order_by(Dossier.due_at).limit(1).with_for_update(skip_locked=True)
-            )
-            if seen:
-                query = query.where(Dossier.id.not_in(seen))
-            dossier = session.scalar(query)
-            if dossier is None:
-                break
-            seen.add(dossier.id)
-            _mark_dossier(session, ctx, dossier, now)
-            session.commit()
-            changed += 1
-    return changed
+    due = (select(Dossier)
+           .where(Dossier.status == DossierStatus.PROCESSING, Dossier.due_at < soon,
+                  or_(Dossier.deadline_state == ON_TRACK,
+                      (Dossier.deadline_state == DUE_SOON) & (Dossier.due_at < now)))
+           .order_by(Dossier.due_at))
+    return _sweep_each(session_factory, due, lambda session, dossier: _mark_dossier(session, ctx, dossier, now),
+                       limit)
 
 
-def _mark_dossier(session: Session, ctx: EngineContext, dossier: Dossier, now: datetime) -> None:
+def _mark_dossier(session: Session, ctx: EngineContext, dossier: Dossier, now: datetime) -> int:
     state = OVERDUE if dossier.due_at is not None and dossier.due_at < now else DUE_SOON
     buffer = HistoryBuffer(dossier)
     event = HistoryEventType.DOSSIER_OVERDUE if state == OVERDUE else HistoryEventType.DOSSIER_DUE_SOON
@@ -159,6 +144,7 @@ def _mark_dossier(session: Session, ctx: EngineContext, dossier: Dossier, now: d
                             "reason": "Còn dưới một ngày làm việc đến hạn trả kết quả"})
     buffer.flush(session)
     write_dossier(session, ctx, dossier, {**values, **buffer.head_values()})
+    return 1
 
 
 def sweep(session_factory: sessionmaker[Session], ctx: EngineContext) -> dict[str, int]:
@@ -174,25 +160,10 @@ def sweep(session_factory: sessionmaker[Session], ctx: EngineContext) -> dict[st
 def flag_expired_pauses(session_factory: sessionmaker[Session], ctx: EngineContext, limit: int = 1000) -> int:
     """Record, once, every dossier that has waited for the citizen longer than its procedure allows."""
     now = ctx.clock.now().astimezone(UTC)
-    flagged, seen = 0, set[int]()
-    while len(seen) < limit:
-        with session_factory() as session:
-            query = (
-                select(Dossier)
-                .where(Dossier.paused_at.is_not(None), Dossier.deadline_state != PAUSE_EXPIRED)
-                .order_by(Dossier.paused_at).limit(50).with_for_update(skip_locked=True)
-            )
-            if seen:
-                query = query.where(Dossier.id.not_in(seen))
-            batch = list(session.scalars(query))
-            if not batch:
-                break
-            for dossier in batch:
-                seen.add(dossier.id)
-                if _pause_expired(session, ctx, dossier, now):
-                    flagged += 1
-            session.commit()
-    return flagged
+    paused = (select(Dossier).where(Dossier.paused_at.is_not(None), Dossier.deadline_state != PAUSE_EXPIRED)
+              .order_by(Dossier.paused_at))
+    return _sweep_each(session_factory, paused,
+                       lambda session, dossier: int(_pause_expired(session, ctx, dossier, now)), limit)
 
 
 def _pause_expired(session: Session, ctx: EngineContext, dossier: Dossier, now: datetime) -> bool:
