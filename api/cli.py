@@ -19,19 +19,13 @@ from engine.deployment.package import SHARED_FOLDER, load_package
 from engine.deployment.validate import validate_bpmn_file, validate_package
 from engine.errors import DeploymentError, EngineError, Problem
 from engine.identity.officials import hash_password
+from engine.org.demo_data import DEMO_LOGINS, PROVINCIAL_CENTER
 from engine.org.demo_province import seed_demo_province
 from engine.persistence.migrate import upgrade
 from engine.runtime.dossiers import latest_version_id, legal_due_at
 from engine.scheduling import sweep
 
 DEMO_PASSWORD = "motcua-demo"
-DEMO_CENTER = ("hcc_tinh", "Trung tâm Phục vụ hành chính công tỉnh (demo)", "000.00.00.H00")
-DEMO_OFFICIALS = [
-    ("tiepnhan", "Nguyễn Thị Lan", ["reception"], "trung_tam_hcc"),
-    ("chuyenvien", "Trần Văn Minh", ["specialist"], "so_tai_chinh.phong_dkkd"),
-    ("lanhdao", "Lê Quang Huy", ["unit_leader"], "so_tai_chinh"),
-    ("quantri", "Phạm Thu Hà", ["admin", "analyst", "auditor"], None),
-]
 
 
 def _app() -> Flask:
@@ -162,9 +156,9 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     for line in summary.lines():
         click.echo(line)
     click.echo(f"\nCơ sở dữ liệu: {app.extensions['db_engine'].url.render_as_string()}")
-    click.echo(f"Trung tâm demo: {DEMO_CENTER[0]} — {DEMO_CENTER[1]}")
+    click.echo(f"Trung tâm demo: {PROVINCIAL_CENTER[0]} — {PROVINCIAL_CENTER[1]}")
     click.echo(f"Tài khoản demo (mật khẩu: {DEMO_PASSWORD}):")
-    for username, full_name, roles, _ in DEMO_OFFICIALS:
+    for username, full_name, roles, _ in DEMO_LOGINS:
         click.echo(f"  {username:<11} {full_name} ({', '.join(roles)})")
     if no_serve:
         return

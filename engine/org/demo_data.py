@@ -200,7 +200,7 @@ LOCALITY_DIVISIONS: list[tuple[str, str, int]] = [
     ("van_hoa_xa_hoi", "Phòng Văn hóa – Xã hội {name}", 1),
 ]
 
-# The four logins of the README walk-through (same as api.cli.DEMO_OFFICIALS).
+# The four logins of the README walk-through; `motcua demo` prints them.
 DEMO_LOGINS: list[tuple[str, str, list[str], str | None]] = [
     ("tiepnhan", "Nguyễn Thị Lan", ["reception"], "trung_tam_hcc"),
     ("chuyenvien", "Trần Văn Minh", ["specialist"], "so_tai_chinh.phong_dkkd"),
