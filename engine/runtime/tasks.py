@@ -35,15 +35,19 @@ OPEN_STATUSES = (TaskStatus.READY, TaskStatus.CLAIMED)
 CLOSED_DOSSIER = (DossierStatus.COMPLETED, DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED)
 
 
+# Built once: constructing the ORM select costs about as much as running it.
+_LOCK_TASK = (
+    select(HumanTask, Dossier)
+    .join(Dossier, HumanTask.dossier_id == Dossier.id)
+    .where(HumanTask.id == bindparam("task_id"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+
+
 def _lock_task(session: Session, task_id: uuid.UUID) -> tuple[HumanTask, Dossier]:
     """Read the task and lock its dossier in one statement (both rows locked on PostgreSQL)."""
-    row = session.execute(
-        select(HumanTask, Dossier)
-        .join(Dossier, HumanTask.dossier_id == Dossier.id)
-        .where(HumanTask.id == task_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one_or_none()
+    row = session.execute(_LOCK_TASK, {"task_id": task_id}).one_or_none()
     if row is None:
         raise NotFoundError(f"Không tìm thấy công việc {task_id}", message_en=f"Task {task_id} not found")
     task, dossier = row

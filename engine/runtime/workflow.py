@@ -169,6 +169,11 @@ def _dossier_update(columns: tuple[str, ...]) -> Any:
 
 
 _INSERT_HUMAN_TASKS = insert(_HUMAN_TASK)
+_CANCEL_HUMAN_TASKS = (
+    update(_HUMAN_TASK)
+    .where(_HUMAN_TASK.c.id.in_(bindparam("ids", expanding=True)))
+    .values(status=TaskStatus.CANCELLED)
+)
 
 
 def finish_command(command: Command, values: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -203,9 +208,7 @@ def finish_command(command: Command, values: dict[str, Any] | None = None) -> li
     if new_tasks:
         session.connection().execute(_INSERT_HUMAN_TASKS, new_tasks)
     if cancelled:
-        session.execute(
-            update(_HUMAN_TASK).where(_HUMAN_TASK.c.id.in_(cancelled)).values(status=TaskStatus.CANCELLED)
-        )
+        session.connection().execute(_CANCEL_HUMAN_TASKS, {"ids": cancelled})
     values.update(forced)  # what the command decided (withdrawn, stopped) wins over what steps implied
     changes = _dossier_changes(command, _result_end(version, ends), values)
     write_task_rows(session, dossier.id, changes)
