@@ -43,6 +43,11 @@ issues is counted too), commits with the engine's ``commit`` event. The in-proce
 ``EngineSettings(workflow_cache_size=0)`` on dossiers of their own (driven with the cache up to the
 timed window, then timed without it, so every timed completion loads the state from the database).
 
+After the timed series, ``phases_ms`` (on the 4-task result of each database) splits further
+4-task completions into the engine's phases, by wrapping its functions (``bench.phases``): mean
+ms per completion of the lock, form validation, SpiffWorkflow run, history, serialization, each
+write and the commit. The wrapped completions are never the ones the medians come from.
+
 Benchmarks print figures; they never assert.
 """
 
@@ -109,10 +114,11 @@ class Preset:
     # The 4-task shape gets as many samples as the 100-task shape, interleaved with it.
     warmup_dossiers: int  # run through a few loop rounds before anything is timed
     raw_runs: int  # in-memory runs of the raw SpiffWorkflow loop
+    phase_completions: int  # 4-task completions split into phases, after the timed series
 
 
-FULL = Preset(high_dossiers=22, no_cache_high=20, warmup_dossiers=4, raw_runs=60)
-QUICK = Preset(high_dossiers=6, no_cache_high=4, warmup_dossiers=2, raw_runs=15)
+FULL = Preset(high_dossiers=22, no_cache_high=20, warmup_dossiers=4, raw_runs=60, phase_completions=400)
+QUICK = Preset(high_dossiers=6, no_cache_high=4, warmup_dossiers=2, raw_runs=15, phase_completions=100)
 
 
 def step_element(n: int) -> str:
@@ -433,6 +439,29 @@ def measure_database_floor(bench: EngineBench, runs: int = 300) -> float:
     return median_ms(seconds)
 
 
+def measure_phases(bench: EngineBench, completions: int) -> list[dict[str, Any]]:
+    """Split completions of the 4-task shape (cache on) into the engine's phases (bench.phases)."""
+    from bench.phases import breakdown, phase_timers
+
+    # Started before the wrapping: starting a dossier runs some of the same functions.
+    fresh = [bench.start() for _ in range(completions // LOW_COUNT + SHORT_ROTATION)]
+    slots = [(fresh.pop(), 1) for _ in range(SHORT_ROTATION)]
+    command_seconds = 0.0
+
+    def timed(command: Callable[[], None]) -> None:
+        nonlocal command_seconds
+        started = time.perf_counter()
+        command()
+        command_seconds += time.perf_counter() - started
+
+    with phase_timers() as spent:
+        for turn in range(completions):
+            dossier_id, n = slots[turn % len(slots)]
+            bench.complete(dossier_id, n, hook=timed)
+            slots[turn % len(slots)] = (fresh.pop(), 1) if n == LOW_COUNT else (dossier_id, n + 1)
+    return breakdown(spent, command_seconds, completions)
+
+
 def bench_database(name: str, bench: EngineBench, preset: Preset, raw: dict[str, Any]) -> list[dict[str, Any]]:
     log(f"[{name}] warm-up")
     bench.run_shape(preset.warmup_dossiers, 6)
@@ -464,6 +493,8 @@ def bench_database(name: str, bench: EngineBench, preset: Preset, raw: dict[str,
             bench.describe_state(finished, short[cache].series)
     log(f"[{name}] database floor")
     floor = measure_database_floor(bench)
+    log(f"[{name}] phases")
+    phases = measure_phases(bench, preset.phase_completions)
     low, low_nc = short[True].series, short[False].series
     high, high_nc = long_series[True], long_series[False]
     version = bench.server_version
@@ -498,6 +529,7 @@ def bench_database(name: str, bench: EngineBench, preset: Preset, raw: dict[str,
             # The same statements with trivial rows and no engine work: what the database alone costs.
             "database_floor_ms": round(floor, 3),
             "engine_ms_above_floor": round(med - floor, 3),
+            **({"phases_ms": phases} if count == LOW_COUNT else {}),
         })
     return results
 
@@ -602,6 +634,7 @@ def print_table(report: dict[str, Any]) -> None:
                   f"{r['engine_ms_above_floor']:.2f} ms at 4 tasks")
     for note in report["notes"]:
         print(f"  note: {note}")
+    print_phases(report)
     print()
     t = report["targets"]
     yes = {True: "met", False: "NOT met"}
@@ -617,6 +650,24 @@ def print_table(report: dict[str, Any]) -> None:
     cases = ", ".join(f"{k} {v['commits_per_completion']:g}" for k, v in t3["by_case"].items())
     print(f"  one commit per command: {yes[t3['met']]}  [{cases}]")
     print(f"\n(total {report['elapsed_s']:.0f} s)")
+
+
+def print_phases(report: dict[str, Any]) -> None:
+    low = [r for r in report["results"] if r["executed_user_tasks"] == LOW_COUNT and "phases_ms" in r]
+    if not low:
+        return
+    raw = report["raw_step_ms"]
+    print()
+    print("  where a 4-task completion's time goes: mean ms per completion, from completions of their own")
+    print("  with the engine's functions wrapped (bench/phases.py); x raw = ms / raw step of tasks 1..4")
+    names = [r["database"] for r in low]
+    print(f"  {'phase':72s} " + " ".join(f"{n:>10s} {'x raw':>6s}" for n in names))
+    for index, row in enumerate(low[0]["phases_ms"]):
+        cells = []
+        for r in low:
+            ms = r["phases_ms"][index]["ms"]
+            cells.append(f"{ms:8.3f}ms {ms / raw:5.1f}x")
+        print(f"  {row['label'][:72]:72s} " + " ".join(cells))
 
 
 def main(argv: list[str] | None = None) -> int:

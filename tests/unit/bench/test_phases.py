@@ -1,0 +1,36 @@
+"""The phase split of bench.engine_step: every wrapped function exists, and the lines add up."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.phases import PHASES, _resolve, breakdown, phase_timers
+
+
+def test_every_phase_names_a_function_of_the_engine() -> None:
+    for phase in PHASES:
+        owner, name = _resolve(phase.target)
+        assert callable(owner.__dict__[name]), phase.target
+
+
+def test_the_wrapping_is_undone_afterwards() -> None:
+    originals = {phase.key: _resolve(phase.target)[0].__dict__[_resolve(phase.target)[1]] for phase in PHASES}
+    with phase_timers():
+        wrapped = {phase.key: _resolve(phase.target)[0].__dict__[_resolve(phase.target)[1]] for phase in PHASES}
+    after = {phase.key: _resolve(phase.target)[0].__dict__[_resolve(phase.target)[1]] for phase in PHASES}
+    assert after == originals
+    assert all(wrapped[key] is not originals[key] for key in originals)
+
+
+def test_lines_add_up_to_the_whole_completion() -> None:
+    spent = {phase.key: 0.0 for phase in PHASES}
+    spent.update(complete_task=0.008, lock=0.002, form=0.001, engine_run=0.002, finish=0.002,
+                 serialize=0.0005, history_insert=0.0005)
+    rows = breakdown(spent, command_seconds=0.010, completions=2)
+    total, *lines = rows
+    assert total["ms"] == pytest.approx(5.0)
+    assert sum(line["ms"] for line in lines) == pytest.approx(total["ms"])
+    by_phase = {line["phase"]: line["ms"] for line in lines}
+    assert by_phase["command_other"] == pytest.approx(1.0)  # commit: 10 ms - 8 ms, over 2 completions
+    assert by_phase["finish_other"] == pytest.approx(0.5)
+    assert by_phase["complete_task_other"] == pytest.approx(0.5)
