@@ -24,12 +24,21 @@ from engine.persistence.migrate import upgrade
 from engine.runtime.context import EngineContext, build_context
 from engine.runtime.workflow import Actor
 from engine.settings import EngineSettings
+from tests import iteration_twin
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = ROOT / "bpmn"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = ROOT.parent / "shared"
 TEST_CENTER = ("hcc_test", "Trung tâm Phục vụ hành chính công (kiểm thử)", "000.00.00.H99")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def library_walk_beside_the_fast_one() -> Iterator[None]:
+    """Every SpiffWorkflow tree walk in the suite is checked against the library's own (see the module)."""
+    iteration_twin.install()
+    yield
+    iteration_twin.uninstall()
 
 
 def _database_url(tmp_dir: str) -> str:

@@ -31,7 +31,7 @@ from engine.persistence.models import (
 )
 from engine.persistence.state import StateChanges, dump_changes, full_document, load_stored_workflow
 from engine.persistence.task_rows import read_task_rows, write_task_rows
-from engine.runtime import clock_rules
+from engine.runtime import clock_rules, task_iteration  # noqa: F401 - installs the faster tree walk
 from engine.runtime.context import EngineContext, LoadedVersion
 from engine.runtime.human_tasks import new_human_task
 from engine.runtime.script_env import command_instant
