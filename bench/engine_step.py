@@ -441,25 +441,26 @@ def measure_database_floor(bench: EngineBench, runs: int = 300) -> float:
 
 def measure_phases(bench: EngineBench, completions: int) -> list[dict[str, Any]]:
     """Split completions of the 4-task shape (cache on) into the engine's phases (bench.phases)."""
-    from bench.phases import breakdown, phase_timers
+    from bench.phases import PhaseSample, phase_timers, summarise
 
     # Started before the wrapping: starting a dossier runs some of the same functions.
     fresh = [bench.start() for _ in range(completions // LOW_COUNT + SHORT_ROTATION)]
     slots = [(fresh.pop(), 1) for _ in range(SHORT_ROTATION)]
-    command_seconds = 0.0
-
-    def timed(command: Callable[[], None]) -> None:
-        nonlocal command_seconds
-        started = time.perf_counter()
-        command()
-        command_seconds += time.perf_counter() - started
+    samples: list[PhaseSample] = []
 
     with phase_timers() as spent:
+        def timed(command: Callable[[], None]) -> None:
+            before = dict(spent)
+            started = time.perf_counter()
+            command()
+            elapsed = time.perf_counter() - started
+            samples.append(PhaseSample(elapsed, {k: v - before.get(k, 0.0) for k, v in spent.items()}))
+
         for turn in range(completions):
             dossier_id, n = slots[turn % len(slots)]
             bench.complete(dossier_id, n, hook=timed)
             slots[turn % len(slots)] = (fresh.pop(), 1) if n == LOW_COUNT else (dossier_id, n + 1)
-    return breakdown(spent, command_seconds, completions)
+    return summarise(samples)
 
 
 def bench_database(name: str, bench: EngineBench, preset: Preset, raw: dict[str, Any]) -> list[dict[str, Any]]:
@@ -658,8 +659,8 @@ def print_phases(report: dict[str, Any]) -> None:
         return
     raw = report["raw_step_ms"]
     print()
-    print("  where a 4-task completion's time goes: mean ms per completion, from completions of their own")
-    print("  with the engine's functions wrapped (bench/phases.py); x raw = ms / raw step of tasks 1..4")
+    print("  where a 4-task completion's time goes: mean ms per completion over the fastest 90% of completions")
+    print("  of their own, with the engine's functions wrapped (bench/phases.py); x raw = ms / raw step 1..4")
     names = [r["database"] for r in low]
     print(f"  {'phase':72s} " + " ".join(f"{n:>10s} {'x raw':>6s}" for n in names))
     for index, row in enumerate(low[0]["phases_ms"]):

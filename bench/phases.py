@@ -3,7 +3,9 @@
 ``bench.engine_step`` runs this after its timed series, on completions of their own: the wrappers
 add a little time, so the medians it reports never come from these completions. Phases are
 additive: each nested phase is counted once, under its parent, and what a parent spends outside
-its named children is reported as its "other" line. Means, not medians, so the lines add up.
+its named children is reported as its "other" line. Means, not medians, so the lines add up; the
+slowest tenth of the completions (a WAL checkpoint, a garbage collection, the machine's other
+work) is left out so that a few stalls do not stand in for the typical completion.
 """
 
 from __future__ import annotations
@@ -82,6 +84,24 @@ def _timed(function: Callable[..., Any], key: str, spent: dict[str, float]) -> C
             spent[key] += time.perf_counter() - started
 
     return timed
+
+
+@dataclass(frozen=True)
+class PhaseSample:
+    """One completion: its whole time and the seconds each phase took in it."""
+
+    command: float
+    spent: dict[str, float]
+
+
+def summarise(samples: list[PhaseSample], keep: float = 0.9) -> list[dict[str, Any]]:
+    """The breakdown of the fastest ``keep`` share of the completions."""
+    kept = sorted(samples, key=lambda sample: sample.command)[:max(1, int(len(samples) * keep))]
+    spent: dict[str, float] = defaultdict(float)
+    for sample in kept:
+        for key, seconds in sample.spent.items():
+            spent[key] += seconds
+    return breakdown(spent, sum(sample.command for sample in kept), len(kept))
 
 
 def breakdown(spent: dict[str, float], command_seconds: float, completions: int) -> list[dict[str, Any]]:

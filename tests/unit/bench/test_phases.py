@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.phases import PHASES, _resolve, breakdown, phase_timers
+from bench.phases import PHASES, PhaseSample, _resolve, breakdown, phase_timers, summarise
 
 
 def test_every_phase_names_a_function_of_the_engine() -> None:
@@ -34,3 +34,11 @@ def test_lines_add_up_to_the_whole_completion() -> None:
     assert by_phase["command_other"] == pytest.approx(1.0)  # commit: 10 ms - 8 ms, over 2 completions
     assert by_phase["finish_other"] == pytest.approx(0.5)
     assert by_phase["complete_task_other"] == pytest.approx(0.5)
+
+
+def test_the_slowest_tenth_is_left_out() -> None:
+    typical = [PhaseSample(0.002, {"complete_task": 0.0015, "lock": 0.0005}) for _ in range(9)]
+    stalled = PhaseSample(0.050, {"complete_task": 0.0015, "lock": 0.0005})
+    rows = summarise([*typical, stalled])
+    assert rows[0]["ms"] == pytest.approx(2.0)
+    assert {row["phase"]: row["ms"] for row in rows}["command_other"] == pytest.approx(0.5)
