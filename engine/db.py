@@ -34,10 +34,73 @@ def make_db_engine(url: str, **kwargs: Any) -> Engine:
         # waiting each; SQLAlchemy's "insertmanyvalues" sends the rows of a command's INSERTs as
         # one multi-row statement instead (it is on by default only for INSERT ... RETURNING).
         db_engine.dialect.use_insertmanyvalues_wo_returning = True
+        _end_read_only_transactions_with_commit(db_engine)
     if db_engine.dialect.name == "sqlite":
         event.listen(db_engine, "connect", _sqlite_on_connect)
         event.listen(db_engine, "begin", _sqlite_begin_immediate)
     return db_engine
+
+
+_WROTE = "motcua_wrote"
+
+
+def _end_read_only_transactions_with_commit(db_engine: Engine) -> None:
+    """Keep psycopg's prepared statements when a transaction that only read is closed.
+
+    psycopg forgets every prepared statement whenever a transaction rolls back (in case the
+    transaction dropped something they refer to) and sends DEALLOCATE ALL, so each statement is
+    parsed and planned again. Most rollbacks here end transactions that only read: an API GET
+    closes its session without committing. For those, COMMIT is the same for the database and
+    keeps the statements prepared. A transaction that ran anything but a plain SELECT (written
+    or not, failed or not) is rolled back as usual.
+    """
+    import psycopg  # only PostgreSQL engines need the driver loaded
+    from psycopg.pq import TransactionStatus
+
+    dialect = db_engine.dialect
+    rollback, commit = dialect.do_rollback, dialect.do_commit
+
+    def note_writes(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not _is_plain_read(statement):
+            info = _connection_info(conn.connection)
+            if info is not None:
+                info[_WROTE] = True
+
+    def do_rollback(connection: Any) -> None:
+        info = _connection_info(connection)
+        wrote = True if info is None else info.pop(_WROTE, False)
+        driver = getattr(connection, "driver_connection", None)
+        if not wrote and driver is not None and driver.info.transaction_status == TransactionStatus.INTRANS:
+            try:
+                driver.commit()
+                return
+            except psycopg.Error:
+                pass  # then the rollback below ends it
+        rollback(connection)
+
+    def do_commit(connection: Any) -> None:
+        info = _connection_info(connection)
+        if info is not None:
+            info.pop(_WROTE, None)
+        commit(connection)
+
+    event.listen(db_engine, "before_cursor_execute", note_writes)
+    dialect.do_rollback = do_rollback  # type: ignore[method-assign,assignment]
+    dialect.do_commit = do_commit  # type: ignore[method-assign,assignment]
+
+
+def _connection_info(connection: Any) -> dict[str, Any] | None:
+    # The connection SQLAlchemy uses while it first inspects the server has no info dictionary.
+    try:
+        info: dict[str, Any] = connection.info
+    except (AttributeError, NotImplementedError):
+        return None
+    return info
+
+
+def _is_plain_read(statement: str) -> bool:
+    # SELECT ... INTO creates a table; anything else that is not a SELECT may write.
+    return statement.lstrip()[:6].upper() == "SELECT" and " INTO " not in statement.upper()
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -1,0 +1,56 @@
+"""Database engine set-up: on PostgreSQL, transactions that only read end without losing psycopg's
+prepared statements; anything that wrote, or failed, is still rolled back."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import insert, select, text
+from sqlalchemy.exc import ProgrammingError
+
+from engine.persistence.models import Center, table_of
+
+CENTERS = table_of(Center)
+
+
+@pytest.fixture
+def postgresql_engine(db_engine, session_factory):
+    if db_engine.dialect.name != "postgresql":
+        pytest.skip("psycopg's prepared statements exist on PostgreSQL only")
+    return db_engine
+
+
+def _prepared(connection) -> int:
+    return connection.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements").scalar_one()
+
+
+def test_reads_closed_without_commit_keep_the_prepared_statements(postgresql_engine):
+    with postgresql_engine.connect() as connection:
+        for _ in range(8):  # psycopg prepares a statement on its fifth run
+            connection.execute(select(CENTERS.c.id).where(CENTERS.c.code == "none"))
+            connection.rollback()
+        assert _prepared(connection) >= 1
+
+
+def test_a_transaction_that_wrote_is_rolled_back(postgresql_engine):
+    with postgresql_engine.connect() as connection:
+        connection.execute(insert(CENTERS).values(code="rolled_back", name="x", agency_identifier="x", kind="local"))
+        connection.rollback()
+        assert connection.execute(select(CENTERS.c.id).where(CENTERS.c.code == "rolled_back")).first() is None
+
+
+def test_a_failed_transaction_is_rolled_back_and_the_connection_works_on(postgresql_engine):
+    with postgresql_engine.connect() as connection:
+        with pytest.raises(ProgrammingError):
+            connection.execute(text("SELECT no_such_column FROM center"))
+        connection.rollback()
+        assert connection.execute(text("SELECT 1")).scalar_one() == 1
+
+
+def test_a_session_that_only_read_leaves_nothing_open(postgresql_engine, session_factory):
+    with session_factory() as session:
+        session.execute(select(Center)).all()
+    with postgresql_engine.connect() as connection:
+        open_transactions = connection.exec_driver_sql(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND state = 'idle in transaction' AND pid <> pg_backend_pid()").scalar_one()
+    assert open_transactions == 0
