@@ -172,4 +172,11 @@ def install() -> None:
     BpmnTaskIterator._next = _bpmn_step  # type: ignore[method-assign]
 
 
+def uninstall() -> None:
+    """Back to the library's own walk (bench.engine_step times raw SpiffWorkflow this way)."""
+    TaskIterator.__next__ = LIBRARY_NEXT  # type: ignore[method-assign]
+    TaskIterator._next = LIBRARY_TASK_STEP  # type: ignore[method-assign]
+    BpmnTaskIterator._next = LIBRARY_BPMN_STEP  # type: ignore[method-assign]
+
+
 install()

@@ -45,6 +45,7 @@ def _install() -> None:
                 sink.append(Transition(self.id, _STATE_NAMES.get(value, str(value))))
 
     _set_state.motcua_wrapped = True  # type: ignore[attr-defined]
+    _set_state.motcua_library = original  # type: ignore[attr-defined]  # for timing the library alone
     Task._set_state = _set_state  # type: ignore[method-assign]
 
 
