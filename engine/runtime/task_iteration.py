@@ -7,13 +7,14 @@ list copies), so a step's cost grows with the dossier's history: at 100 executed
 library's own step is about seven times slower than at the start (bench.engine_step).
 
 SpiffWorkflow has no index of open tasks to use instead, so the walk stays; this module makes
-each node cheaper. ``TaskIterator.__next__`` and the depth-first ``_next`` of both iterator
-classes are replaced by versions that keep pending tasks on a stack (top = next) and check the
-standard filters inline. Everything observable is kept: the order, which tasks' children are read
-when (a task's children are read when it is taken, before it is returned, as the library does),
-the depth bookkeeping and ``max_depth``, ``end_at_spec``, subprocess descent, and any custom
-filter class, which is still asked through its own ``matches``. Breadth-first iteration is left
-to the library. ``tests/unit/engine/runtime/test_task_iteration.py`` compares both walks.
+each node cheaper. ``TaskIterator.__next__`` is replaced by one loop that does the library's
+depth-first step and standard filter together, with pending tasks on a stack (top = next) and no
+calls in between. Everything observable is kept: the order, which tasks' children are read when
+(a task's children are read when it is taken, before it is returned, as the library does), the
+depth bookkeeping and ``max_depth``, ``end_at_spec`` and subprocess descent. Breadth-first walks,
+subclasses and custom filter classes keep the library's own steps. The test suite runs every walk
+beside the library's in lockstep (tests/iteration_twin.py) and
+tests/unit/engine/runtime/test_task_iteration.py compares both on a deep tree.
 """
 
 from __future__ import annotations
@@ -30,65 +31,12 @@ LIBRARY_BPMN_STEP = BpmnTaskIterator._next
 _FINISHED_MASK = TaskState.FINISHED_MASK
 
 
-def _leave_leaf(iterator: Any, task: Any, stack: list[Any]) -> None:
-    # The library's _handle_leaf_depth, with the next task on top of the stack.
-    ancestor = stack[-1].parent
-    current = task.parent
-    while current is not None and current != ancestor:
-        current = current.parent
-        iterator.depth -= 1
-
-
-def _task_step(self: Any) -> Any:
-    """TaskIterator._next, depth first."""
-    if not self.depth_first:
-        return LIBRARY_TASK_STEP(self)
-    try:
-        stack = self._motcua_stack  # the pending tasks, next on top
-    except AttributeError:
-        stack = self._motcua_stack = self.task_list[::-1]
-    if not stack:
-        raise StopIteration()
-    task = stack.pop()
-    children = task._children
-    if children and task._state >= self.min_state and self.depth < self.max_depth \
-            and task.task_spec.name != self.end_at_spec:
-        tasks = task.workflow.tasks
-        stack.extend([tasks.get(child) for child in reversed(children)])
-        self.depth += 1
-    elif stack:
-        _leave_leaf(self, task, stack)
-    return task
-
-
-def _bpmn_step(self: Any) -> Any:
-    """BpmnTaskIterator._next, depth first: also descends into a task's subprocess first."""
-    if not self.depth_first:
-        return LIBRARY_BPMN_STEP(self)
-    try:
-        stack = self._motcua_stack  # the pending tasks, next on top
-    except AttributeError:
-        stack = self._motcua_stack = self.task_list[::-1]
-    if not stack:
-        raise StopIteration()
-    task = stack.pop()
-    subprocess = task.workflow.top_workflow.subprocesses.get(task.id)
-    children = task._children
-    if (children or subprocess is not None) and (task._state >= self.min_state or subprocess is not None) \
-            and self.depth < self.max_depth and task.task_spec.name != self.end_at_spec:
-        tasks = task.workflow.tasks
-        stack.extend([tasks.get(child) for child in reversed(children)])
-        if not (subprocess is None or self.skip_subprocesses
-                or (task._state >= _FINISHED_MASK and self.task_filter.state <= _FINISHED_MASK)):
-            stack.append(subprocess.task_tree)
-        self.depth += 1
-    elif stack:
-        _leave_leaf(self, task, stack)
-    return task
-
-
 def _next_match(self: Any) -> Any:
-    """TaskIterator.__next__: the next task the filter accepts."""
+    """TaskIterator.__next__: the next task the filter accepts.
+
+    Iterators of the two library classes, depth first, with a standard filter (every iterator
+    SpiffWorkflow and the engine create) take the fast walk; any other keeps the library's steps.
+    """
     kind = type(self)
     if (kind is BpmnTaskIterator or kind is TaskIterator) and self.depth_first \
             and type(self.task_filter) in (TaskFilter, BpmnTaskFilter):
@@ -168,15 +116,11 @@ def _walk(self: Any, bpmn: bool) -> Any:
 
 def install() -> None:
     TaskIterator.__next__ = _next_match  # type: ignore[method-assign]
-    TaskIterator._next = _task_step  # type: ignore[method-assign]
-    BpmnTaskIterator._next = _bpmn_step  # type: ignore[method-assign]
 
 
 def uninstall() -> None:
     """Back to the library's own walk (bench.engine_step times raw SpiffWorkflow this way)."""
     TaskIterator.__next__ = LIBRARY_NEXT  # type: ignore[method-assign]
-    TaskIterator._next = LIBRARY_TASK_STEP  # type: ignore[method-assign]
-    BpmnTaskIterator._next = LIBRARY_BPMN_STEP  # type: ignore[method-assign]
 
 
 install()
