@@ -208,7 +208,7 @@ def finish_command(command: Command, values: dict[str, Any] | None = None) -> li
     if new_tasks:
         session.connection().execute(_INSERT_HUMAN_TASKS, new_tasks)
     if cancelled:
-        session.connection().execute(_CANCEL_HUMAN_TASKS, {"ids": cancelled})
+        _cancel_human_tasks(session, cancelled)
     values.update(forced)  # what the command decided (withdrawn, stopped) wins over what steps implied
     changes = _dossier_changes(command, _result_end(version, ends), values)
     write_task_rows(session, dossier.id, changes)
@@ -218,6 +218,15 @@ def finish_command(command: Command, values: dict[str, Any] | None = None) -> li
     if command.ctx.settings.verify_state_writes:
         verify_stored_state(session, command.ctx, dossier, workflow)
     return new_tasks
+
+
+def _cancel_human_tasks(session: Session, task_ids: list[uuid.UUID]) -> None:
+    """One UPDATE; task rows this session has loaded are brought up to date, as the ORM would."""
+    session.connection().execute(_CANCEL_HUMAN_TASKS, {"ids": task_ids})
+    for task_id in task_ids:
+        loaded = session.identity_map.get(session.identity_key(HumanTask, task_id))
+        if loaded is not None:
+            set_committed_value(loaded, "status", TaskStatus.CANCELLED)
 
 
 def _find_task(workflow: BpmnWorkflow, task_id: uuid.UUID) -> SpiffTask | None:

@@ -103,6 +103,15 @@ def test_a_dossier_finished_before_its_deadline_is_early(session_factory, ctx, c
     assert dossier(session_factory, dossier_id).timeliness == "early"
 
 
+def test_open_steps_already_loaded_in_the_session_read_as_cancelled(session_factory, ctx, clock, dossier_id, actor):
+    clock.set(local(30, 11, 8))
+    with session_factory.begin() as session:
+        loaded = session.scalars(select(HumanTask).where(HumanTask.dossier_id == dossier_id,
+                                                         HumanTask.status == TaskStatus.READY)).all()
+        withdraw_dossier(session, ctx, dossier_id, actor=actor, reason="Công dân xin rút hồ sơ")
+        assert loaded and {task.status for task in loaded} == {TaskStatus.CANCELLED}
+
+
 def test_an_extension_after_the_deadline_is_refused(session_factory, ctx, clock, dossier_id, actor):
     clock.set(local(3, 12, 8))
     with session_factory.begin() as session, pytest.raises(ConflictError):
