@@ -19,12 +19,10 @@ from engine.runtime import task_iteration
 
 class _LibraryTaskIterator(TaskIterator):
     __next__ = task_iteration.LIBRARY_NEXT
-    _next = task_iteration.LIBRARY_TASK_STEP
 
 
 class _LibraryBpmnIterator(BpmnTaskIterator):
     __next__ = task_iteration.LIBRARY_NEXT
-    _next = task_iteration.LIBRARY_BPMN_STEP
 
 
 class IterationMismatch(AssertionError):

@@ -26,8 +26,6 @@ from SpiffWorkflow.bpmn.util.task import BpmnTaskFilter, BpmnTaskIterator
 from SpiffWorkflow.util.task import TaskFilter, TaskIterator, TaskState
 
 LIBRARY_NEXT = TaskIterator.__next__
-LIBRARY_TASK_STEP = TaskIterator._next
-LIBRARY_BPMN_STEP = BpmnTaskIterator._next
 _FINISHED_MASK = TaskState.FINISHED_MASK
 
 

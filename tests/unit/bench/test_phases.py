@@ -13,11 +13,19 @@ def test_every_phase_names_a_function_of_the_engine() -> None:
         assert callable(owner.__dict__[name]), phase.target
 
 
+def _current() -> dict[str, object]:
+    functions = {}
+    for phase in PHASES:
+        owner, name = _resolve(phase.target)
+        functions[phase.key] = owner.__dict__[name]
+    return functions
+
+
 def test_the_wrapping_is_undone_afterwards() -> None:
-    originals = {phase.key: _resolve(phase.target)[0].__dict__[_resolve(phase.target)[1]] for phase in PHASES}
+    originals = _current()
     with phase_timers():
-        wrapped = {phase.key: _resolve(phase.target)[0].__dict__[_resolve(phase.target)[1]] for phase in PHASES}
-    after = {phase.key: _resolve(phase.target)[0].__dict__[_resolve(phase.target)[1]] for phase in PHASES}
+        wrapped = _current()
+    after = _current()
     assert after == originals
     assert all(wrapped[key] is not originals[key] for key in originals)
 
