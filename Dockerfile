@@ -33,6 +33,7 @@ COPY engine ./engine
 COPY forms ./forms
 COPY api ./api
 COPY admin ./admin
+COPY demo ./demo
 
 # Every dependency ships a manylinux wheel (lxml, psycopg[binary],
 # argon2-cffi) or is pure Python, so no compiler or apt-get is needed.

@@ -13,14 +13,14 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from api.app import create_app
+from demo.province import DEMO_LOGINS, PROVINCIAL_CENTER
+from demo.seed import seed_demo_province
 from engine.calendar.store import set_override
 from engine.deployment.deploy import deploy_procedure
 from engine.deployment.package import SHARED_FOLDER, load_package
 from engine.deployment.validate import validate_bpmn_file, validate_package
 from engine.errors import DeploymentError, EngineError, Problem
 from engine.identity.officials import hash_password
-from engine.org.demo_data import DEMO_LOGINS, PROVINCIAL_CENTER
-from engine.org.demo_province import seed_demo_province
 from engine.persistence.migrate import upgrade
 from engine.runtime.dossiers import latest_version_id, legal_due_at
 from engine.scheduling import sweep

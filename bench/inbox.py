@@ -72,6 +72,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from demo.people import FAMILY_NAMES, GIVEN_FEMALE, GIVEN_MALE, MIDDLE_FEMALE, MIDDLE_MALE
+from demo.province import COMMUNE_CIVIL_STATUS, COMMUNE_COMMITTEE, COMMUNE_DESK, LOCALITIES
+
 DB_NAME = "motcua_inbox_bench"
 SERVER_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"  # CREATE / DROP DATABASE only
 DB_DSN = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
@@ -85,107 +88,30 @@ DAY = 86400.0
 
 # ----------------------------------------------------------------------------------------- org chart
 
-# code, name, agency identifier (first part of dossier codes), kind, reception desk unit, desk name
-CENTERS = [
-    ("hcc", "Trung tâm Phục vụ hành chính công tỉnh", "000.00.00.H40", "provincial",
-     "trung_tam_hcc", "Bộ phận tiếp nhận và trả kết quả - Trung tâm PVHCC tỉnh"),
-    ("hcc_ha_long", "Chi nhánh Trung tâm PVHCC khu vực Hạ Long", "000.00.11.H40", "local",
-     "trung_tam_hcc_ha_long", "Quầy tiếp nhận khu vực Hạ Long"),
-    ("hcc_cam_pha", "Chi nhánh Trung tâm PVHCC khu vực Cẩm Phả", "000.00.12.H40", "local",
-     "trung_tam_hcc_cam_pha", "Quầy tiếp nhận khu vực Cẩm Phả"),
-    ("hcc_uong_bi", "Chi nhánh Trung tâm PVHCC khu vực Uông Bí", "000.00.13.H40", "local",
-     "trung_tam_hcc_uong_bi", "Quầy tiếp nhận khu vực Uông Bí"),
-    ("hcc_mong_cai", "Chi nhánh Trung tâm PVHCC khu vực Móng Cái", "000.00.14.H40", "local",
-     "trung_tam_hcc_mong_cai", "Quầy tiếp nhận khu vực Móng Cái"),
-    ("hcc_dong_trieu", "Chi nhánh Trung tâm PVHCC khu vực Đông Triều", "000.00.15.H40", "local",
-     "trung_tam_hcc_dong_trieu", "Quầy tiếp nhận khu vực Đông Triều"),
-]
-
-# department code, name, divisions (code suffix, name)
-DEPARTMENTS = [
-    ("so_tai_chinh", "Sở Tài chính", [("phong_dkkd", "Phòng Đăng ký kinh doanh"),
-                                      ("phong_quan_ly_gia", "Phòng Quản lý giá và công sản"),
-                                      ("phong_dau_tu", "Phòng Đầu tư")]),
-    ("so_tu_phap", "Sở Tư pháp", [("phong_hanh_chinh_tu_phap", "Phòng Hành chính tư pháp"),
-                                  ("phong_bo_tro_tu_phap", "Phòng Bổ trợ tư pháp")]),
-    ("so_xay_dung", "Sở Xây dựng", [("phong_qlhdxd", "Phòng Quản lý hoạt động xây dựng"),
-                                    ("phong_quy_hoach", "Phòng Quy hoạch - Kiến trúc"),
-                                    ("phong_giao_thong", "Phòng Quản lý vận tải, phương tiện và người lái")]),
-    ("cong_an_tinh", "Công an tỉnh", [("phong_canh_sat_pccc", "Phòng Cảnh sát PCCC và CNCH"),
-                                      ("phong_ho_so_nghiep_vu", "Phòng Hồ sơ nghiệp vụ"),
-                                      ("phong_quan_ly_hanh_chinh", "Phòng Cảnh sát quản lý hành chính về TTXH")]),
-    ("so_nong_nghiep_moi_truong", "Sở Nông nghiệp và Môi trường", [
-        ("phong_dat_dai", "Phòng Đất đai"), ("phong_moi_truong", "Phòng Môi trường"),
-        ("phong_chan_nuoi_thu_y", "Phòng Chăn nuôi và Thú y")]),
-    ("so_vhttdl", "Sở Văn hóa, Thể thao và Du lịch", [("phong_quan_ly_du_lich", "Phòng Quản lý du lịch"),
-                                                       ("phong_quan_ly_van_hoa", "Phòng Quản lý văn hóa")]),
-    ("so_noi_vu", "Sở Nội vụ", [("phong_cong_chuc", "Phòng Công chức, viên chức"),
-                                ("phong_lao_dong_viec_lam", "Phòng Lao động - Việc làm")]),
-    ("so_y_te", "Sở Y tế", [("phong_nghiep_vu_y", "Phòng Nghiệp vụ Y"),
-                            ("phong_nghiep_vu_duoc", "Phòng Nghiệp vụ Dược")]),
-    ("so_giao_duc_dao_tao", "Sở Giáo dục và Đào tạo", [("phong_khao_thi", "Phòng Khảo thí và Kiểm định"),
-                                                       ("phong_giao_duc_pho_thong", "Phòng Giáo dục phổ thông")]),
-    ("so_cong_thuong", "Sở Công Thương", [("phong_quan_ly_thuong_mai", "Phòng Quản lý thương mại"),
-                                          ("phong_ky_thuat_an_toan", "Phòng Kỹ thuật an toàn - Môi trường")]),
-    ("so_khoa_hoc_cong_nghe", "Sở Khoa học và Công nghệ", [("phong_quan_ly_cong_nghe", "Phòng Quản lý công nghệ"),
-                                                           ("phong_buu_chinh_vien_thong", "Phòng Bưu chính")]),
-    ("so_dan_toc_ton_giao", "Sở Dân tộc và Tôn giáo", [("phong_ton_giao", "Phòng Tôn giáo"),
-                                                       ("phong_chinh_sach_dan_toc", "Phòng Chính sách dân tộc")]),
-    ("so_ngoai_vu", "Sở Ngoại vụ", [("phong_lanh_su", "Phòng Lãnh sự"),
-                                    ("phong_hop_tac_quoc_te", "Phòng Hợp tác quốc tế")]),
-    ("toa_an_nhan_dan_tinh", "Tòa án nhân dân tỉnh", [("phong_hanh_chinh_tu_phap_toa", "Phòng Hành chính tư pháp")]),
-    ("hiep_hoi_du_lich", "Hiệp hội Du lịch tỉnh", [("ban_tham_dinh", "Ban Thẩm định")]),
-    ("ban_quan_ly_kkt", "Ban Quản lý Khu kinh tế", [("phong_dau_tu_kkt", "Phòng Quản lý đầu tư"),
-                                                    ("phong_quy_hoach_xay_dung_kkt", "Phòng Quy hoạch và Xây dựng")]),
-    ("bhxh_tinh", "Bảo hiểm xã hội tỉnh", [("phong_thu_so_the", "Phòng Quản lý thu - Sổ, thẻ"),
-                                           ("phong_che_do_bhxh", "Phòng Chế độ BHXH")]),
-    ("thue_tinh", "Thuế tỉnh", [("phong_ke_khai", "Phòng Kê khai và Kế toán thuế"),
-                                ("phong_quan_ly_ho_kinh_doanh", "Phòng Quản lý hộ kinh doanh")]),
-    ("van_phong_dang_ky_dat_dai", "Văn phòng Đăng ký đất đai", [
-        ("phong_dang_ky_cap_giay", "Phòng Đăng ký và Cấp giấy chứng nhận"), ("phong_do_dac", "Phòng Đo đạc bản đồ")]),
-    ("thanh_tra_tinh", "Thanh tra tỉnh", [("phong_tiep_dan", "Phòng Tiếp công dân và Xử lý đơn")]),
-    ("van_phong_ubnd_tinh", "Văn phòng UBND tỉnh", [("phong_kiem_soat_tthc", "Phòng Kiểm soát thủ tục hành chính")]),
-    ("cong_ty_dien_luc", "Công ty Điện lực tỉnh", [("phong_kinh_doanh_dien", "Phòng Kinh doanh")]),
-    ("cong_ty_cap_nuoc", "Công ty Cấp nước", [("phong_khach_hang", "Phòng Khách hàng")]),
-    ("kho_bac_nha_nuoc", "Kho bạc Nhà nước khu vực", [("phong_kiem_soat_chi", "Phòng Kiểm soát chi")]),
-    ("quy_dau_tu_phat_trien", "Quỹ Đầu tư phát triển tỉnh", [("phong_tin_dung", "Phòng Tín dụng")]),
-]
-# Divisions that carry the most popular procedures get more specialists.
-BIG_DIVISIONS = {"so_tai_chinh.phong_dkkd", "so_tu_phap.phong_hanh_chinh_tu_phap", "so_xay_dung.phong_giao_thong",
-                 "van_phong_dang_ky_dat_dai.phong_dang_ky_cap_giay", "bhxh_tinh.phong_che_do_bhxh",
-                 "so_xay_dung.phong_qlhdxd", "bhxh_tinh.phong_thu_so_the", "cong_an_tinh.phong_ho_so_nghiep_vu"}
-
-# commune code, name, index of its center in CENTERS
-COMMUNES = [
-    ("phuong_hong_gai", "Phường Hồng Gai", 1), ("phuong_bai_chay", "Phường Bãi Cháy", 1),
-    ("phuong_ha_tu", "Phường Hà Tu", 1), ("xa_thong_nhat", "Xã Thống Nhất", 1),
-    ("phuong_cam_pha", "Phường Cẩm Phả", 2), ("phuong_mong_duong", "Phường Mông Dương", 2),
-    ("phuong_uong_bi", "Phường Uông Bí", 3), ("phuong_vang_danh", "Phường Vàng Danh", 3),
-    ("phuong_mong_cai_1", "Phường Móng Cái 1", 4), ("xa_hai_son", "Xã Hải Sơn", 4),
-    ("xa_quang_duc", "Xã Quảng Đức", 4), ("phuong_dong_trieu", "Phường Đông Triều", 5),
-    ("xa_an_sinh", "Xã An Sinh", 5), ("xa_binh_khe", "Xã Bình Khê", 5),
-]
-COMMUNE_DIVISION = ("tu_phap_ho_tich", "Bộ phận Tư pháp - Hộ tịch")
+# The organisation is the demo province's (demo.org_plan): its centers, units and officials. Dossiers
+# of a commune-level procedure are received at the commune-level centers' shared desk, appraised by
+# the civil-status officials and signed by the commune leaders, those of the dossier's center.
+PROVINCIAL_DESK = "trung_tam_hcc"
 
 # key, name, scope, specialist unit, leader unit, consulted units, time limit (working days); most popular first
 PROCEDURES = [
     ("certified_copy", "Chứng thực bản sao từ bản chính giấy tờ, văn bản", "commune", None, None, [], 0),
     ("dang_ky_bien_dong_dat_dai", "Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất",
-     "province", "van_phong_dang_ky_dat_dai.phong_dang_ky_cap_giay", "van_phong_dang_ky_dat_dai",
-     ["thue_tinh.phong_ke_khai"], 10),
+     "province", "vpdkdd.chi_nhanh", "vpdkdd",
+     ["thue_co_so.ke_khai_ke_toan"], 10),
     ("chung_thuc_chu_ky", "Chứng thực chữ ký trong các giấy tờ, văn bản", "commune", None, None, [], 0),
     ("birth_registration_combo", "Liên thông đăng ký khai sinh, đăng ký thường trú, cấp thẻ BHYT cho trẻ dưới 6 tuổi",
-     "commune", None, None, ["cong_an_tinh.phong_quan_ly_hanh_chinh", "bhxh_tinh.phong_thu_so_the"], 3),
+     "commune", None, None, ["cong_an_tinh.phong_canh_sat_qlhc", "bhxh_tinh.phong_quan_ly_thu_so_the"], 3),
     ("judicial_record", "Cấp Phiếu lý lịch tư pháp", "province", "so_tu_phap.phong_hanh_chinh_tu_phap",
-     "so_tu_phap", ["cong_an_tinh.phong_ho_so_nghiep_vu", "toa_an_nhan_dan_tinh.phong_hanh_chinh_tu_phap_toa"], 10),
-    ("cap_doi_giay_phep_lai_xe", "Cấp đổi giấy phép lái xe", "province", "so_xay_dung.phong_giao_thong",
+     "so_tu_phap", ["cong_an_tinh.phong_ho_so_nghiep_vu", "toa_an_nhan_dan_tinh.van_phong"], 10),
+    ("cap_doi_giay_phep_lai_xe", "Cấp đổi giấy phép lái xe", "province", "so_xay_dung.phong_quan_ly_van_tai",
      "so_xay_dung", [], 5),
     ("enterprise_registration", "Đăng ký thành lập doanh nghiệp (công ty TNHH một thành viên)", "province",
      "so_tai_chinh.phong_dkkd", "so_tai_chinh", [], 3),
     ("dang_ky_ket_hon", "Đăng ký kết hôn", "commune", None, None, [], 3),
     ("cap_gcn_lan_dau", "Đăng ký, cấp Giấy chứng nhận quyền sử dụng đất lần đầu", "province",
-     "van_phong_dang_ky_dat_dai.phong_dang_ky_cap_giay", "so_nong_nghiep_moi_truong",
-     ["van_phong_dang_ky_dat_dai.phong_do_dac", "thue_tinh.phong_ke_khai", "so_nong_nghiep_moi_truong.phong_dat_dai"],
+     "vpdkdd.chi_nhanh", "so_nong_nghiep_moi_truong",
+     ["ubnd_xa.dia_chinh", "thue_co_so.ke_khai_ke_toan", "so_nong_nghiep_moi_truong.phong_quan_ly_dat_dai"],
      20),
     ("giai_quyet_che_do_thai_san", "Giải quyết hưởng chế độ thai sản", "province", "bhxh_tinh.phong_che_do_bhxh",
      "bhxh_tinh", [], 6),
@@ -194,17 +120,17 @@ PROCEDURES = [
     ("xac_nhan_tinh_trang_hon_nhan", "Cấp Giấy xác nhận tình trạng hôn nhân", "commune", None, None, [], 3),
     ("construction_permit", "Cấp giấy phép xây dựng mới đối với công trình không theo tuyến", "province",
      "so_xay_dung.phong_qlhdxd", "so_xay_dung",
-     ["cong_an_tinh.phong_canh_sat_pccc", "so_nong_nghiep_moi_truong.phong_moi_truong"], 20),
+     ["cong_an_tinh.phong_canh_sat_pccc", "so_nong_nghiep_moi_truong.chi_cuc_bao_ve_moi_truong"], 20),
     ("dang_ky_khai_tu", "Đăng ký khai tử", "commune", None, None, [], 1),
     ("trich_luc_ho_tich", "Cấp bản sao trích lục hộ tịch", "commune", None, None, [], 1),
     ("dang_ky_ho_kinh_doanh", "Đăng ký thành lập hộ kinh doanh", "commune", None, None,
      ["thue_tinh.phong_quan_ly_ho_kinh_doanh"], 3),
-    ("cap_lai_the_bhyt", "Cấp lại, đổi thẻ bảo hiểm y tế", "province", "bhxh_tinh.phong_thu_so_the", "bhxh_tinh",
-     [], 5),
-    ("dang_ky_dau_noi_dien", "Cấp điện mới từ lưới điện hạ áp", "province", "cong_ty_dien_luc.phong_kinh_doanh_dien",
-     "cong_ty_dien_luc", [], 5),
+    ("cap_lai_the_bhyt", "Cấp lại, đổi thẻ bảo hiểm y tế", "province", "bhxh_tinh.phong_quan_ly_thu_so_the",
+     "bhxh_tinh", [], 5),
+    ("dang_ky_dau_noi_dien", "Cấp điện mới từ lưới điện hạ áp", "province", "dien_luc.phong_kinh_doanh",
+     "dien_luc", [], 5),
     ("cap_giay_phep_lao_dong", "Cấp giấy phép lao động cho người lao động nước ngoài", "province",
-     "so_noi_vu.phong_lao_dong_viec_lam", "so_noi_vu", ["cong_an_tinh.phong_quan_ly_hanh_chinh"], 5),
+     "so_noi_vu.phong_lao_dong_viec_lam", "so_noi_vu", ["cong_an_tinh.phong_canh_sat_qlhc"], 5),
     ("cap_chung_chi_hanh_nghe_duoc", "Cấp Chứng chỉ hành nghề dược", "province", "so_y_te.phong_nghiep_vu_duoc",
      "so_y_te", [], 10),
     ("cap_ban_sao_van_bang", "Cấp bản sao văn bằng, chứng chỉ từ sổ gốc", "province",
@@ -212,21 +138,22 @@ PROCEDURES = [
     ("cap_giay_phep_ban_le_ruou", "Cấp Giấy phép bán lẻ sản phẩm rượu", "province",
      "so_cong_thuong.phong_quan_ly_thuong_mai", "so_cong_thuong", [], 10),
     ("tourist_accommodation_rating", "Công nhận hạng cơ sở lưu trú du lịch hạng 1 sao, 2 sao, 3 sao", "province",
-     "so_vhttdl.phong_quan_ly_du_lich", "so_vhttdl", ["hiep_hoi_du_lich.ban_tham_dinh"], 21),
+     "so_vhttdl.phong_quan_ly_du_lich", "so_vhttdl", ["hiep_hoi_du_lich"], 21),
     ("cap_giay_phep_kham_chua_benh", "Cấp giấy phép hành nghề khám bệnh, chữa bệnh", "province",
      "so_y_te.phong_nghiep_vu_y", "so_y_te", [], 20),
     ("cap_giay_chung_nhan_dau_tu", "Cấp Giấy chứng nhận đăng ký đầu tư trong khu kinh tế", "province",
-     "ban_quan_ly_kkt.phong_dau_tu_kkt", "ban_quan_ly_kkt", ["so_tai_chinh.phong_dau_tu"], 15),
-    ("cap_giay_phep_moi_truong", "Cấp giấy phép môi trường", "province", "so_nong_nghiep_moi_truong.phong_moi_truong",
-     "so_nong_nghiep_moi_truong", ["so_xay_dung.phong_quy_hoach"], 30),
+     "ban_quan_ly_kkt.phong_quan_ly_dau_tu", "ban_quan_ly_kkt", ["so_tai_chinh.phong_dau_tu"], 15),
+    ("cap_giay_phep_moi_truong", "Cấp giấy phép môi trường", "province",
+     "so_nong_nghiep_moi_truong.chi_cuc_bao_ve_moi_truong", "so_nong_nghiep_moi_truong",
+     ["so_xay_dung.phong_quy_hoach_kien_truc"], 30),
     ("dang_ky_le_hoi", "Đăng ký tổ chức lễ hội", "province", "so_vhttdl.phong_quan_ly_van_hoa", "so_vhttdl", [], 7),
     ("dang_ky_hoat_dong_ton_giao", "Đăng ký hoạt động tôn giáo ở một tỉnh", "province",
      "so_dan_toc_ton_giao.phong_ton_giao", "so_dan_toc_ton_giao", [], 30),
     ("cap_the_apec", "Cho phép sử dụng thẻ đi lại của doanh nhân APEC", "province", "so_ngoai_vu.phong_lanh_su",
-     "so_ngoai_vu", ["cong_an_tinh.phong_quan_ly_hanh_chinh"], 15),
+     "so_ngoai_vu", ["cong_an_tinh.phong_canh_sat_qlhc"], 15),
 ]
-CONSULT_FALLBACK = ["cong_an_tinh.phong_quan_ly_hanh_chinh", "thue_tinh.phong_ke_khai",
-                    "so_nong_nghiep_moi_truong.phong_dat_dai", "so_xay_dung.phong_quy_hoach"]
+CONSULT_FALLBACK = ["cong_an_tinh.phong_canh_sat_qlhc", "thue_co_so.ke_khai_ke_toan",
+                    "so_nong_nghiep_moi_truong.phong_quan_ly_dat_dai", "so_xay_dung.phong_quy_hoach_kien_truc"]
 
 # stage -> element id, task name, lane, allotted time (calendar days; None = from the procedure's time limit)
 STEPS = {
@@ -241,22 +168,6 @@ STEPS = {
 PROCESSING_STAGES = [("appraise", 50), ("consult", 12), ("approve", 20), ("return", 18)]
 CLAIM_RATE = {"receive": 0.35, "pay": 0.30, "appraise": 0.60, "consult": 0.45, "approve": 0.30, "return": 0.35}
 DELEGATED_RATE = 0.05  # of claimed open tasks
-
-FAMILY = [("Nguyễn", 38), ("Trần", 11), ("Lê", 9.5), ("Phạm", 7), ("Hoàng", 4), ("Huỳnh", 1.5), ("Phan", 4.5),
-          ("Vũ", 3), ("Võ", 1), ("Đặng", 2.1), ("Bùi", 2), ("Đỗ", 1.4), ("Hồ", 1.3), ("Ngô", 1.3), ("Dương", 1),
-          ("Lý", 0.5), ("Đào", 0.8), ("Đinh", 0.8), ("Mai", 0.5), ("Trịnh", 0.5), ("Lương", 0.4), ("Vương", 0.3),
-          ("Tạ", 0.3), ("Phùng", 0.3), ("Cao", 0.4), ("Lưu", 0.3), ("Tô", 0.2), ("Hà", 0.4), ("Chu", 0.2)]
-MIDDLE_M = ["Văn", "Văn", "Văn", "Hữu", "Đức", "Minh", "Quốc", "Thành", "Công", "Xuân", "Quang", "Anh", "Trung",
-            "Hoàng", "Ngọc", "Tuấn", "Thanh", "Đình", "Mạnh", "Gia"]
-MIDDLE_F = ["Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Kim", "Mai", "Phương", "Hồng", "Thúy", "Minh", "Bích",
-            "Diệu", "Khánh", "Lan", "Hải", "Quỳnh"]
-GIVEN_M = ["An", "Bình", "Cường", "Dũng", "Duy", "Đạt", "Đức", "Giang", "Hải", "Hiếu", "Hoàng", "Hùng", "Huy",
-           "Khánh", "Khoa", "Kiên", "Lâm", "Long", "Lộc", "Minh", "Nam", "Nghĩa", "Phong", "Phúc", "Quân", "Quang",
-           "Sơn", "Tài", "Thắng", "Thành", "Thịnh", "Toàn", "Trung", "Tú", "Tuấn", "Tùng", "Việt", "Vinh", "Vũ", "Hưng"]
-GIVEN_F = ["Anh", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hằng", "Hiền", "Hoa", "Huyền", "Hương", "Lan", "Liên",
-           "Linh", "Loan", "Ly", "Mai", "My", "Nga", "Ngân", "Ngọc", "Nhung", "Oanh", "Phương", "Quyên", "Quỳnh",
-           "Tâm", "Thảo", "Thơ", "Thủy", "Trang", "Trinh", "Tuyết", "Uyên", "Vân", "Vy", "Yến", "Hồng", "Nhi", "Thư"]
-
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
@@ -432,21 +343,22 @@ class Generator:
         self.now_epoch = now.timestamp()
         self.today = now.astimezone(TIMEZONE).date()
         self.notes: list[str] = []
-        rng = self.rng
-        self.family = Zipf(list(range(len(FAMILY))), rng, weights=[w for _, w in FAMILY])
-        self.family_names = [f for f, _ in FAMILY]
+        # The demo's name parts (Faker's vi_VN locale), drawn with this generator's own random source:
+        # a Faker call per part would make the million-dossier load several times slower. Family names
+        # come most common first, so a Zipf draw gives Nguyễn its large share.
+        self.family = Zipf(list(FAMILY_NAMES), self.rng, s=1.0)
         self.name_parts_folded = {part: fold(part) for part in
-                                  self.family_names + MIDDLE_M + MIDDLE_F + GIVEN_M + GIVEN_F}
+                                  FAMILY_NAMES + MIDDLE_MALE + MIDDLE_FEMALE + GIVEN_MALE + GIVEN_FEMALE}
 
     # -- names
     def person(self) -> tuple[str, str]:
         """A Vietnamese full name and its folded form (what fold() gives, computed from folded parts)."""
         rng = self.rng
-        family = self.family_names[self.family()]
+        family = self.family()
         if rng.random() < 0.5:
-            middle, given = MIDDLE_M, GIVEN_M
+            middle, given = MIDDLE_MALE, GIVEN_MALE
         else:
-            middle, given = MIDDLE_F, GIVEN_F
+            middle, given = MIDDLE_FEMALE, GIVEN_FEMALE
         parts = [family, rng.choice(middle)]
         if rng.random() < 0.15:
             parts.append(rng.choice(middle))
@@ -456,78 +368,44 @@ class Generator:
 
     # -- reference rows
     def reference_rows(self) -> dict[str, list[dict[str, Any]]]:
+        """The demo province's organisation (``demo.org_plan``) as rows, and the procedure catalog."""
+        from demo.org_plan import locality_unit, plan_org
+
         rng = self.rng
         created = self.now - timedelta(days=900)
-        centers = []
-        for i, (code, name, agency, kind, _desk, _desk_name) in enumerate(CENTERS, start=1):
-            centers.append({"id": i, "code": code, "name": name, "agency_identifier": agency, "kind": kind,
-                            "parent_id": None if i == 1 else 1})
-        units: list[dict[str, Any]] = []
+        plan = plan_org()
+        center_ids = {spec.code: i for i, spec in enumerate(plan.centers, start=1)}
+        centers = [{"id": center_ids[c.code], "code": c.code, "name": c.name, "agency_identifier": c.agency_identifier,
+                    "kind": c.kind, "parent_id": center_ids[c.parent] if c.parent else None} for c in plan.centers]
+        self.centers = [(c.agency_identifier, c.kind) for c in plan.centers]
+        self.unit_ids = {spec.code: i for i, spec in enumerate(plan.units, start=1)}
+        units = [{"id": self.unit_ids[u.code], "code": u.code, "name": u.name, "kind": u.kind,
+                  "parent_id": self.unit_ids[u.parent] if u.parent else None,
+                  "center_id": center_ids[u.center] if u.center else None} for u in plan.units]
+        self.communes = [(locality_unit(slug), center_ids[center]) for slug, _name, center in LOCALITIES]
+        self.commune_names = {locality_unit(slug): name for slug, name, _center in LOCALITIES}
 
-        def unit(code: str, name: str, kind: str, parent: int | None, center: int) -> int:
-            units.append({"id": len(units) + 1, "code": code, "name": name, "kind": kind, "parent_id": parent,
-                          "center_id": center})
-            return len(units)
-
-        self.unit_ids: dict[str, int] = {}
-        self.unit_center: dict[str, int] = {}
-        self.desks: list[str] = []
-        for i, (_code, _name, _agency, _kind, desk, desk_name) in enumerate(CENTERS, start=1):
-            self.unit_ids[desk] = unit(desk, desk_name, "desk", None, i)
-            self.unit_center[desk] = i
-            self.desks.append(desk)
-        self.divisions: list[str] = []
-        for dept, dept_name, divisions in DEPARTMENTS:
-            dept_id = unit(dept, dept_name, "department", None, 1)
-            self.unit_ids[dept] = dept_id
-            for suffix, div_name in divisions:
-                code = f"{dept}.{suffix}"
-                self.unit_ids[code] = unit(code, f"{div_name} - {dept_name}", "division", dept_id, 1)
-                self.divisions.append(code)
-        self.communes: list[tuple[str, int]] = []
-        for code, name, center_index in COMMUNES:
-            commune_id = unit(code, f"UBND {name}", "commune", None, center_index + 1)
-            self.unit_ids[code] = commune_id
-            div = f"{code}.{COMMUNE_DIVISION[0]}"
-            self.unit_ids[div] = unit(div, f"{COMMUNE_DIVISION[1]} - {name}", "division", commune_id,
-                                      center_index + 1)
-            self.communes.append((code, center_index + 1))
-
-        # Officials: (unit, role) pools; the order of a pool is the Zipf rank (first = busiest).
+        # Officials: (unit, role) pools, and per center; the order of a pool is the Zipf rank (first = busiest).
         officials: list[dict[str, Any]] = []
         roles: list[dict[str, Any]] = []
         self.pools: dict[tuple[str, str], list[int]] = defaultdict(list)
-        self.official_names: dict[int, str] = {}
-
-        def staff(unit_code: str, center: int, count: int, role_list: list[str]) -> None:
-            for _ in range(count):
-                oid = len(officials) + 1
-                full_name, _ = self.person()
-                officials.append({"id": oid, "username": f"cb{oid:04d}", "full_name": full_name,
-                                  "password_hash": "bench-not-a-hash", "unit_id": self.unit_ids[unit_code],
-                                  "center_id": center, "active": True, "created_at": created})
-                self.official_names[oid] = full_name
-                for role in role_list:
-                    roles.append({"official_id": oid, "role": role})
-                    self.pools[(unit_code, role)].append(oid)
-
-        for i, desk in enumerate(self.desks, start=1):
-            staff(desk, i, 24 if i == 1 else 6, ["reception"])
-            staff(desk, i, 2 if i == 1 else 1, ["unit_leader"])
-        for dept, _name, divisions in DEPARTMENTS:
-            staff(dept, 1, 2, ["unit_leader"])
-            for suffix, _div in divisions:
-                code = f"{dept}.{suffix}"
-                leader_roles = ["unit_leader", "specialist"] if rng.random() < 0.25 else ["unit_leader"]
-                staff(code, 1, 1, leader_roles)
-                staff(code, 1, 8 if code in BIG_DIVISIONS else 3, ["specialist"])
-        for code, center in self.communes:
-            staff(code, center, 1, ["unit_leader"])
-            staff(code, center, 2, ["reception"])
-            staff(f"{code}.{COMMUNE_DIVISION[0]}", center, 3, ["specialist"])
-        for pool in self.pools.values():
+        center_pools: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+        for oid, spec in enumerate(plan.officials, start=1):
+            center = center_ids[spec.center] if spec.center else None
+            officials.append({"id": oid, "username": spec.username, "full_name": spec.full_name,
+                              "password_hash": "bench-not-a-hash",
+                              "unit_id": self.unit_ids[spec.unit] if spec.unit else None,
+                              "center_id": center, "active": spec.active, "created_at": created})
+            for role in spec.roles:
+                roles.append({"official_id": oid, "role": role})
+                if spec.unit and spec.active:
+                    self.pools[(spec.unit, role)].append(oid)
+                    if center is not None:
+                        center_pools[(spec.unit, role, center)].append(oid)
+        for pool in [*self.pools.values(), *center_pools.values()]:
             rng.shuffle(pool)
-        self.pool_pickers = {key: Zipf(pool, rng, s=1.1) for key, pool in self.pools.items()}
+        self.pool_pickers: dict[tuple[Any, ...], Zipf] = {key: Zipf(pool, rng, s=1.1)
+                                                          for key, pool in [*self.pools.items(), *center_pools.items()]}
         self.officials = officials
 
         procedures: list[dict[str, Any]] = []
@@ -549,27 +427,37 @@ class Generator:
                 proc.version_ids.append(vid)
             self.procs.append(proc)
         self.proc_pick = Zipf(self.procs, rng, s=1.0)
-        self.local_center_pick = Zipf([2, 3, 4, 5, 6], rng, s=0.8)
+        self.local_center_pick = Zipf([center_ids[c.code] for c in plan.centers if c.kind == "local"], rng, s=0.8)
         self.commune_pick = Zipf(self.communes, rng, s=1.0)
         return {"center": centers, "unit": units, "official": officials, "official_role": roles,
                 "procedure": procedures, "procedure_version": versions}
 
+    def picker(self, unit: str, role: str, center: int) -> Zipf | None:
+        """Who of ``unit`` with ``role`` takes a task of a dossier of ``center``: its own people if any."""
+        return self.pool_pickers.get((unit, role, center)) or self.pool_pickers.get((unit, role))
+
+    def pick(self, unit: str, role: str, center: int) -> int:
+        picker = self.picker(unit, role, center)
+        if picker is None:
+            raise KeyError(f"nobody in {unit} with role {role}")
+        return int(picker())
+
+    def desk(self, center: int) -> str:
+        """Where ``center`` receives dossiers: the provincial desk, or the commune-level centers' shared one."""
+        return PROVINCIAL_DESK if center == 1 else COMMUNE_DESK[0]
+
     # -- where a step of a dossier waits: (department, role, lane)
-    def queue_of(self, proc: Proc, stage: str, center: int, commune: str | None,
-                 avoid: str | None = None) -> tuple[str, str, str]:
+    def queue_of(self, proc: Proc, stage: str, center: int, avoid: str | None = None) -> tuple[str, str, str]:
         lane = STEPS[stage][2]
         if lane == "consult":
             choices = [u for u in (proc.consult_units or CONSULT_FALLBACK) if u != avoid] or CONSULT_FALLBACK
             return self.rng.choice(choices), "specialist", "consult"
-        if proc.scope == "commune":
-            assert commune is not None
-            if lane == "reception":
-                return commune, "reception", lane
-            if lane == "specialist":
-                return f"{commune}.{COMMUNE_DIVISION[0]}", "specialist", lane
-            return commune, "unit_leader", lane
         if lane == "reception":
-            return self.desks[center - 1], "reception", lane
+            return self.desk(center), "reception", lane
+        if proc.scope == "commune":
+            if lane == "specialist":
+                return COMMUNE_CIVIL_STATUS[0], "specialist", lane
+            return COMMUNE_COMMITTEE[0], "unit_leader", lane
         if lane == "specialist":
             return proc.specialist_unit or "", "specialist", lane
         return proc.leader_unit or "", "unit_leader", lane
@@ -619,15 +507,14 @@ class Generator:
                 tasks_of[i] += 1
             extra = n_open_tasks - sum(tasks_of[i] for i in chosen)
 
-        centers = [(c[2], c[3]) for c in CENTERS]
-        counters = [0] * (len(CENTERS) + 1)
+        centers = self.centers
+        counters = [0] * (len(centers) + 1)
         current_day = -1
         folded_code_cache: dict[str, str] = {}
         self.claimed: Counter[int] = Counter()
         self.delegated: Counter[int] = Counter()
         stats: Counter[str] = Counter()
         processing = Zipf([s for s, _ in PROCESSING_STAGES], rng, weights=[w for _, w in PROCESSING_STAGES])
-        communes_addr = {code: name for code, name, _ in COMMUNES}
         dossier_buf: list[str] = []
         task_buf: list[str] = []
         d_line = dossier_layout.line
@@ -652,7 +539,7 @@ class Generator:
             day_index = int(pos)
             if day_index != current_day:
                 current_day = day_index
-                counters = [0] * (len(CENTERS) + 1)
+                counters = [0] * (len(centers) + 1)
             received = day_start[day_index] + (pos - day_index) * 9 * 3600 + rng.random() * 20
             proc: Proc = self.proc_pick()
             commune = None
@@ -679,8 +566,7 @@ class Generator:
             channel = "online" if rng.random() < 0.42 else ("postal" if rng.random() < 0.08 else "direct")
             created_by = NULL
             if channel == "direct":
-                desk = commune if commune else self.desks[center - 1]
-                created_by = str(self.pool_pickers[(desk, "reception")]())
+                created_by = str(self.pick(self.desk(center), "reception", center))
             n_open = tasks_of[i]
             supplement_requests = 0
             completed_at = NULL
@@ -707,7 +593,7 @@ class Generator:
                 event_count = 12
             id_number = f"0{rng.randrange(10**10, 10**11)}"
             phone = f"09{rng.randrange(10**7, 10**8)}"
-            address = communes_addr[commune] if commune else "Thành phố Hạ Long"
+            address = self.commune_names[commune] if commune else self.commune_names[self.communes[0][0]]
             applicant = (f'{{"applicant_name": "{name}", "id_number": "{id_number}", "phone": "{phone}", '
                          f'"address": "Tổ {rng.randrange(1, 20)}, khu {rng.randrange(1, 9)}, {address}"}}')
             due_text = ts(due)
@@ -723,8 +609,8 @@ class Generator:
             if n_open:
                 # The intake step is done; the current step(s) are open.
                 intake_done = received + 600 + rng.random() * 3600
-                dept, role, lane = self.queue_of(proc, "intake", center, commune)
-                who = str(self.pool_pickers[(dept, role)]())
+                dept, role, lane = self.queue_of(proc, "intake", center)
+                who = str(self.pick(dept, role, center))
                 task(of, "intake", dept, role, lane, "completed", who, NULL, received, received, intake_done,
                      received + 0.5 * DAY)
                 stats["tasks_completed"] += 1
@@ -732,14 +618,14 @@ class Generator:
                 previous_unit = None
                 for k in range(n_open):
                     stage = first_stage if k == 0 else "consult"
-                    dept, role, lane = self.queue_of(proc, stage, center, commune, avoid=previous_unit)
+                    dept, role, lane = self.queue_of(proc, stage, center, avoid=previous_unit)
                     previous_unit = dept
                     ready = max(intake_done + 60, now - rng.expovariate(1 / (1.5 * DAY)))
                     allotted = STEPS[stage][3]
                     if allotted is None:
                         allotted = max(1.0, 0.6 * proc.limit_days * 1.4)
                     due_at = ready + allotted * DAY
-                    pool = self.pool_pickers.get((dept, role))
+                    pool = self.picker(dept, role, center)
                     if pool is not None and rng.random() < CLAIM_RATE[stage]:
                         assignee = pool()
                         delegated_by = NULL
@@ -763,8 +649,8 @@ class Generator:
                 span = float(max(finished - received, 600.0))
                 marks = sorted(rng.random() for _ in range(2 * done_per_dossier))
                 for k, stage in enumerate(("intake", "appraise", "approve", "return")[:done_per_dossier]):
-                    dept, role, lane = self.queue_of(proc, stage, center, commune)
-                    who = str(self.pool_pickers[(dept, role)]())
+                    dept, role, lane = self.queue_of(proc, stage, center)
+                    who = str(self.pick(dept, role, center))
                     ready = received + span * marks[2 * k]
                     done = received + span * marks[2 * k + 1]
                     allotted = STEPS[stage][3] or max(0.5, 0.6 * proc.limit_days * 1.4)
@@ -807,7 +693,8 @@ class Generator:
             if oid in away:
                 leaves.append({"official_id": oid, "starts_on": today - timedelta(days=rng.randrange(0, 4)),
                                "ends_on": today + timedelta(days=rng.randrange(1, 8)), "reason": "Nghỉ phép năm"})
-        others = [o["id"] for o in self.officials if o["id"] not in away and o["id"] not in inactive]
+        others = [o["id"] for o in self.officials if o["id"] in pool_of and o["id"] not in away
+                  and o["id"] not in inactive]
         for oid in rng.sample(others, 30):  # past leave
             start = today - timedelta(days=rng.randrange(20, 400))
             leaves.append({"official_id": oid, "starts_on": start,
@@ -926,7 +813,7 @@ def load(args: argparse.Namespace, now: datetime) -> LoadResult:
     return LoadResult(
         seconds={k: round(v, 2) for k, v in seconds.items()}, counts=counts,
         officials={o["id"]: o for o in reference["official"]}, procedure_keys=[p.key for p in gen.procs],
-        stages=[s for s in STEPS if s != "intake"], center_ids=list(range(1, len(CENTERS) + 1)), notes=notes,
+        stages=[s for s in STEPS if s != "intake"], center_ids=list(range(1, len(gen.centers) + 1)), notes=notes,
         done_per_dossier=args.done_per_dossier)
 
 
@@ -1082,10 +969,10 @@ class Bench:
     def _name(self) -> str:
         from engine.org.text import fold
 
-        family = self.rng.choice([f for f, _ in FAMILY[:12]])
+        family = self.rng.choice(FAMILY_NAMES)
         if self.rng.random() < 0.5:
-            return fold(f"{family} {self.rng.choice(MIDDLE_M)} {self.rng.choice(GIVEN_M)}")
-        return fold(f"{family} {self.rng.choice(MIDDLE_F)} {self.rng.choice(GIVEN_F)}")
+            return fold(f"{family} {self.rng.choice(MIDDLE_MALE)} {self.rng.choice(GIVEN_MALE)}")
+        return fold(f"{family} {self.rng.choice(MIDDLE_FEMALE)} {self.rng.choice(GIVEN_FEMALE)}")
 
     def _random_own_task(self, holders: list[int]) -> tuple[Any, Any, str] | None:
         from sqlalchemy import text

@@ -17,12 +17,12 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from demo.province import DEMO_LOGINS
+from demo.seed import DemoSummary, seed_demo_province
 from engine.calendar.clock import FixedClock
 from engine.calendar.deadlines import Timeliness
 from engine.db import Base, make_session_factory
 from engine.identity.officials import authenticate, hash_password
-from engine.org.demo_data import DEMO_LOGINS
-from engine.org.demo_province import DemoSummary, seed_demo_province
 from engine.org.directory import candidate_ids, deputy_for, is_available, normalise_role
 from engine.persistence import models
 from engine.persistence.models import Center, Dossier, DossierStatus, HumanTask, Official, TaskStatus, Unit
