@@ -15,9 +15,10 @@ What happens:
    builds the schema; the database is dropped at the end (``finally``), also on errors.
 2. Reference rows (the demo province's organisation, ``demo.org_plan``: 6 centers, 154 units, 392
    officials with their roles; 29 procedures with 1-3 versions each) are inserted with SQLAlchemy
-   Core (model defaults apply). The bulk tables are loaded with ``COPY ... FROM STDIN (FREEZE)`` in one transaction:
-   N dossiers (codes ``{agency}-{yyMMdd}-{NNNN}`` numbered per center per working day over two
-   years; Vietnamese applicant names from the demo's name parts; the most recent ones open) and their human tasks: M open tasks
+   Core (model defaults apply). The bulk tables are loaded with ``COPY ... FROM STDIN (FREEZE)`` in
+   one transaction: N dossiers (codes ``{agency}-{yyMMdd}-{NNNN}`` numbered per center per working
+   day over two years; Vietnamese applicant names from the demo's name parts; the most recent ones
+   open) and their human tasks: M open tasks
    (READY in unit queues, CLAIMED by officials; procedures, centers, communes and officials drawn from
    Zipf-like distributions so a few units and officials are busy), ``--done-per-dossier`` completed
    tasks per closed dossier and one per open dossier. Foreign-key triggers are off during the COPY

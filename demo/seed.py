@@ -80,7 +80,6 @@ class DemoSummary:
         return lines
 
 
-
 def seed_demo_province(session_factory: sessionmaker[Session], ctx: EngineContext, *,
                        password_hash: str) -> DemoSummary:
     """Create the demo province and its dossiers where they do not exist yet; commit as it goes.
