@@ -19,6 +19,7 @@ from engine.errors import (
     DeploymentError,
     EngineError,
     FormInvalidError,
+    IdempotencyKeyError,
     NotAuthenticatedError,
     NotFoundError,
     PermissionDeniedError,
@@ -34,6 +35,7 @@ STATUS_FOR: list[tuple[type[EngineError], int]] = [
     (ConflictError, 409),
     (FormInvalidError, 422),
     (DeploymentError, 422),
+    (IdempotencyKeyError, 422),
     (WorkflowFailedError, 422),
 ]
 
@@ -101,7 +103,7 @@ def handle_engine_error(error: EngineError) -> tuple[dict[str, Any], int]:
     elif isinstance(error, DeploymentError):
         errors = {"problems": [p.as_dict() for p in error.problems]}
     elif isinstance(error, WorkflowFailedError):
-        errors = {"element_id": error.element_id, "detail": error.detail}
+        errors = error.details()
     return error_body(status, error.message, error.message_en, error.code, errors), status
 
 

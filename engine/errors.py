@@ -99,6 +99,17 @@ class DeploymentError(EngineError):
         self.problems = problems
 
 
+class IdempotencyKeyError(EngineError):
+    """An Idempotency-Key that is malformed, or reused for a different request."""
+
+    code = "idempotency_key_invalid"
+
+    def __init__(self, message: str, *, message_en: str, code: str | None = None) -> None:
+        super().__init__(message, message_en=message_en)
+        if code is not None:
+            self.code = code
+
+
 class WorkflowFailedError(EngineError):
     """A script or condition of the diagram failed while the dossier was running."""
 
@@ -108,3 +119,33 @@ class WorkflowFailedError(EngineError):
         super().__init__(message, message_en=f"The procedure failed at step {element_id}: {detail}")
         self.element_id = element_id
         self.detail = detail
+
+    def details(self) -> dict[str, Any]:
+        """What the API puts under ``errors``: where the diagram failed (an incident will keep it)."""
+        return {"element_id": self.element_id, "detail": self.detail}
+
+
+class ScriptLimitError(WorkflowFailedError):
+    """A script or expression of the diagram ran past its time limit or built more than its memory
+    limit; the step failed at ``line`` of its script (None for an expression)."""
+
+    code = "script_limit_exceeded"
+    _LIMIT_VI = {"time": "thời gian", "memory": "bộ nhớ"}
+    _LIMIT_EN = {"time": "time", "memory": "memory"}
+
+    def __init__(self, *, element_id: str | None, kind: str, limit: str, line: int | None) -> None:
+        where_vi = f" ở dòng {line}" if line else ""
+        where_en = f" at line {line}" if line else ""
+        detail = f"{self._LIMIT_EN[kind]} limit of {limit} exceeded{where_en}"
+        super().__init__(
+            f"Quy trình dừng ở bước {element_id}: kịch bản vượt giới hạn {self._LIMIT_VI[kind]} ({limit}){where_vi}",
+            element_id=element_id,
+            detail=detail,
+        )
+        self.message_en = f"The procedure stopped at step {element_id}: {detail}"
+        self.kind = kind
+        self.limit = limit
+        self.line = line
+
+    def details(self) -> dict[str, Any]:
+        return {**super().details(), "limit": self.kind, "limit_value": self.limit, "line": self.line}

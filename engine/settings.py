@@ -20,6 +20,11 @@ class EngineSettings:
     province: str | None = None  # whose calendar overrides apply, besides the national ones
     # Re-read and compare the stored workflow after every command: for tests, never production.
     verify_state_writes: bool = False
+    # Each script or expression of a diagram: how long it may run and how much data it may build.
+    script_time_limit_seconds: float = 2.0
+    script_memory_limit_mb: int = 32
+    # How long the answer to a command sent with an Idempotency-Key is kept for its retries.
+    idempotency_key_hours: int = 24
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any]) -> EngineSettings:
@@ -30,4 +35,8 @@ class EngineSettings:
             workflow_cache_size=int(config.get("WORKFLOW_CACHE_SIZE", cls.workflow_cache_size)),
             token_lifetime_hours=int(config.get("TOKEN_LIFETIME_HOURS", cls.token_lifetime_hours)),
             province=config.get("PROVINCE") or os.environ.get("MOTCUA_PROVINCE") or None,
+            script_time_limit_seconds=float(
+                config.get("SCRIPT_TIME_LIMIT_SECONDS", cls.script_time_limit_seconds)),
+            script_memory_limit_mb=int(config.get("SCRIPT_MEMORY_LIMIT_MB", cls.script_memory_limit_mb)),
+            idempotency_key_hours=int(config.get("IDEMPOTENCY_KEY_HOURS", cls.idempotency_key_hours)),
         )

@@ -17,6 +17,7 @@ from engine.persistence.models import ProcedureVersion
 from engine.persistence.state import WorkflowCache, load_spec
 from engine.runtime.diagram_helpers import calendar_helpers
 from engine.runtime.script_env import make_script_engine
+from engine.runtime.script_limits import ScriptLimits
 from engine.settings import EngineSettings
 from forms.validate import compile_form
 
@@ -97,5 +98,7 @@ def build_context(settings: EngineSettings | None = None, clock: Clock | None = 
     settings = settings or EngineSettings()
     ctx = EngineContext(settings=settings, clock=clock or SystemClock(),
                         workflows=WorkflowCache(settings.workflow_cache_size))
-    ctx.script_engine = make_script_engine(calendar_helpers(lambda: ctx.calendar))
+    limits = ScriptLimits(seconds=settings.script_time_limit_seconds,
+                          memory_bytes=settings.script_memory_limit_mb * 1024 * 1024)
+    ctx.script_engine = make_script_engine(calendar_helpers(lambda: ctx.calendar), limits)
     return ctx

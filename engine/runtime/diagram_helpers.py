@@ -13,6 +13,17 @@ from typing import Any
 
 from engine.calendar.working_calendar import WorkingCalendar
 
+# The calendar walks day by day; conditions are not traced for the time limit (script_env), so
+# the helpers refuse spans no procedure has (ten years) instead of walking them.
+MAX_WORKING_DAYS = 2_600
+MAX_WORKING_HOURS = MAX_WORKING_DAYS * 8
+
+
+def _bounded(value: float, limit: int, what: str) -> float:
+    if not -limit <= value <= limit:
+        raise ValueError(f"{what} vượt quá {limit} / {what} beyond {limit}")
+    return value
+
 
 def _instant(value: Any) -> datetime:
     instant = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
@@ -26,12 +37,13 @@ def calendar_helpers(calendar: Callable[[], WorkingCalendar]) -> dict[str, Calla
 
     def add_working_days(start: Any, days: int) -> str:
         """The end of the ``days``-th working day after ``start``, as an ISO instant (UTC)."""
-        day = calendar().add_working_days(_instant(start), int(days))
+        day = calendar().add_working_days(_instant(start), int(_bounded(int(days), MAX_WORKING_DAYS, "days")))
         return calendar().end_of_working_day(day).astimezone(UTC).isoformat()
 
     def add_working_hours(start: Any, hours: float) -> str:
         """``start`` plus ``hours`` of working time, as an ISO instant (UTC)."""
-        return calendar().add_working_hours(_instant(start), float(hours)).astimezone(UTC).isoformat()
+        hours = _bounded(float(hours), MAX_WORKING_HOURS, "hours")
+        return calendar().add_working_hours(_instant(start), hours).astimezone(UTC).isoformat()
 
     def is_working_day(value: Any) -> bool:
         return calendar().is_working_day(_instant(value))

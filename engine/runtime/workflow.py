@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from engine.errors import ConflictError, WorkflowFailedError
+from engine.errors import ConflictError, ScriptLimitError, WorkflowFailedError
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
 from engine.persistence.models import (
@@ -35,6 +35,7 @@ from engine.runtime import clock_rules, task_iteration  # noqa: F401 - installs 
 from engine.runtime.context import EngineContext, LoadedVersion
 from engine.runtime.human_tasks import new_human_task
 from engine.runtime.script_env import command_instant
+from engine.runtime.script_limits import limit_reached_in
 from engine.runtime.transitions import Transition, capture_transitions
 
 _EVENT_FOR_STATE = {
@@ -113,6 +114,9 @@ class Command:
 def _workflow_failed(exc: SpiffWorkflowException) -> WorkflowFailedError:
     task = getattr(exc, "task", None)
     element_id = task.task_spec.bpmn_id if task is not None else None
+    cause = limit_reached_in(exc)
+    if cause is not None:
+        return ScriptLimitError(element_id=element_id, kind=cause.kind, limit=cause.limit, line=cause.line)
     detail = str(exc).split("\n")[0]
     return WorkflowFailedError(
         f"Quy trình gặp lỗi ở bước {element_id}: {detail}", element_id=element_id, detail=detail
