@@ -10,6 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, undefer
 
 from api.deps import current_actor, current_engine, get_session
+from api.idempotency import HEADER_DOC as IDEMPOTENCY_HEADER
+from api.idempotency import idempotent
 from api.schemas import (
     DossierDetailSchema,
     DossierHistorySchema,
@@ -52,8 +54,9 @@ def dossier_view(dossier: Dossier) -> Dossier:
 @blp.route("")
 class Dossiers(MethodView):
     @blp.arguments(StartDossierArgsSchema)
+    @idempotent
     @blp.response(201, DossierDetailSchema)
-    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.doc(security=[{"bearerAuth": []}], parameters=[IDEMPOTENCY_HEADER])
     def post(self, args: dict[str, Any]) -> Any:
         """Receive a dossier (tiếp nhận hồ sơ) and start its procedure"""
         session = get_session()
@@ -67,7 +70,6 @@ class Dossiers(MethodView):
             data=args["data"],
             applicant=args.get("applicant"),
         )
-        session.commit()
         return dossier_view(find_dossier(str(dossier.id), with_data=True))
 
 

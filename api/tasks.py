@@ -11,6 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from api.deps import current_actor, current_engine, get_session
+from api.idempotency import HEADER_DOC as IDEMPOTENCY_HEADER
+from api.idempotency import idempotent
 from api.schemas import CompleteTaskArgsSchema, HumanTaskDetailSchema, HumanTaskSchema, TaskQueryArgsSchema
 from engine.errors import NotFoundError
 from engine.persistence.models import Dossier, HumanTask, ProcedureVersion, TaskStatus
@@ -104,8 +106,9 @@ class TaskRelease(MethodView):
 @blp.route("/<uuid:task_id>/complete")
 class TaskCompletion(MethodView):
     @blp.arguments(CompleteTaskArgsSchema)
+    @idempotent
     @blp.response(200, HumanTaskDetailSchema)
-    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.doc(security=[{"bearerAuth": []}], parameters=[IDEMPOTENCY_HEADER])
     def post(self, args: dict[str, Any], task_id: uuid.UUID) -> Any:
         """Complete a task with its form data; the dossier moves on to its next steps
         ---
@@ -114,5 +117,4 @@ class TaskCompletion(MethodView):
         """
         session = get_session()
         complete_task(session, current_engine(), task_id, actor=current_actor(), data=args["data"])
-        session.commit()
         return _task_detail(_load_task(task_id))

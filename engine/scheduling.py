@@ -18,6 +18,7 @@ from engine.calendar.deadlines import TimeLimit, TimeLimitUnit
 from engine.errors import EngineError
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
+from engine.idempotency import purge_expired_keys
 from engine.persistence.models import Dossier, DossierStatus, HumanTask, TaskStatus
 from engine.runtime.context import EngineContext
 from engine.runtime.workflow import Actor, Command, finish_command, load_dossier_workflow, write_dossier
@@ -154,7 +155,14 @@ def sweep(session_factory: sessionmaker[Session], ctx: EngineContext) -> dict[st
         "tasks_marked": mark_task_deadlines(session_factory, ctx),
         "dossiers_marked": mark_dossier_deadlines(session_factory, ctx),
         "pauses_expired": flag_expired_pauses(session_factory, ctx),
+        "idempotency_keys_purged": purge_idempotency_keys(session_factory, ctx),
     }
+
+
+def purge_idempotency_keys(session_factory: sessionmaker[Session], ctx: EngineContext) -> int:
+    """Forget the answers kept for retries once their keys have expired."""
+    with session_factory.begin() as session:
+        return purge_expired_keys(session, ctx.clock.now())
 
 
 def flag_expired_pauses(session_factory: sessionmaker[Session], ctx: EngineContext, limit: int = 1000) -> int:

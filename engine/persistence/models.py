@@ -337,6 +337,23 @@ class DossierCodeSequence(Base):
     last_number: Mapped[int] = mapped_column(Integer)
 
 
+class IdempotencyKey(Base):
+    """The first answer to a command sent with an ``Idempotency-Key``, replayed to its retries.
+
+    Written in the command's own transaction, so a key exists exactly when its command committed.
+    """
+
+    __tablename__ = "idempotency_key"
+
+    official_id: Mapped[int] = mapped_column(ForeignKey("official.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    response_status: Mapped[int] = mapped_column(Integer)
+    response_body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
 class HumanTask(Base):
     """One step waiting for a person; its id is SpiffWorkflow's task id."""
 
