@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from api.config import DefaultConfig, config_from_environment
 from engine.db import make_db_engine, make_session_factory
+from engine.identity.throttle import SignInGuard, ThrottleSettings
 from engine.runtime.context import EngineContext, build_context
 from engine.settings import EngineSettings
 
@@ -45,9 +46,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         EngineSettings.from_mapping(app.config)
     )
     app.extensions["engine"] = engine
+    app.extensions["sign_in"] = SignInGuard(ThrottleSettings.from_mapping(app.config))
     _load_calendar(app)
 
-    from admin import pages, public
+    from admin import pages, public, sessions
     from api import auth, deps, dossiers, errors, inbox, org, procedures, slips, tasks
 
     deps.init_app(app)
@@ -59,4 +61,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(public.bp)
+    sessions.init_app(app)
     return app

@@ -26,6 +26,17 @@ class DefaultConfig:
     SECRET_KEY = os.environ.get("MOTCUA_SECRET_KEY", "dev-only-change-me")
     TOKEN_LIFETIME_HOURS = 12
     WORKFLOW_CACHE_SIZE = 512
+    # Sign-in and public lookup throttling (engine.identity.throttle); a shared store such as
+    # redis://host:6379 makes the per-address counts hold across processes.
+    RATELIMIT_STORAGE_URI = "memory://"
+    LOGIN_FAILURES_PER_ADDRESS = "30 per 15 minutes"
+    LOGIN_MAX_FAILURES = 5  # in a row, per account: then locked for LOGIN_LOCKOUT_MINUTES
+    LOGIN_LOCKOUT_MINUTES = 15
+    LOGIN_CONCURRENCY = 2  # password verifications at once per process; more are told to retry
+    LOOKUPS_PER_ADDRESS = "30 per minute"
+    # Browser sessions (admin.sessions): the cookie is also Secure whenever served over HTTPS.
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
 
 
 def config_from_environment() -> dict[str, object]:

@@ -25,17 +25,24 @@ def current_engine() -> EngineContext:
     return engine
 
 
+def bearer_token() -> str:
+    """The token of the request's ``Authorization: Bearer`` header; raises NotAuthenticatedError."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise NotAuthenticatedError(
+            "Cần đăng nhập: gửi header Authorization: Bearer <token>",
+            message_en="Sign in first: send the header Authorization: Bearer <token>",
+        )
+    return token.strip()
+
+
 def current_official() -> Official:
-    """The official behind the bearer token of this request; raises NotAuthenticatedError."""
+    """The official behind the bearer token of this request; raises NotAuthenticatedError.
+
+    Only the header counts, never the browser's session cookie: that is why the JSON API needs
+    no CSRF token (admin.sessions)."""
     if "official" not in g:
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise NotAuthenticatedError(
-                "Cần đăng nhập: gửi header Authorization: Bearer <token>",
-                message_en="Sign in first: send the header Authorization: Bearer <token>",
-            )
-        g.official = official_for_token(get_session(), current_engine().clock, token.strip())
+        g.official = official_for_token(get_session(), current_engine().clock, bearer_token())
     official: Official = g.official
     return official
 
@@ -58,6 +65,7 @@ def _close_session(_exc: BaseException | None) -> None:
 # checked before the request body is even parsed.
 PUBLIC_API = {
     ("POST", "/api/v1/auth/login"),
+    ("POST", "/api/v1/auth/logout"),  # an unknown or expired token is already signed out
     ("GET", "/api/v1/openapi.json"),
 }
 PUBLIC_API_PREFIXES = (("GET", "/api/v1/procedures"),)

@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from api.deps import preferred_language
 from engine.errors import (
+    BusyError,
     ConflictError,
     DeploymentError,
     EngineError,
@@ -23,6 +24,8 @@ from engine.errors import (
     NotAuthenticatedError,
     NotFoundError,
     PermissionDeniedError,
+    RetryLaterError,
+    TooManyAttemptsError,
     WorkflowFailedError,
 )
 
@@ -37,6 +40,8 @@ STATUS_FOR: list[tuple[type[EngineError], int]] = [
     (DeploymentError, 422),
     (IdempotencyKeyError, 422),
     (WorkflowFailedError, 422),
+    (TooManyAttemptsError, 429),
+    (BusyError, 503),
 ]
 
 _HTTP_MESSAGES_VI = {
@@ -49,7 +54,9 @@ _HTTP_MESSAGES_VI = {
     413: "Dữ liệu gửi lên quá lớn",
     415: "Kiểu dữ liệu không được hỗ trợ",
     422: "Dữ liệu không hợp lệ",
+    429: "Quá nhiều yêu cầu",
     500: "Lỗi hệ thống",
+    503: "Hệ thống tạm thời không phục vụ được",
 }
 
 
@@ -91,7 +98,7 @@ def error_body(status: int, message: str, message_en: str, error: str, errors: A
     return body
 
 
-def handle_engine_error(error: EngineError) -> tuple[dict[str, Any], int]:
+def handle_engine_error(error: EngineError) -> tuple[dict[str, Any], int, dict[str, str]]:
     status = next((code for cls, code in STATUS_FOR if isinstance(error, cls)), 400)
     errors: Any = None
     if isinstance(error, FormInvalidError):
@@ -104,7 +111,8 @@ def handle_engine_error(error: EngineError) -> tuple[dict[str, Any], int]:
         errors = {"problems": [p.as_dict() for p in error.problems]}
     elif isinstance(error, WorkflowFailedError):
         errors = error.details()
-    return error_body(status, error.message, error.message_en, error.code, errors), status
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, RetryLaterError) else {}
+    return error_body(status, error.message, error.message_en, error.code, errors), status, headers
 
 
 def handle_stale_data(_error: StaleDataError) -> tuple[dict[str, Any], int]:

@@ -35,6 +35,28 @@ class ConflictError(EngineError):
     code = "conflict"
 
 
+class RetryLaterError(EngineError):
+    """Refused for now, not for good: the caller may try again after ``retry_after`` seconds."""
+
+    code = "retry_later"
+
+    def __init__(self, message: str, *, message_en: str, retry_after: int) -> None:
+        super().__init__(message, message_en=message_en)
+        self.retry_after = max(1, retry_after)
+
+
+class TooManyAttemptsError(RetryLaterError):
+    """Too many attempts from one client address or on one account (throttling, lockout)."""
+
+    code = "too_many_attempts"
+
+
+class BusyError(RetryLaterError):
+    """Every slot of a bounded, costly operation (password verification) is taken."""
+
+    code = "busy"
+
+
 class TaskNotReadyError(ConflictError):
     code = "task_not_ready"
 

@@ -1,12 +1,14 @@
-"""What anyone holding a dossier code may see (tra cứu hồ sơ): progress, no personal data.
+"""What anyone holding a dossier's code and lookup secret may see (tra cứu hồ sơ): progress, no
+personal data.
 
-The receipt's QR code opens this. It shows the procedure, the times, the status in the national
-list's words and the steps in their citizen-facing wording — never the applicant's details or
-the data of the dossier, because a code is printed on paper and may be seen by others.
+The receipt prints both, and its QR code opens this with both. It shows the procedure, the times,
+the status in the national list's words and the steps in their citizen-facing wording — never
+the applicant's details or the data of the dossier, because the receipt may be seen by others.
 """
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -53,14 +55,24 @@ class PublicDossier:
     steps: list[PublicStep]
 
 
-def lookup(session: Session, code: str) -> PublicDossier:
+def normalise_secret(secret: str) -> str:
+    """What a citizen typed, as stored: capitals, without spaces or dashes."""
+    return "".join(secret.split()).replace("-", "").upper()
+
+
+def lookup(session: Session, code: str, secret: str) -> PublicDossier:
+    """The dossier with this code, if ``secret`` is the one printed on its receipt. A wrong code
+    and a wrong secret get the same answer, so that the lookup cannot tell which codes exist."""
     dossier = session.scalar(
         select(Dossier)
         .options(joinedload(Dossier.procedure_version).joinedload(ProcedureVersion.procedure))
         .where(Dossier.code == code.strip())
     )
-    if dossier is None:
-        raise NotFoundError(f"Không tìm thấy hồ sơ có mã {code}", message_en=f"No dossier with code {code}")
+    if dossier is None or not hmac.compare_digest(dossier.lookup_secret.encode(),
+                                                  normalise_secret(secret).encode()):
+        raise NotFoundError("Không tìm thấy hồ sơ với mã hồ sơ và mã bảo mật đã nhập; vui lòng kiểm tra "
+                            "lại trên giấy tiếp nhận",
+                            message_en="No dossier with this code and secret; check them on the receipt")
     elements = dossier.procedure_version.elements
     tasks = session.scalars(
         select(HumanTask).where(HumanTask.dossier_id == dossier.id, HumanTask.status != TaskStatus.CANCELLED)

@@ -19,6 +19,7 @@ from engine.errors import EngineError
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
 from engine.idempotency import purge_expired_keys
+from engine.identity.officials import purge_expired_tokens
 from engine.persistence.models import Dossier, DossierStatus, HumanTask, TaskStatus
 from engine.runtime.context import EngineContext
 from engine.runtime.workflow import Actor, Command, finish_command, load_dossier_workflow, write_dossier
@@ -156,6 +157,7 @@ def sweep(session_factory: sessionmaker[Session], ctx: EngineContext) -> dict[st
         "dossiers_marked": mark_dossier_deadlines(session_factory, ctx),
         "pauses_expired": flag_expired_pauses(session_factory, ctx),
         "idempotency_keys_purged": purge_idempotency_keys(session_factory, ctx),
+        "tokens_purged": purge_tokens(session_factory, ctx),
     }
 
 
@@ -163,6 +165,12 @@ def purge_idempotency_keys(session_factory: sessionmaker[Session], ctx: EngineCo
     """Forget the answers kept for retries once their keys have expired."""
     with session_factory.begin() as session:
         return purge_expired_keys(session, ctx.clock.now())
+
+
+def purge_tokens(session_factory: sessionmaker[Session], ctx: EngineContext) -> int:
+    """Delete expired tokens (and so browser sessions): one set-based DELETE, idempotent."""
+    with session_factory.begin() as session:
+        return purge_expired_tokens(session, ctx.clock.now())
 
 
 def flag_expired_pauses(session_factory: sessionmaker[Session], ctx: EngineContext, limit: int = 1000) -> int:

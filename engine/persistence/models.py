@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 import uuid
 from datetime import date, datetime
 from typing import Any, cast
@@ -35,6 +36,16 @@ def new_row_version() -> str:
     # A random token rather than a counter: a rolled-back write can never be confused with a
     # later committed one, so the in-process workflow cache can be keyed on it safely.
     return uuid.uuid4().hex
+
+
+# Printed on the receipt beside the dossier code: digits and capitals without look-alikes
+# (no 0/O, 1/I), typed by citizens; 8 of them are 40 random bits.
+LOOKUP_SECRET_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+LOOKUP_SECRET_LENGTH = 8
+
+
+def new_lookup_secret() -> str:
+    return "".join(secrets.choice(LOOKUP_SECRET_ALPHABET) for _ in range(LOOKUP_SECRET_LENGTH))
 
 
 def table_of(model: type[Base]) -> Table:
@@ -168,6 +179,10 @@ class Official(Base):
     center_id: Mapped[int | None] = mapped_column(ForeignKey("center.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Consecutive failed sign-ins and the lockout they led to: in the database, so that every web
+    # worker counts the same attempts.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     unit: Mapped[Unit | None] = relationship(lazy="joined")
     role_rows: Mapped[list[OfficialRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
@@ -205,7 +220,7 @@ class Deputy(Base):
 
 
 class ApiToken(Base):
-    """A bearer token; only its SHA-256 is stored."""
+    """A bearer token (of the API or of a browser session); only its SHA-256 is stored."""
 
     __tablename__ = "api_token"
 
@@ -269,6 +284,8 @@ class Dossier(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
+    # The public lookup needs the code and this secret from the receipt, so codes alone reveal nothing.
+    lookup_secret: Mapped[str] = mapped_column(String(16), default=new_lookup_secret)
     procedure_version_id: Mapped[int] = mapped_column(ForeignKey("procedure_version.id"), index=True)
     center_id: Mapped[int] = mapped_column(ForeignKey("center.id"))
     channel: Mapped[Channel] = mapped_column(_enum(Channel))

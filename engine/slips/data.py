@@ -88,6 +88,7 @@ class DossierSummary:
     time_limit: TimeLimit | None
     result_delivery: str
     lookup_url: str
+    lookup_secret: str
 
 
 @dataclass(frozen=True)
@@ -279,9 +280,10 @@ def _load(session: Session, ref: str | int, calendar: WorkingCalendar, base_url:
     return _Loaded(dossier, events, tasks, calendar, base_url)
 
 
-def lookup_url(base_url: str, code: str) -> str:
-    """The public lookup page of a dossier, which the QR code of the receipt opens."""
-    return f"{base_url.rstrip('/')}/tra-cuu/{code}"
+def lookup_url(base_url: str, code: str, secret: str) -> str:
+    """The public lookup page of a dossier, which the QR code of the receipt opens: with the
+    secret, because the page shows nothing without it."""
+    return f"{base_url.rstrip('/')}/tra-cuu/{code}?mbm={secret}"
 
 
 def _text(value: Any) -> str:
@@ -398,7 +400,8 @@ def _summary(loaded: _Loaded) -> DossierSummary:
         result_name=nfc(dossier.result_name or ""),
         time_limit=_time_limit(metadata),
         result_delivery=_delivery(loaded, start_data or {}, _start_form(loaded.elements), ("result_delivery",)),
-        lookup_url=lookup_url(loaded.base_url, dossier.code) if loaded.base_url else "",
+        lookup_url=lookup_url(loaded.base_url, dossier.code, dossier.lookup_secret) if loaded.base_url else "",
+        lookup_secret=dossier.lookup_secret,
     )
 
 

@@ -158,8 +158,11 @@ def receipt(data: ReceiptData, options: SlipOptions) -> SlipDocument:
     elif fees:
         blocks.append(_plain("7. Phí, lệ phí (nếu có):"))
         blocks.extend(_plain(f"- {fee}", indent=5) for fee in fees)
+    # The public lookup needs this secret with the code; only the receipt prints it.
+    blocks.append(Para((Run("Tra cứu tình trạng giải quyết hồ sơ với mã bảo mật tra cứu "),
+                        Run(dossier.lookup_secret, bold=True), Run(" tại:" if dossier.lookup_url else "."))))
     if dossier.lookup_url:
-        blocks += _url_lines("Tra cứu tình trạng giải quyết hồ sơ tại:", dossier.lookup_url)
+        blocks.append(_plain(dossier.lookup_url, align="L", indent=5, size=10))
     blocks.append(Para((Run("Vào Sổ theo dõi hồ sơ, Quyển số: ……… Số thứ tự: "),
                         Run(data.logbook_number or "………"))))
     blocks.append(Signatures((

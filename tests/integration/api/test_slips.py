@@ -4,6 +4,7 @@ slip does not apply, with the project's error shape."""
 from __future__ import annotations
 
 import io
+import re
 
 import pypdf
 import pytest
@@ -57,7 +58,8 @@ def test_every_slip_as_html_and_pdf(client, reception, dossiers):
         assert pdf.headers["Content-Disposition"].startswith("inline; filename=")
         assert pdf.headers["Content-Disposition"].endswith(f'-{code}.pdf"')
     receipt = client.get(f"/api/v1/dossiers/{waiting}/slips/receipt.html", headers=reception).text
-    assert f"https://dichvucong.quangninh.gov.vn/tra-cuu/{waiting}" in receipt
+    secret = re.search(r"mã bảo mật tra cứu <b>(\w{8})</b>", receipt).group(1)
+    assert f"https://dichvucong.quangninh.gov.vn/tra-cuu/{waiting}?mbm={secret}" in receipt
     assert "Hạ Long, ngày 27 tháng 11 năm 2026" in receipt
     apology = pypdf.PdfReader(io.BytesIO(client.get(f"/api/v1/dossiers/{waiting}/slips/apology.pdf",
                                                     headers=reception).data))

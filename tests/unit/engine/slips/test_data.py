@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from engine.calendar.deadlines import Timeliness
 from engine.errors import FormInvalidError, NotFoundError
+from engine.persistence.models import LOOKUP_SECRET_ALPHABET, Dossier
 from engine.slips import data as slips
 from tests.conftest import TEST_CENTER
 from tests.unit.engine.slips.conftest import BASE_URL, local, one_late_step, received, refused
@@ -17,9 +19,11 @@ def test_receipt_reads_the_procedure_and_the_first_appointment(session_factory, 
     code = received(driver).code
     with session_factory() as session:
         data = slips.receipt_data(session, code, calendar=ctx.calendar, base_url=BASE_URL + "/")
+        secret = session.scalar(select(Dossier.lookup_secret).where(Dossier.code == code))
     summary = data.dossier
     assert summary.code == code == f"{TEST_CENTER[2]}-261127-0001"
-    assert summary.lookup_url == f"{BASE_URL}/tra-cuu/{code}"
+    assert len(secret) == 8 and set(secret) <= set(LOOKUP_SECRET_ALPHABET)
+    assert summary.lookup_secret == secret and summary.lookup_url == f"{BASE_URL}/tra-cuu/{code}?mbm={secret}"
     assert summary.applicant.name == "Nguyễn Văn An" and summary.applicant.phone == "0912345678"
     assert summary.procedure_name.startswith("Đăng ký thành lập doanh nghiệp")
     assert summary.received_at == local(27, 11, 9) and summary.received_at.utcoffset().total_seconds() == 7 * 3600

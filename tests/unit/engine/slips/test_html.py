@@ -43,13 +43,16 @@ def test_receipt_slip(session_factory, ctx, driver):
         "5. Thời gian trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 02 tháng 12 năm 2026",
         "6. Đăng ký nhận kết quả tại: Nhận trực tiếp tại Bộ phận Một cửa",
         "Lệ phí đăng ký doanh nghiệp: 50.000 đồng (miễn khi nộp trực tuyến)",
-        f"{BASE_URL}/tra-cuu/{code}", "Số thứ tự: 0001",
+        f"với mã bảo mật tra cứu {data.dossier.lookup_secret} tại:",
+        f"{BASE_URL}/tra-cuu/{code}?mbm={data.dossier.lookup_secret}", "Số thứ tự: 0001",
         "NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", "Nguyễn Thị Lan",
     ]:
         assert expected in text, expected
     assert table_rows(html)[1] == ["2", "Điều lệ công ty", "Bản chính", "01"]
     qr = lxml.html.fromstring(html).xpath("//figure[@class='qr']//*[local-name()='svg']")
     assert len(qr) == 1
+    url = f"{BASE_URL}/tra-cuu/{code}?mbm={data.dossier.lookup_secret}"
+    assert qr[0].xpath("string(*[local-name()='title'])") == url  # the QR code opens the lookup with the secret
 
 
 def test_text_from_the_dossier_is_escaped(session_factory, ctx, driver):
