@@ -257,6 +257,8 @@ def test_import_all_or_nothing_with_row_level_errors(client, admin, specialist, 
     assert done.json["counts"]["units"] == {"created": 1, "updated": 3, "unchanged": 0}
     assert [e["username"] for e in done.json["initial_passwords"]] == ["nghihuu"]
     assert len(done.json["initial_passwords"][0]["password"]) == 12
+    assert client.get("/api/v1/auth/me", headers=admin).status_code == 401  # the import gave them a role more
+    admin = login(client, "quantri")
     again = upload(client, admin, (FIXTURES / "org_sample.json").read_bytes(), "org.json")
     assert again.json["counts"]["officials"] == {"created": 0, "updated": 0, "unchanged": 6}
     assert again.json["initial_passwords"] == []
