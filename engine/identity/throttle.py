@@ -9,9 +9,9 @@
   every web worker sees the same count; the ``max_failures``-th locks the account for a while,
   even against the right password. Unknown usernames are counted in the address store instead,
   so that a locked answer does not tell which usernames exist.
-* Password verification (argon2: tens of milliseconds and 64 MiB each) runs in at most
-  ``concurrency`` threads per process; when they are all busy the attempt is refused at once
-  with "retry later" instead of queueing, so a flood of sign-ins cannot starve other requests.
+* Sign-ins (argon2: tens of milliseconds and 64 MiB each) run in at most ``concurrency`` threads
+  per process; when they are all busy the attempt is refused at once with "retry later", before
+  touching the database, instead of queueing, so a flood of sign-ins cannot starve other requests.
 """
 
 from __future__ import annotations
@@ -130,16 +130,20 @@ class SignInGuard:
         self.gate = VerificationGate(settings.concurrency)
 
     def sign_in(self, session: Session, clock: Clock, username: str, password: str, address: str) -> Official:
-        """The official, or an error; failures are recorded in ``session``, which the caller
-        commits whether this returns or raises."""
+        """The official, or an error. The lookup is committed (ended) before the password is
+        hashed; the failure or success is recorded in ``session``, which the caller commits
+        whether this returns or raises."""
         now = clock.now()
-        self.counters.check("login", address)  # refused before any hashing
-        official = find_official(session, username)
-        if official is None:
-            self.counters.check("unknown_account", username)
-        elif official.locked_until is not None and official.locked_until > now:
-            raise _too_many(math.ceil((official.locked_until - now).total_seconds()))
+        self.counters.check("login", address)  # refused before any hashing or database work
         with self.gate.admit():
+            official = find_official(session, username)
+            if official is None:
+                self.counters.check("unknown_account", username)
+            elif official.locked_until is not None and official.locked_until > now:
+                raise _too_many(math.ceil((official.locked_until - now).total_seconds()))
+            # End the reading transaction before hashing: holding it (on SQLite, the database's
+            # write lock) through argon2's tens of milliseconds would stall every other request.
+            session.commit()
             matches = password_matches(session, official, password)
         if matches and official is not None:
             record_success(session, official)

@@ -162,6 +162,36 @@ def test_a_flood_never_runs_more_verifications_than_the_gate_has_slots():
     assert seen["most"] <= 2 and seen["refused"] >= 1 and seen["done"] + seen["refused"] == 12
 
 
+def test_a_flood_of_sign_ins_is_refused_beyond_the_slots_before_reaching_the_database(
+        session_factory, clock, official, verifications, monkeypatch):
+    guard = SignInGuard(ThrottleSettings(concurrency=2, max_failures=1000,
+                                         login_failures_per_address="1000 per minute"))
+    real = throttle.password_matches
+
+    def slow(*args, **kwargs):
+        time.sleep(0.05)  # a verification, long enough for the others to arrive meanwhile
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(throttle, "password_matches", slow)
+    outcomes: list[str] = []
+    start = threading.Barrier(12)
+
+    def flood() -> None:
+        start.wait()
+        try:
+            attempt(session_factory, guard, clock, "sai-mat-khau")
+        except (BusyError, NotAuthenticatedError) as error:
+            outcomes.append(type(error).__name__)
+
+    threads = [threading.Thread(target=flood) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(outcomes) == 12 and "BusyError" in outcomes and "NotAuthenticatedError" in outcomes
+    assert verifications["most"] <= 2
+
+
 def test_changing_the_password_checks_the_current_one_and_its_length(session_factory, clock, official):
     guard = SignInGuard(ThrottleSettings())
     with session_factory() as session:
