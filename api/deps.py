@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.errors import NotAuthenticatedError
 from engine.identity.officials import official_for_token
 from engine.persistence.models import Official
+from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext
-from engine.runtime.workflow import Actor
 
 
 def get_session() -> Session:

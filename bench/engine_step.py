@@ -289,8 +289,8 @@ class EngineBench:
         from engine.deployment.deploy import deploy_procedure
         from engine.deployment.package import load_package
         from engine.persistence.models import Center
+        from engine.runtime.command import Actor
         from engine.runtime.context import build_context
-        from engine.runtime.workflow import Actor
         from engine.settings import EngineSettings
 
         self.db = make_db_engine(url)

@@ -34,7 +34,7 @@ PHASES = (
     Phase("form", "validate the form data (JSON Schema)", "engine.runtime.tasks:check_form_data", "complete_task"),
     Phase("task_update", "UPDATE the completed task row", "engine.runtime.tasks:write_task", "complete_task"),
     Phase("engine_run", "SpiffWorkflow: run the task, do_engine_steps (with the transition hook)",
-          "engine.runtime.workflow:Command.run", "complete_task"),
+          "engine.runtime.command:Command.run", "complete_task"),
     Phase("finish", "finish_command in all", "engine.runtime.tasks:finish_command", "complete_task"),
     Phase("history_events", "history events: build and hash (SHA-256 chain)",
           "engine.runtime.workflow:_record_transition", "finish"),

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.persistence.models import Center, Deputy, LeavePeriod, Official, Unit
-from engine.runtime.workflow import Actor
+from engine.runtime.command import Actor
 
 
 @dataclass

@@ -21,8 +21,9 @@ from engine.history.recorder import HistoryBuffer
 from engine.idempotency import purge_expired_keys
 from engine.identity.officials import purge_expired_tokens
 from engine.persistence.models import Dossier, DossierStatus, HumanTask, TaskStatus
+from engine.runtime.command import Actor, Command
 from engine.runtime.context import EngineContext
-from engine.runtime.workflow import Actor, Command, finish_command, load_dossier_workflow, write_dossier
+from engine.runtime.workflow import finish_command, load_dossier_workflow, write_dossier
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor(None, "Hệ thống")

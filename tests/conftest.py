@@ -21,8 +21,8 @@ from engine.deployment.deploy import deploy_procedure
 from engine.deployment.package import load_package
 from engine.persistence import models
 from engine.persistence.migrate import upgrade
+from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext, build_context
-from engine.runtime.workflow import Actor
 from engine.settings import EngineSettings
 from tests import iteration_twin
 

@@ -16,8 +16,9 @@ from engine.errors import ConflictError, DossierClosedError, FieldProblem, FormI
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
 from engine.persistence.models import Dossier, DossierStatus
+from engine.runtime.command import Actor, Command
 from engine.runtime.context import EngineContext
-from engine.runtime.workflow import Actor, Command, finish_command, load_dossier_workflow, write_dossier
+from engine.runtime.workflow import finish_command, load_dossier_workflow, write_dossier
 
 CLOSED = (DossierStatus.COMPLETED, DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED)
 

@@ -13,10 +13,11 @@ from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
 from engine.org.directory import can_act, is_available
 from engine.persistence.models import Dossier, HumanTask, Official, Role, TaskStatus, Unit
+from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext
 from engine.runtime.human_tasks import check_four_eyes
 from engine.runtime.tasks import _lock_task, _not_open, write_task
-from engine.runtime.workflow import Actor, write_dossier
+from engine.runtime.workflow import write_dossier
 
 LEADER_ROLES = {Role.UNIT_LEADER.value, Role.CENTER_LEADER.value, Role.ADMIN.value}
 

@@ -14,6 +14,7 @@ from typing import Any
 from engine.calendar.deadlines import Timeliness, classify_completion, shift_for_pause
 from engine.history.events import HistoryEventType
 from engine.persistence.models import DossierStatus
+from engine.runtime.command import Command
 
 PAUSE_STATUS = {"supplement": DossierStatus.AWAITING_SUPPLEMENT, "payment": DossierStatus.AWAITING_PAYMENT}
 PAUSE_REASON_VI = {"supplement": "Chờ công dân bổ sung hồ sơ", "payment": "Chờ thực hiện nghĩa vụ tài chính"}
@@ -24,7 +25,7 @@ def clock_kind(element: dict[str, Any]) -> str | None:
     return kind if kind in PAUSE_STATUS else None
 
 
-def pause(command: Any, values: dict[str, Any], kind: str, element: dict[str, Any], data: dict[str, Any]) -> None:
+def pause(command: Command, values: dict[str, Any], kind: str, element: dict[str, Any], data: dict[str, Any]) -> None:
     """Stop the clock: the dossier waits for the citizen from now on."""
     dossier = command.dossier
     if dossier.paused_at is not None or "paused_at" in values:
@@ -44,7 +45,7 @@ def pause(command: Any, values: dict[str, Any], kind: str, element: dict[str, An
     )
 
 
-def resume(command: Any, values: dict[str, Any], element: dict[str, Any]) -> None:
+def resume(command: Command, values: dict[str, Any], element: dict[str, Any]) -> None:
     """Restart the clock: the due time moves by the working time the citizen took."""
     dossier = command.dossier
     paused_at = values.get("paused_at", dossier.paused_at)
@@ -66,7 +67,7 @@ def resume(command: Any, values: dict[str, Any], element: dict[str, Any]) -> Non
     )
 
 
-def final_timeliness(command: Any, values: dict[str, Any]) -> str | None:
+def final_timeliness(command: Command, values: dict[str, Any]) -> str | None:
     dossier = command.dossier
     due_at = values.get("due_at", dossier.due_at)
     if due_at is None:

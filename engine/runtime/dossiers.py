@@ -24,9 +24,10 @@ from engine.persistence.models import (
     new_row_version,
 )
 from engine.runtime.codes import next_dossier_code
+from engine.runtime.command import Actor, Command
 from engine.runtime.context import EngineContext, LoadedVersion
 from engine.runtime.forms import check_form_data
-from engine.runtime.workflow import Actor, Command, finish_command
+from engine.runtime.workflow import finish_command
 
 
 def latest_version_id(session: Session, procedure_key: str) -> int:

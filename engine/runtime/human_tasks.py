@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.task import Task as SpiffTask
@@ -17,9 +17,7 @@ from engine.org.assignment import choose_assignee
 from engine.org.directory import normalise_role
 from engine.org.text import fold
 from engine.persistence.models import HumanTask, Official, TaskStatus
-
-if TYPE_CHECKING:
-    from engine.runtime.workflow import Command
+from engine.runtime.command import Command
 
 
 def local_day(command: Command) -> date:

@@ -19,17 +19,11 @@ from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
 from engine.org.directory import can_act, deputy_for
 from engine.persistence.models import Dossier, DossierStatus, HumanTask, Official, TaskStatus, table_of
+from engine.runtime.command import Actor, Command, HumanCompletion
 from engine.runtime.context import EngineContext
 from engine.runtime.forms import check_form_data
 from engine.runtime.human_tasks import check_four_eyes
-from engine.runtime.workflow import (
-    Actor,
-    Command,
-    HumanCompletion,
-    finish_command,
-    load_dossier_workflow,
-    write_dossier,
-)
+from engine.runtime.workflow import finish_command, load_dossier_workflow, write_dossier
 
 OPEN_STATUSES = (TaskStatus.READY, TaskStatus.CLAIMED)
 CLOSED_DOSSIER = (DossierStatus.COMPLETED, DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED)

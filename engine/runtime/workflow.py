@@ -5,38 +5,34 @@ from __future__ import annotations
 import copy
 import functools
 import uuid
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from engine.errors import ConflictError, ScriptLimitError, WorkflowFailedError
+from engine.errors import ConflictError
 from engine.history.events import HistoryEventType
-from engine.history.recorder import HistoryBuffer
 from engine.persistence.models import (
     Dossier,
     DossierStatus,
     HumanTask,
-    Official,
     TaskStatus,
     new_row_version,
     table_of,
 )
 from engine.persistence.state import StateChanges, dump_changes, full_document, load_stored_workflow
 from engine.persistence.task_rows import read_task_rows, write_task_rows
-from engine.runtime import clock_rules, task_iteration  # noqa: F401 - installs the faster tree walk
+from engine.runtime import clock_rules
+from engine.runtime.command import Command
 from engine.runtime.context import EngineContext, LoadedVersion
 from engine.runtime.human_tasks import new_human_task
-from engine.runtime.script_env import command_instant
-from engine.runtime.script_limits import limit_reached_in
-from engine.runtime.transitions import Transition, capture_transitions
+from engine.runtime.transitions import Transition
 
 _EVENT_FOR_STATE = {
     "READY": HistoryEventType.STEP_READY,
@@ -49,78 +45,6 @@ _EVENT_FOR_STATE = {
 HUMAN_TYPES = ("userTask", "manualTask")
 _DOSSIER = table_of(Dossier)
 _HUMAN_TASK = table_of(HumanTask)
-
-
-@dataclass
-class Actor:
-    """Who issues a command: an official, or the system (scheduler, integrations)."""
-
-    id: int | None
-    name: str
-
-    @classmethod
-    def of(cls, official: Official | None) -> Actor:
-        return cls(None, "Hệ thống") if official is None else cls(official.id, official.full_name)
-
-
-@dataclass
-class HumanCompletion:
-    """The person and data behind the completion of one human task in this command."""
-
-    task_id: uuid.UUID
-    actor: Actor
-    payload: dict[str, Any]
-
-
-@dataclass
-class Command:
-    """One command on one dossier: everything it changes is written together, then committed once."""
-
-    session: Session
-    ctx: EngineContext
-    dossier: Dossier
-    version: LoadedVersion
-    workflow: BpmnWorkflow
-    actor: Actor
-    at: datetime
-    history: HistoryBuffer = field(init=False)
-    transitions: list[Transition] = field(default_factory=list)
-    completion: HumanCompletion | None = None
-
-    def __post_init__(self) -> None:
-        self.history = HistoryBuffer(self.dossier)
-
-    def run(self, action: Any = None) -> None:
-        """Run ``action`` (a callable, may be None) then the engine until the workflow waits."""
-        token = command_instant.set(self.at)
-        try:
-            with capture_transitions() as transitions:
-                try:
-                    if action is not None:
-                        action()
-                    self.workflow.do_engine_steps()
-                    if self.version.has_timers:
-                        # do_engine_steps refreshes timers only at its end: a timer that fired
-                        # then is READY but not run yet (brief §3), so step once more.
-                        self.workflow.refresh_timers()
-                        self.workflow.do_engine_steps()
-                except SpiffWorkflowException as exc:
-                    raise _workflow_failed(exc) from exc
-            self.transitions.extend(transitions)
-        finally:
-            command_instant.reset(token)
-
-
-def _workflow_failed(exc: SpiffWorkflowException) -> WorkflowFailedError:
-    task = getattr(exc, "task", None)
-    element_id = task.task_spec.bpmn_id if task is not None else None
-    cause = limit_reached_in(exc)
-    if cause is not None:
-        return ScriptLimitError(element_id=element_id, kind=cause.kind, limit=cause.limit, line=cause.line)
-    detail = str(exc).split("\n")[0]
-    return WorkflowFailedError(
-        f"Quy trình gặp lỗi ở bước {element_id}: {detail}", element_id=element_id, detail=detail
-    )
 
 
 def load_dossier_workflow(

@@ -11,8 +11,8 @@ import pytest
 import time_machine
 
 from engine.calendar.clock import FixedClock
+from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext, build_context
-from engine.runtime.workflow import Actor
 from engine.settings import EngineSettings
 from tests.conftest import LIBRARY, deploy
 from tests.procedures.driver import Procedure, SessionFactory, assert_state_round_trips, start

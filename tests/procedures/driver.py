@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session, sessionmaker, undefer
 from engine.calendar.clock import FixedClock
 from engine.persistence.models import Dossier, DossierStatus, HistoryEvent, HumanTask, TaskStatus
 from engine.persistence.state import dump_workflow, full_document, load_workflow
+from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext
 from engine.runtime.dossiers import start_dossier
 from engine.runtime.tasks import claim_task, complete_task
-from engine.runtime.workflow import Actor
 from tests.conftest import history, open_tasks, stored_workflow
 
 SessionFactory = sessionmaker[Session]

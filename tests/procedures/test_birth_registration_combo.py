@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from engine.calendar.deadlines import TimeLimit, TimeLimitUnit, dossier_due_at, step_due_at
 from engine.persistence.models import DossierStatus, HumanTask
+from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext
-from engine.runtime.workflow import Actor
 from tests.conftest import open_tasks
 from tests.procedures.driver import (
     Procedure,

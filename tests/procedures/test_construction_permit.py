@@ -12,8 +12,8 @@ import pytest
 
 from engine.calendar.deadlines import TimeLimit, dossier_due_at, step_due_at
 from engine.persistence.models import DossierStatus, TaskStatus
+from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext
-from engine.runtime.workflow import Actor
 from engine.scheduling import fire_due_timers
 from tests.conftest import history, open_tasks
 from tests.procedures.driver import (

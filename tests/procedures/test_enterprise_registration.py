@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.persistence.models import DossierStatus, HumanTask
-from engine.runtime.workflow import Actor
+from engine.runtime.command import Actor
 from tests.conftest import enterprise_start_data, history, open_tasks
 from tests.procedures.driver import (
     Procedure,

@@ -13,10 +13,10 @@ import pytest
 
 from engine.errors import FormInvalidError
 from engine.persistence.models import DossierStatus
+from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext
 from engine.runtime.dossiers import start_dossier
 from engine.runtime.tasks import complete_task
-from engine.runtime.workflow import Actor
 from tests.conftest import deploy, history, open_tasks
 from tests.procedures.driver import (
     Procedure,

@@ -23,9 +23,9 @@ from engine.persistence.models import (
     WorkflowTask,
 )
 from engine.runtime.assignments import delegate_task, reassign_tasks
+from engine.runtime.command import Actor
 from engine.runtime.dossiers import start_dossier
 from engine.runtime.tasks import claim_task, complete_task
-from engine.runtime.workflow import Actor
 from tests.conftest import history
 from tests.fixtures import tiny_procedure
 from tests.unit.engine.org.conftest import PEOPLE, binding_metadata, deploy_tiny

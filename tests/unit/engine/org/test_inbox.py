@@ -8,8 +8,8 @@ from engine.org.inbox import InboxFilters, group_by_dossier, inbox_counts, inbox
 from engine.org.text import fold
 from engine.persistence.models import Official
 from engine.runtime.assignments import delegate_task
+from engine.runtime.command import Actor
 from engine.runtime.dossiers import start_dossier
-from engine.runtime.workflow import Actor
 from tests.fixtures import tiny_procedure
 from tests.unit.engine.org.conftest import binding_metadata, deploy_tiny
 from tests.unit.engine.org.test_assignment import TODAY, actor, open_task

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.persistence.models import Dossier
 from engine.runtime.actions import extend_deadline
+from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext
 from engine.runtime.dossiers import start_dossier
 from engine.runtime.tasks import complete_task
-from engine.runtime.workflow import Actor
 from tests.conftest import deploy, enterprise_start_data, open_tasks
 from tests.procedures.test_enterprise_registration import (
     APPRAISE_OK,
