@@ -17,9 +17,8 @@ raw_step_ms
     measured in three slices, of the same size: before the engine is imported, after the SQLite
     cases and after the PostgreSQL cases, so that a machine that speeds up or slows down during
     the run moves the floor with the figures it is compared to (``raw_step_ms_by_slice`` shows
-    each). The later slices take the engine's changes to SpiffWorkflow off while they run (its
-    hook on ``Task._set_state``, which captures transitions for the history, and its faster tree
-    walk, engine/runtime/task_iteration.py): the floor is always the library as shipped.
+    each). The later slices take the engine's changes to SpiffWorkflow off while they run (all of
+    engine/runtime/library_patches.py): the floor is always the library as shipped.
 
 Engine cases, one per database (SQLite file in a temporary directory, PostgreSQL scratch database
 ``motcua_bench``) and per dossier shape. Every dossier walks the supplementation loop of
@@ -208,20 +207,11 @@ def measure_raw(runs: int) -> RawSamples:
 
 @contextlib.contextmanager
 def library_spiffworkflow() -> Iterator[None]:
-    """SpiffWorkflow as shipped, for raw steps measured after the engine is imported: the engine's
-    faster tree walk and its transition hook on ``Task._set_state`` are taken off meanwhile."""
-    from SpiffWorkflow.task import Task
+    """SpiffWorkflow as shipped, for raw steps measured after the engine changed it (build_context)."""
+    from engine.runtime import library_patches
 
-    from engine.runtime import task_iteration
-
-    hooked = Task._set_state
-    Task._set_state = getattr(hooked, "motcua_library", hooked)  # type: ignore[method-assign]
-    task_iteration.uninstall()
-    try:
+    with library_patches.library_as_shipped():
         yield
-    finally:
-        task_iteration.install()
-        Task._set_state = hooked  # type: ignore[method-assign]
 
 
 def summarise_raw(slices: list[RawSamples]) -> dict[str, Any]:

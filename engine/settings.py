@@ -25,6 +25,8 @@ class EngineSettings:
     script_memory_limit_mb: int = 32
     # How long the answer to a command sent with an Idempotency-Key is kept for its retries.
     idempotency_key_hours: int = 24
+    # SpiffWorkflow's faster tree walk and transition hook (engine/runtime/library_patches.py).
+    spiff_speedups: bool = True
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any]) -> EngineSettings:
@@ -39,4 +41,5 @@ class EngineSettings:
                 config.get("SCRIPT_TIME_LIMIT_SECONDS", cls.script_time_limit_seconds)),
             script_memory_limit_mb=int(config.get("SCRIPT_MEMORY_LIMIT_MB", cls.script_memory_limit_mb)),
             idempotency_key_hours=int(config.get("IDEMPOTENCY_KEY_HOURS", cls.idempotency_key_hours)),
+            spiff_speedups=str(config.get("SPIFF_SPEEDUPS", True)).lower() not in ("0", "false", "off", "no"),
         )

@@ -8,7 +8,6 @@ of SpiffWorkflow's deserialization cost.
 from __future__ import annotations
 
 import json
-import sys
 import threading
 import uuid
 from collections import OrderedDict
@@ -21,18 +20,8 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
-from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
-from SpiffWorkflow.util.task import TaskIterator, TaskState
-
-# SpiffWorkflow's task iterators stop at depth 1000, and each round of a modelled loop adds
-# about three levels: after ~333 supplementation rounds a READY task becomes invisible and the
-# workflow reports itself complete (spiffworkflow-3.2 brief §0.2). Parallel joins recurse per
-# level, so the interpreter's recursion limit is raised with it.
-MAX_TREE_DEPTH = 100_000
-TaskIterator.__init__.__defaults__ = (None, MAX_TREE_DEPTH, True, None)
-BpmnTaskIterator.__init__.__defaults__ = (None, MAX_TREE_DEPTH, True, False, None)
-sys.setrecursionlimit(max(sys.getrecursionlimit(), 20_000))
+from SpiffWorkflow.util.task import TaskState
 
 STATE_FORMAT = "motcua-state-1"
 

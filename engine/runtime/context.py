@@ -15,6 +15,7 @@ from engine.calendar.clock import Clock, SystemClock
 from engine.calendar.working_calendar import WorkingCalendar
 from engine.persistence.models import ProcedureVersion
 from engine.persistence.state import WorkflowCache, load_spec
+from engine.runtime import library_patches
 from engine.runtime.diagram_helpers import calendar_helpers
 from engine.runtime.script_env import make_script_engine
 from engine.runtime.script_limits import ScriptLimits
@@ -96,6 +97,7 @@ class EngineContext:
 
 def build_context(settings: EngineSettings | None = None, clock: Clock | None = None) -> EngineContext:
     settings = settings or EngineSettings()
+    library_patches.apply(speedups=settings.spiff_speedups)
     ctx = EngineContext(settings=settings, clock=clock or SystemClock(),
                         workflows=WorkflowCache(settings.workflow_cache_size))
     limits = ScriptLimits(seconds=settings.script_time_limit_seconds,

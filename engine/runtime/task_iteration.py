@@ -7,7 +7,8 @@ list copies), so a step's cost grows with the dossier's history: at 100 executed
 library's own step is about seven times slower than at the start (bench.engine_step).
 
 SpiffWorkflow has no index of open tasks to use instead, so the walk stays; this module makes
-each node cheaper. ``TaskIterator.__next__`` is replaced by one loop that does the library's
+each node cheaper. ``next_match``, which engine/runtime/library_patches.py installs as
+``TaskIterator.__next__`` when the engine context is built, is one loop that does the library's
 depth-first step and standard filter together, with pending tasks on a stack (top = next) and no
 calls in between. Everything observable is kept: the order, which tasks' children are read when
 (a task's children are read when it is taken, before it is returned, as the library does), the
@@ -25,11 +26,10 @@ from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.util.task import BpmnTaskFilter, BpmnTaskIterator
 from SpiffWorkflow.util.task import TaskFilter, TaskIterator, TaskState
 
-LIBRARY_NEXT = TaskIterator.__next__
 _FINISHED_MASK = TaskState.FINISHED_MASK
 
 
-def _next_match(self: Any) -> Any:
+def next_match(self: Any) -> Any:
     """TaskIterator.__next__: the next task the filter accepts.
 
     Iterators of the two library classes, depth first, with a standard filter (every iterator
@@ -111,14 +111,3 @@ def _walk(self: Any, bpmn: bool) -> Any:
     finally:
         self.depth = depth
 
-
-def install() -> None:
-    TaskIterator.__next__ = _next_match  # type: ignore[method-assign]
-
-
-def uninstall() -> None:
-    """Back to the library's own walk (bench.engine_step times raw SpiffWorkflow this way)."""
-    TaskIterator.__next__ = LIBRARY_NEXT  # type: ignore[method-assign]
-
-
-install()

@@ -1,21 +1,26 @@
 """Capture every state change SpiffWorkflow makes during one command.
 
-SpiffWorkflow announces each task state change only as an INFO record on the ``spiff.task``
-logger (brief §6). Building a LogRecord per transition costs more than the transition itself,
-so instead ``Task._set_state`` (the one place every state change passes through, including
-forced ones during resets) is wrapped to append to the list of the command running in this
-context. The record order is the order in which things happened.
+The library announces each task state change as one INFO record on its ``spiff.task`` logger
+(``State changed to X``, with ``task_id`` and ``state`` in the record; reference
+spiffworkflow-3.2 §6): that documented channel is the feed the history relies on. While it is
+the feed, the logger is kept enabled for INFO (a logging configuration that silenced it would
+otherwise silently empty the history), so the records also reach the application's handlers.
+
+Building a log record per transition costs more than the transition itself, so with the
+speed-ups on (engine/runtime/library_patches.py) ``Task._set_state`` hands each transition to
+``record`` directly and the logger feed stands aside. Either way the list a command gets holds
+the same transitions in the order they happened.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import logging
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 
@@ -29,31 +34,50 @@ _sink: contextvars.ContextVar[list[Transition] | None] = contextvars.ContextVar(
 _STATE_NAMES = {value: TaskState.get_name(value) for value in (
     TaskState.MAYBE, TaskState.LIKELY, TaskState.FUTURE, TaskState.WAITING, TaskState.READY,
     TaskState.STARTED, TaskState.COMPLETED, TaskState.ERROR, TaskState.CANCELLED)}
+_SPIFF_TASK_LOG = logging.getLogger("spiff.task")
+_STATE_CHANGED = "State changed to "
+_hooked = False
 
 
-def _install() -> None:
-    original = Task._set_state
-    if getattr(original, "motcua_wrapped", False):
-        return
-
-    def _set_state(self: Task, value: int) -> None:
-        changed = value != self._state
-        original(self, value)
-        if changed:
-            sink = _sink.get()
-            if sink is not None:
-                sink.append(Transition(self.id, _STATE_NAMES.get(value, str(value))))
-
-    _set_state.motcua_wrapped = True  # type: ignore[attr-defined]
-    _set_state.motcua_library = original  # type: ignore[attr-defined]  # for timing the library alone
-    Task._set_state = _set_state  # type: ignore[method-assign]
+def record(task_id: uuid.UUID, state: int) -> None:
+    """Append a transition to the running command's list (the speed-up hook calls this)."""
+    sink = _sink.get()
+    if sink is not None:
+        sink.append(Transition(task_id, _STATE_NAMES.get(state, str(state))))
 
 
-_install()
+def feed_from_hook(hooked: bool) -> None:
+    """Whether ``Task._set_state`` reports transitions itself (then the logger feed stands aside)."""
+    global _hooked
+    _hooked = hooked
+
+
+class _LogFeed(logging.Handler):
+    def emit(self, log_record: logging.LogRecord) -> None:
+        if _hooked:
+            return
+        sink = _sink.get()
+        message = log_record.msg
+        if sink is not None and isinstance(message, str) and message.startswith(_STATE_CHANGED):
+            extra = vars(log_record)  # the library's ``extra`` fields, set on the record by name
+            sink.append(Transition(extra["task_id"], extra["state"]))
+
+
+_LOG_FEED = _LogFeed()
+
+
+def _listen_to_library_log() -> None:
+    if _LOG_FEED not in _SPIFF_TASK_LOG.handlers:
+        _SPIFF_TASK_LOG.addHandler(_LOG_FEED)
+    if _SPIFF_TASK_LOG.disabled or not _SPIFF_TASK_LOG.isEnabledFor(logging.INFO):
+        _SPIFF_TASK_LOG.disabled = False
+        _SPIFF_TASK_LOG.setLevel(logging.INFO)
 
 
 @contextlib.contextmanager
 def capture_transitions() -> Iterator[list[Transition]]:
+    if not _hooked:
+        _listen_to_library_log()
     transitions: list[Transition] = []
     token = _sink.set(transitions)
     try:

@@ -1,7 +1,7 @@
 """A supplementation loop taken 400 times still completes.
 
 SpiffWorkflow's iterators stop at tree depth 1000 and each round adds about three levels: without
-the raised limits (engine.persistence.state) a READY task disappears after ~333 rounds and the
+the raised limits (engine.runtime.library_patches) a READY task disappears after ~333 rounds and the
 workflow claims to be complete (spiffworkflow-3.2 brief §0.2).
 """
 

@@ -1,25 +1,24 @@
 """The engine's tree walk gives exactly SpiffWorkflow's results, order and depth.
 
 The whole suite also runs every walk beside the library's in lockstep (tests/iteration_twin.py);
-these tests add filters and start points the engine itself never uses, on a deep tree.
+these tests add filters and start points the engine itself never uses, on a deep tree, and show
+that the lockstep check catches a walk that is wrong.
 """
 
 from __future__ import annotations
 
-import copy
 import itertools
 from typing import Any
 
 import pytest
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.util.task import BpmnTaskFilter, BpmnTaskIterator
-from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.specs.defaults import UserTask
 from SpiffWorkflow.util.task import TaskIterator, TaskState
 
-from bench.engine_step import INTAKE, PROCEDURE_DIR, PROCESS_ID, step_payload
-from engine.runtime import task_iteration
-from tests.iteration_twin import _LibraryBpmnIterator, _LibraryTaskIterator
+from engine.runtime.task_iteration import next_match
+from tests.iteration_twin import IterationMismatch, _LibraryBpmnIterator, _LibraryTaskIterator, checked
+from tests.unit.engine.runtime.loop_workflow import enterprise_workflow_after
 
 STATES = (TaskState.ANY_MASK, TaskState.READY, TaskState.WAITING, TaskState.NOT_FINISHED_MASK,
           TaskState.FINISHED_MASK, TaskState.PREDICTED_MASK, TaskState.COMPLETED, TaskState.DEFINITE_MASK)
@@ -28,26 +27,14 @@ STATES = (TaskState.ANY_MASK, TaskState.READY, TaskState.WAITING, TaskState.NOT_
 @pytest.fixture(scope="module")
 def workflow() -> BpmnWorkflow:
     """enterprise_registration after 40 user tasks round its supplementation loop: a deep tree."""
-    parser = SpiffBpmnParser()
-    parser.add_bpmn_file(str(PROCEDURE_DIR / f"{PROCESS_ID}.bpmn"))
-    workflow = BpmnWorkflow(parser.get_spec(PROCESS_ID), parser.get_subprocess_specs(PROCESS_ID))
-    start = workflow.get_tasks(state=TaskState.READY)[0]
-    start.data.update(copy.deepcopy(INTAKE), dossier_code="H40-261127-0001", channel="direct",
-                      received_at="2026-11-27T02:00:00+00:00")
-    workflow.do_engine_steps()
-    for n in range(1, 41):
-        task = workflow.get_tasks(state=TaskState.READY, manual=True)[0]
-        task.data.update(copy.deepcopy(step_payload(n)))
-        task.run()
-        workflow.do_engine_steps()
-    return workflow
+    return enterprise_workflow_after(40)
 
 
 def _fast(iterator: Any) -> tuple[list[Any], int]:
     found = []
     while True:
         try:
-            found.append(task_iteration._next_match(iterator))
+            found.append(next_match(iterator))
         except StopIteration:
             return found, iterator.depth
 
@@ -108,3 +95,47 @@ def test_breadth_first_and_custom_filters_are_left_to_the_library(workflow):
     library, _ = _library(_LibraryBpmnIterator(workflow.task_tree, task_filter=OnlyUserTasks()))
     assert fast == library
     assert len(fast) > 40  # 41 done or ready, and predicted ones
+
+
+def _children_swapped(self: Any) -> Any:
+    """The library's depth-first step and filter, except that each task's children come last first."""
+    while True:
+        if not self.task_list:
+            raise StopIteration()
+        task = self.task_list.pop(0)
+        if task._children and task.state >= self.min_state and self.depth < self.max_depth \
+                and task.task_spec.name != self.end_at_spec:
+            self.task_list = task.children[::-1] + self.task_list
+            self.depth += 1
+        elif self.task_list:
+            self._handle_leaf_depth(task)
+        if self.task_filter.matches(task):
+            return task
+
+
+def _depth_never_falls(self: Any) -> Any:
+    """The right tasks in the right order, but the depth never goes back up the tree."""
+    depth = self.depth
+    task = next_match(self)
+    self.depth = max(self.depth, depth)
+    return task
+
+
+def _walk_to_the_end(step: Any, iterator: Any) -> int:
+    taken = 0
+    while True:
+        try:
+            step(iterator)
+        except StopIteration:
+            return taken
+        taken += 1
+
+
+@pytest.mark.parametrize("wrong_walk", [_children_swapped, _depth_never_falls])
+@pytest.mark.parametrize("kind", [TaskIterator, BpmnTaskIterator])
+def test_the_lockstep_check_fails_on_a_wrong_walk(workflow, kind, wrong_walk):
+    assert any(len(task._children) > 1 for task in workflow.tasks.values())  # an order to get wrong
+    right = _walk_to_the_end(checked(next_match), kind(workflow.task_tree, state=TaskState.ANY_MASK))
+    assert right == len(workflow.tasks)
+    with pytest.raises(IterationMismatch, match="differs from SpiffWorkflow's"):
+        _walk_to_the_end(checked(wrong_walk), kind(workflow.task_tree, state=TaskState.ANY_MASK))
