@@ -6,9 +6,10 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import joinedload, undefer
 
+from api.access import seen_dossiers
 from api.deps import current_actor, current_engine, get_session
 from api.idempotency import HEADER_DOC as IDEMPOTENCY_HEADER
 from api.idempotency import idempotent
@@ -19,7 +20,7 @@ from api.schemas import (
     StartDossierArgsSchema,
     WithdrawArgsSchema,
 )
-from engine.errors import NotFoundError
+from engine.access.policy import dossier_not_found
 from engine.persistence.models import Dossier, HistoryEvent, HumanTask, Official, ProcedureVersion, TaskStatus
 from engine.runtime.actions import extend_deadline, stop_dossier, withdraw_dossier
 from engine.runtime.dossiers import start_dossier
@@ -27,17 +28,17 @@ from engine.runtime.dossiers import start_dossier
 blp = Blueprint("dossiers", __name__, url_prefix="/api/v1/dossiers", description="Hồ sơ / Dossiers")
 
 
-def find_dossier(ref: str, *, with_data: bool = False) -> Dossier:
-    """A dossier by its code (mã hồ sơ) or numeric id."""
+def find_dossier(ref: str, *, with_data: bool = False, scope: ColumnElement[bool] | None = None) -> Dossier:
+    """A dossier by its code (mã hồ sơ) or numeric id, among those the official may read (else 404)."""
     query = select(Dossier).options(
         joinedload(Dossier.procedure_version).joinedload(ProcedureVersion.procedure), joinedload(Dossier.center)
     )
     if with_data:
         query = query.options(undefer(Dossier.data))
     condition = Dossier.id == int(ref) if ref.isdigit() else Dossier.code == ref
-    dossier = get_session().scalar(query.where(condition))
+    dossier = get_session().scalar(query.where(condition, seen_dossiers() if scope is None else scope))
     if dossier is None:
-        raise NotFoundError(f"Không tìm thấy hồ sơ '{ref}'", message_en=f"Dossier '{ref}' not found")
+        raise dossier_not_found(ref)
     return dossier
 
 
@@ -60,6 +61,7 @@ class Dossiers(MethodView):
     def post(self, args: dict[str, Any]) -> Any:
         """Receive a dossier (tiếp nhận hồ sơ) and start its procedure"""
         session = get_session()
+        scope = seen_dossiers()  # before the command: after the commit, one short read (on SQLite, a write lock)
         dossier = start_dossier(
             session,
             current_engine(),
@@ -70,7 +72,7 @@ class Dossiers(MethodView):
             data=args["data"],
             applicant=args.get("applicant"),
         )
-        return dossier_view(find_dossier(str(dossier.id), with_data=True))
+        return dossier_view(find_dossier(str(dossier.id), with_data=True, scope=scope))
 
 
 @blp.route("/<string:ref>")
@@ -90,9 +92,10 @@ class DossierWithdrawal(MethodView):
     def post(self, args: dict[str, Any], ref: str) -> Any:
         """The citizen withdraws the dossier (rút hồ sơ); open steps are cancelled"""
         session = get_session()
+        scope = seen_dossiers()  # before the command: after the commit, one short read (on SQLite, a write lock)
         dossier = withdraw_dossier(session, current_engine(), ref, actor=current_actor(), reason=args["reason"])
         session.commit()
-        return dossier_view(find_dossier(str(dossier.id), with_data=True))
+        return dossier_view(find_dossier(str(dossier.id), with_data=True, scope=scope))
 
 
 @blp.route("/<string:ref>/stop")
@@ -103,9 +106,10 @@ class DossierStop(MethodView):
     def post(self, args: dict[str, Any], ref: str) -> Any:
         """Stop processing the dossier (dừng giải quyết), with the reason for the notice"""
         session = get_session()
+        scope = seen_dossiers()  # before the command: after the commit, one short read (on SQLite, a write lock)
         dossier = stop_dossier(session, current_engine(), ref, actor=current_actor(), reason=args["reason"])
         session.commit()
-        return dossier_view(find_dossier(str(dossier.id), with_data=True))
+        return dossier_view(find_dossier(str(dossier.id), with_data=True, scope=scope))
 
 
 @blp.route("/<string:ref>/extend")
@@ -119,10 +123,11 @@ class DossierExtension(MethodView):
         409 when the dossier was already extended or its deadline has passed.
         """
         session = get_session()
+        scope = seen_dossiers()  # before the command: after the commit, one short read (on SQLite, a write lock)
         dossier = extend_deadline(session, current_engine(), ref, actor=current_actor(),
                                   new_due_at=args["new_due_at"], reason=args["reason"])
         session.commit()
-        return dossier_view(find_dossier(str(dossier.id), with_data=True))
+        return dossier_view(find_dossier(str(dossier.id), with_data=True, scope=scope))
 
 
 def _person(official: Official | None) -> str | None:

@@ -1,8 +1,9 @@
 """The organisation: units, officials, leave, deputies; import and export of the whole of it.
 
-Reading units and the officials list needs only a sign-in; changing people needs the ``admin``
-role, except leave (also a unit leader of the official's unit or of a unit above it) and deputies
-(also the official themselves). Export is for ``admin`` and ``auditor``.
+Who may do what is the access policy's (engine.access.rules): reading units and the officials list
+needs only a sign-in; changing people needs the ``admin`` role, except leave (also a unit leader of
+the official's unit or of a unit above it) and deputies (also the official themselves). Export is
+for admins, auditors and supervisors.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
+from api.access import allow
 from api.deps import current_engine, current_official, get_session
-from engine.errors import PermissionDeniedError
+from engine.access.rules import Action
 from engine.org import exchange, people
-from engine.persistence.models import Official, Role
 
 blp = Blueprint("org", __name__, url_prefix="/api/v1/org", description="Tổ chức và cán bộ / Organisation and officials")
 
@@ -171,27 +172,6 @@ class ImportResultSchema(Schema):
     initial_passwords = fields.List(fields.Nested(InitialPasswordSchema))
 
 
-# --- who may --------------------------------------------------------------------------------------
-
-
-def _require(*roles: Role) -> Official:
-    official = current_official()
-    if not any(role.value in official.roles for role in roles):
-        names = [role.value for role in roles]
-        raise PermissionDeniedError(f"Cần vai trò {' hoặc '.join(names)}",
-                                    message_en=f"This needs the role {' or '.join(names)}")
-    return official
-
-
-def _require_leader_of(official: Official) -> None:
-    me = current_official()
-    if Role.ADMIN.value in me.roles or people.leads(get_session(), me, official):
-        return
-    raise PermissionDeniedError(
-        "Chỉ quản trị viên hoặc lãnh đạo đơn vị của cán bộ mới được ghi kỳ nghỉ",
-        message_en="Only an admin or a leader of the official's unit may record or remove leave")
-
-
 # --- routes ---------------------------------------------------------------------------------------
 
 
@@ -202,6 +182,7 @@ class Units(MethodView):
     @blp.doc(security=[{"bearerAuth": []}])
     def get(self, args: dict[str, Any]) -> Any:
         """Every unit, flat (parents first, with the parent's code) or as a tree (view=tree)"""
+        allow(Action.ORG_READ)
         session = get_session()
         return people.unit_tree(session) if args["view"] == "tree" else people.list_units(session)
 
@@ -213,6 +194,7 @@ class Officials(MethodView):
     @blp.doc(security=[{"bearerAuth": []}])
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """One page of officials by username, filtered by unit code, role and active"""
+        allow(Action.ORG_READ)
         session = get_session()
         rows, total = people.find_officials(session, unit=args["unit"], role=args["role"], active=args["active"],
                                             page=args["page"], page_size=args["page_size"])
@@ -224,7 +206,7 @@ class Officials(MethodView):
     @blp.doc(security=[{"bearerAuth": []}])
     def post(self, args: dict[str, Any]) -> Any:
         """Create an official (admin); without a password one is generated and returned once"""
-        _require(Role.ADMIN)
+        allow(Action.OFFICIAL_MANAGE)
         session = get_session()
         created = people.create_official(session, current_engine().clock, **args)
         view = people.describe_officials(session, [created.official])[0]
@@ -240,11 +222,7 @@ class OfficialDetail(MethodView):
         """One official with leave periods and deputies (admin, auditor, themselves or their leader)"""
         session = get_session()
         official = people.get_official(session, official_id)
-        me = current_official()
-        if not (me.id == official.id or {Role.ADMIN.value, Role.AUDITOR.value} & set(me.roles)
-                or people.leads(session, me, official)):
-            raise PermissionDeniedError("Không có quyền xem cán bộ này",
-                                        message_en="You may not see this official's details")
+        allow(Action.OFFICIAL_READ, official)
         return people.describe_official(session, official)
 
     @blp.arguments(UpdateOfficialArgsSchema)
@@ -255,7 +233,7 @@ class OfficialDetail(MethodView):
         ---
         409 when the change would leave no active admin.
         """
-        _require(Role.ADMIN)
+        allow(Action.OFFICIAL_MANAGE)
         session = get_session()
         official = people.update_official(session, official_id, args)
         view = people.describe_officials(session, [official])[0]
@@ -271,7 +249,7 @@ class OfficialLeave(MethodView):
     def post(self, args: dict[str, Any], official_id: int) -> Any:
         """Record a leave period (admin, or a leader of the official's unit or of a unit above it)"""
         session = get_session()
-        _require_leader_of(people.get_official(session, official_id))
+        allow(Action.LEAVE_MANAGE, people.get_official(session, official_id))
         leave = people.add_leave(session, official_id, **args)
         session.commit()
         return leave
@@ -285,7 +263,7 @@ class LeaveDetail(MethodView):
         """Remove a leave period (admin, or a leader of the official's unit or of a unit above it)"""
         session = get_session()
         leave = people.get_leave(session, leave_id)
-        _require_leader_of(people.get_official(session, leave.official_id))
+        allow(Action.LEAVE_MANAGE, people.get_official(session, leave.official_id))
         people.delete_leave(session, leave)
         session.commit()
 
@@ -300,12 +278,9 @@ class Deputies(MethodView):
         ---
         The same official, deputy and valid_from update the existing row's valid_to.
         """
-        me = current_official()
-        official_id = args["official_id"] or me.id
-        if official_id != me.id and Role.ADMIN.value not in me.roles:
-            raise PermissionDeniedError("Chỉ quản trị viên hoặc chính cán bộ mới chọn được người thay thế",
-                                        message_en="Only an admin or the official themselves may choose a deputy")
         session = get_session()
+        official_id = args["official_id"] or current_official().id
+        allow(Action.DEPUTY_MANAGE, people.get_official(session, official_id))
         deputy, _ = people.set_deputy(session, official_id, deputy_id=args["deputy_id"],
                                       valid_from=args["valid_from"], valid_to=args["valid_to"])
         body = {"id": deputy.id, "official_id": deputy.official_id, "deputy_id": deputy.deputy_id,
@@ -324,7 +299,7 @@ class Export(MethodView):
         ---
         The format is the one POST /import reads (see engine/org/exchange.py); CSV carries a BOM.
         """
-        _require(Role.ADMIN, Role.AUDITOR)
+        allow(Action.ORG_EXPORT)
         fmt = args["format"]
         content = exchange.export_file(get_session(), fmt)
         filename = f"motcua-org-{current_engine().clock.now().date().isoformat()}.{fmt}"
@@ -346,7 +321,7 @@ class Import(MethodView):
         ("/officials/3/roles"); nothing is written then. 200 gives the created/updated/unchanged
         counts and the initial passwords generated for new officials (shown only once).
         """
-        _require(Role.ADMIN)
+        allow(Action.ORG_IMPORT)
         upload = files["file"]
         fmt = args["format"] or exchange.detect_format(upload.filename)
         session = get_session()

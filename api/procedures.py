@@ -10,8 +10,10 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from api.access import allow
 from api.deps import current_engine, current_official, get_session
 from api.schemas import DeployResultSchema, ProcedureSchema, ProcedureVersionSchema
+from engine.access.rules import Action
 from engine.deployment.deploy import deploy_procedure
 from engine.deployment.package import package_from_upload
 from engine.errors import DeploymentError, NotFoundError, Problem
@@ -77,6 +79,7 @@ class Procedures(MethodView):
         with every located problem; nothing is stored then.
         """
         official = current_official()
+        allow(Action.PROCEDURE_DEPLOY)
         uploads = request.files.getlist("files")
         key = (request.form.get("key") or "").strip()
         if not key:

@@ -17,7 +17,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from api.access import allow, seen_dossiers
 from api.deps import current_engine, get_session
+from api.dossiers import find_dossier
+from engine.access.rules import Action
 from engine.slips import SLIP_KINDS
 from engine.slips.data import logbook_data, slip_data
 from engine.slips.document import SlipDocument
@@ -89,6 +92,7 @@ class DossierSlip(MethodView):
         request, not refused, never extended).
         """
         engine = current_engine()
+        find_dossier(ref)  # 404 unless the official may read the dossier
         data = slip_data(get_session(), kind, ref, calendar=engine.calendar, base_url=public_base_url(),
                          number=args.get("number"))
         document = compose(data, slip_options(args["paper"]))
@@ -100,11 +104,17 @@ class Logbook(MethodView):
     @logbook_blp.arguments(LogbookArgsSchema, location="query")
     @logbook_blp.doc(security=[{"bearerAuth": []}], responses=_PRINTABLE)
     def get(self, args: dict[str, Any], fmt: str) -> Response:
-        """The dossier logbook (Sổ theo dõi hồ sơ, Mẫu 06): dossiers received at a center between two days"""
+        """The dossier logbook (Sổ theo dõi hồ sơ, Mẫu 06): dossiers received at a center between two days
+        ---
+        Only the dossiers the official's logbook rule reaches (reception: its own center; center
+        leaders, auditors, supervisors: their center and those below it).
+        """
         received_from: date | None = args.get("received_from")
         received_to: date | None = args.get("received_to")
+        allow(Action.LOGBOOK_READ)
         data = logbook_data(get_session(), calendar=current_engine().calendar, center=args.get("center"),
-                            received_from=received_from, received_to=received_to)
+                            received_from=received_from, received_to=received_to,
+                            scope=seen_dossiers(Action.LOGBOOK_READ))
         parts = [args.get("center"), *(day.isoformat() for day in (received_from, received_to) if day)]
         suffix = "-".join(p for p in parts if p) or "tat-ca"
         return printable(compose(data, slip_options()), fmt, suffix)

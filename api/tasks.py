@@ -7,14 +7,15 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import joinedload
 
+from api.access import seen_tasks
 from api.deps import current_actor, current_engine, get_session
 from api.idempotency import HEADER_DOC as IDEMPOTENCY_HEADER
 from api.idempotency import idempotent
 from api.schemas import CompleteTaskArgsSchema, HumanTaskDetailSchema, HumanTaskSchema, TaskQueryArgsSchema
-from engine.errors import NotFoundError
+from engine.access.policy import task_not_found
 from engine.persistence.models import Dossier, HumanTask, ProcedureVersion, TaskStatus
 from engine.runtime.tasks import claim_task, complete_task, release_task
 
@@ -28,14 +29,15 @@ _STATUS_FILTER = {
 }
 
 
-def _load_task(task_id: uuid.UUID) -> HumanTask:
+def _load_task(task_id: uuid.UUID, scope: ColumnElement[bool] | None = None) -> HumanTask:
+    """The task if the official may see it (``scope``: their tasks' clause, when already built), else 404."""
     task = get_session().scalar(
         select(HumanTask)
         .options(joinedload(HumanTask.dossier), joinedload(HumanTask.assignee), joinedload(HumanTask.completed_by))
-        .where(HumanTask.id == task_id)
+        .where(HumanTask.id == task_id, seen_tasks() if scope is None else scope)
     )
     if task is None:
-        raise NotFoundError(f"Không tìm thấy công việc {task_id}", message_en=f"Task {task_id} not found")
+        raise task_not_found(task_id)
     return task
 
 
@@ -59,7 +61,7 @@ class Tasks(MethodView):
         query = (
             select(HumanTask)
             .options(joinedload(HumanTask.dossier), joinedload(HumanTask.assignee), joinedload(HumanTask.completed_by))
-            .where(HumanTask.status.in_(_STATUS_FILTER[args["status"]]))
+            .where(HumanTask.status.in_(_STATUS_FILTER[args["status"]]), seen_tasks())
             .order_by(HumanTask.ready_at, HumanTask.id)
             .limit(args["limit"])
         )
@@ -86,9 +88,10 @@ class TaskClaim(MethodView):
     def post(self, task_id: uuid.UUID) -> Any:
         """Claim a task (nhận xử lý); 409 when someone else was first"""
         session = get_session()
+        scope = seen_tasks()  # before the command: after the commit, one short read (on SQLite, a write lock)
         claim_task(session, current_engine(), task_id, actor=current_actor())
         session.commit()
-        return _load_task(task_id)
+        return _load_task(task_id, scope)
 
 
 @blp.route("/<uuid:task_id>/release")
@@ -98,9 +101,10 @@ class TaskRelease(MethodView):
     def post(self, task_id: uuid.UUID) -> Any:
         """Give a claimed task back to its pool"""
         session = get_session()
+        scope = seen_tasks()  # before the command: after the commit, one short read (on SQLite, a write lock)
         release_task(session, current_engine(), task_id, actor=current_actor())
         session.commit()
-        return _load_task(task_id)
+        return _load_task(task_id, scope)
 
 
 @blp.route("/<uuid:task_id>/complete")
@@ -116,5 +120,6 @@ class TaskCompletion(MethodView):
         409 when the task was already completed by someone else.
         """
         session = get_session()
+        scope = seen_tasks()  # before the command: after the commit, one short read (on SQLite, a write lock)
         complete_task(session, current_engine(), task_id, actor=current_actor(), data=args["data"])
-        return _task_detail(_load_task(task_id))
+        return _task_detail(_load_task(task_id, scope))

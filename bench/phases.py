@@ -30,7 +30,7 @@ class Phase:
 PHASES = (
     Phase("complete_task", "complete_task(...) in all", "engine.runtime.tasks:complete_task", "command"),
     Phase("lock", "lock the task and its dossier (ORM select; BEGIN on SQLite)",
-          "engine.runtime.tasks:_lock_task", "complete_task"),
+          "engine.runtime.tasks:lock_task", "complete_task"),
     Phase("form", "validate the form data (JSON Schema)", "engine.runtime.tasks:check_form_data", "complete_task"),
     Phase("task_update", "UPDATE the completed task row", "engine.runtime.tasks:write_task", "complete_task"),
     Phase("engine_run", "SpiffWorkflow: run the task, do_engine_steps (with the transition hook)",

@@ -238,7 +238,7 @@ class Driver:
         away_today = [p for p in people if self.roster.on_leave(p, self.day(self.now))]
         person = self.choose(people, prefer=away_today if self.rng.random() < 0.35 else None)
         if how == "assign":
-            leader = self.roster.leader_for(task.department, day)
+            leader = self.roster.leader_for(task.department, day, self.dossier_center())
             if leader is None:
                 raise DemoError(f"no leader for {task.department}")
             reassign_tasks(self.session, self.ctx, [task.id], actor=leader.actor,
@@ -253,10 +253,7 @@ class Driver:
 
     def extend(self, at: datetime) -> None:
         assert self.dossier is not None and self.version is not None and self.dossier.due_at is not None
-        lead = next((b.get("department") for b in (self.version.metadata.get("lanes") or {}).values()
-                     if b.get("role") in ("unit_leader", "leader")), None)
-        leader = self.roster.leader_for(lead, self.day(at)) or self.pick(None, "reception", self.day(at),
-                                                                        center_id=self.dossier_center(), any_unit=True)
+        leader = self.center_leader(at)
         due = self.dossier.due_at
         new_due = self.calendar.end_of_working_day(self.calendar.add_working_days(due, 3))
         extend_deadline(self.session, self.ctx, self.dossier.id, actor=leader.actor, new_due_at=new_due,
@@ -264,11 +261,14 @@ class Driver:
 
     def withdraw(self, at: datetime) -> None:
         assert self.dossier is not None
-        receptionist = self.pick(None, "reception", self.day(at), center_id=self.dossier_center(), any_unit=True)
-        withdraw_dossier(self.session, self.ctx, self.dossier.id, actor=receptionist.actor,
+        # The citizen's request is recorded by whom the law lets withdraw: the center's leader.
+        withdraw_dossier(self.session, self.ctx, self.dossier.id, actor=self.center_leader(at).actor,
                          reason=self.rng.choice(WITHDRAW_REASONS))
 
     # -- people -------------------------------------------------------------------------------
+
+    def center_leader(self, at: datetime) -> Person:
+        return self.pick(None, "center_leader", self.day(at), center_id=self.dossier_center(), any_unit=True)
 
     def dossier_center(self) -> int | None:
         return self.dossier.center_id if self.dossier is not None else None

@@ -150,13 +150,12 @@ def _plan_departments(plan: OrgPlan, taken: Counter[tuple[str, str]]) -> None:
 
 
 def _plan_agencies(plan: OrgPlan) -> None:
-    local = _local_centers()
     for code, name, parent, leaders, specialists in p.AGENCIES:
         plan.add_unit(code, name, "agency", parent, None)
         for index in range(leaders + specialists):
             role = "unit_leader" if index < leaders else "specialist"
-            # Agencies below a provincial one work in the localities, spread over the local centers.
-            plan.add_staff(code, local[index % len(local)] if parent else _province(), role, 1)
+            # At the provincial center: it is above the local ones, so they serve dossiers of every center.
+            plan.add_staff(code, _province(), role, 1)
 
 
 def _plan_communes(plan: OrgPlan) -> None:
@@ -166,16 +165,16 @@ def _plan_communes(plan: OrgPlan) -> None:
     civil_status, civil_status_name = p.COMMUNE_CIVIL_STATUS
     plan.add_unit(committee, committee_name, "agency", None, None)
     plan.add_unit(civil_status, civil_status_name, "division", committee, None)
+    serving = [_province(), *local]  # the province's own dossiers, then one per local center
     for index in range(p.COMMUNE_LEADERS):
-        plan.add_staff(committee, local[index % len(local)], "unit_leader", 1)
-    for index in range(p.COMMUNE_COMMITTEE_SPECIALISTS):
-        plan.add_staff(committee, local[index % len(local)], "specialist", 1)
+        plan.add_staff(committee, serving[index % len(serving)], "unit_leader", 1)
+    # Who answers the province's requests for opinions, and the commune land officials, serve every center.
+    plan.add_staff(committee, _province(), "specialist", p.COMMUNE_COMMITTEE_SPECIALISTS)
     for _slug, _name, center in p.LOCALITIES:
         plan.add_staff(civil_status, center, "specialist", 1)
     land, land_name, land_staff = p.COMMUNE_LAND
     plan.add_unit(land, land_name, "division", committee, None)
-    for index in range(land_staff):
-        plan.add_staff(land, local[index % len(local)], "specialist", 1)
+    plan.add_staff(land, _province(), "specialist", land_staff)
     for slug, name, center in p.LOCALITIES:
         code = locality_unit(slug)
         plan.add_unit(code, f"Ủy ban nhân dân {name}", "commune", None, center)

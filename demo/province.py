@@ -11,7 +11,9 @@ can never be mistaken for a real one. People's names are generated (``demo.peopl
 The deployed procedures bind commune-level lanes to shared codes (``trung_tam_hcc_xa``,
 ``ubnd_xa``, ``ubnd_xa.tu_phap_ho_tich``, ``cong_an_xa``, ``bhxh_co_so``): one unit each, in which
 the demo seats the officials of every locality who work those procedures (each keeps the center
-of their locality). Each locality also has its own People's Committee and divisions.
+of their locality, so two local centers never see each other's work); agencies and the commune
+staff who answer the province's requests sit at the provincial center, above the local ones.
+Each locality also has its own People's Committee and divisions.
 """
 
 from __future__ import annotations
@@ -184,7 +186,7 @@ COMMUNE_DESK = ("trung_tam_hcc_xa", "Bộ phận tiếp nhận và trả kết q
 COMMUNE_RECEPTION_PER_CENTER = 4
 COMMUNE_CENTER_LEADERS = 1  # each local center: its director, in the local center's own unit
 COMMUNE_COMMITTEE = ("ubnd_xa", "Ủy ban nhân dân cấp xã – lãnh đạo phụ trách một cửa")
-COMMUNE_LEADERS = 5
+COMMUNE_LEADERS = 6  # one for the province's own dossiers, one per local center
 COMMUNE_COMMITTEE_SPECIALISTS = 2  # who answers the province's requests for opinions
 COMMUNE_CIVIL_STATUS = ("ubnd_xa.tu_phap_ho_tich", "Công chức Tư pháp – Hộ tịch cấp xã")
 COMMUNE_LAND = ("ubnd_xa.dia_chinh", "Công chức Địa chính – Xây dựng cấp xã", 4)
@@ -196,11 +198,13 @@ LOCALITY_DIVISIONS: list[tuple[str, str, int]] = [
     ("van_hoa_xa_hoi", "Phòng Văn hóa – Xã hội {name}", 1),
 ]
 
-# The four logins of the README walk-through; `motcua demo` prints them.
+# The logins of the README walk-through; `motcua demo` prints them.
 DEMO_LOGINS: list[tuple[str, str, list[str], str | None]] = [
     ("tiepnhan", "Nguyễn Thị Lan", ["reception"], "trung_tam_hcc"),
     ("chuyenvien", "Trần Văn Minh", ["specialist"], "so_tai_chinh.phong_dkkd"),
     ("lanhdao", "Lê Quang Huy", ["unit_leader"], "so_tai_chinh"),
+    ("giamdoc", "Đặng Minh Tuấn", ["center_leader"], "trung_tam_hcc"),
+    ("giamsat", "Vũ Thị Thanh", ["supervisor"], None),
     ("quantri", "Phạm Thu Hà", ["admin", "analyst", "auditor"], None),
 ]
 

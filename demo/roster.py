@@ -37,6 +37,7 @@ class Roster:
     deputies: dict[int, list[tuple[int, date, date]]]
     centers: dict[str, int]
     unit_parent: dict[str, str | None]
+    center_parent: dict[int, int | None]
 
     @classmethod
     def load(cls, session: Session) -> Roster:
@@ -59,7 +60,18 @@ class Roster:
             deputies[deputy.official_id].append((deputy.deputy_id, deputy.valid_from, deputy.valid_to))
         centers = {code: center_id for code, center_id in session.execute(select(Center.code, Center.id))}
         parents = {u.code: units[u.parent_id].code if u.parent_id in units else None for u in units.values()}
-        return cls(people, by_unit_role, leave, deputies, centers, parents)
+        center_parent = dict(session.execute(select(Center.id, Center.parent_id)).tuples().all())
+        return cls(people, by_unit_role, leave, deputies, centers, parents, center_parent)
+
+    def serves(self, person: Person, center_id: int | None) -> bool:
+        """Whether the person's center is ``center_id`` or one above it: the access policy lets
+        only them work a dossier received there."""
+        current = center_id
+        while current is not None:
+            if person.center_id == current:
+                return True
+            current = self.center_parent.get(current)
+        return center_id is None
 
     def on_leave(self, person: Person, day: date) -> bool:
         return any(start <= day <= end for start, end in self.leave.get(person.id, []))
@@ -69,11 +81,12 @@ class Roster:
 
     def candidates(self, unit: str | None, role: str | None, day: date, center_id: int | None = None,
                    exclude: set[int] | None = None) -> list[Person]:
-        """Who of ``unit`` with ``role`` is at work on ``day``; those of ``center_id`` first if any."""
+        """Who of ``unit`` with ``role`` is at work on ``day`` and serves ``center_id``; those of the
+        center itself first if any."""
         people = [p for p in self.by_unit_role.get((unit, role or ""), [])
                   if self.available(p, day) and p.id not in (exclude or set())]
         local = [p for p in people if center_id is not None and p.center_id == center_id]
-        return local or people
+        return local or [p for p in people if self.serves(p, center_id)]
 
     def anywhere(self, role: str, day: date, center_id: int | None) -> list[Person]:
         """Who with ``role`` works at ``center_id`` and is at work on ``day``, whatever their unit."""
@@ -90,13 +103,15 @@ class Roster:
                 return deputy
         return None
 
-    def leader_for(self, unit: str | None, day: date) -> Person | None:
-        """A leader who may reassign the unit's tasks: of the unit or one above, else a center leader."""
+    def leader_for(self, unit: str | None, day: date, center_id: int | None) -> Person | None:
+        """A leader who may reassign the unit's tasks at ``center_id``: of the unit or one above, else
+        a center leader."""
         code = unit
         while code:
-            leaders = self.candidates(code, "unit_leader", day)
+            leaders = self.candidates(code, "unit_leader", day, center_id)
             if leaders:
                 return leaders[0]
             code = self.unit_parent.get(code)
-        leaders = self.candidates("trung_tam_hcc", "center_leader", day)
+        leaders = [p for (_unit, role), members in self.by_unit_role.items() if role == "center_leader"
+                   for p in members if self.available(p, day) and self.serves(p, center_id)]
         return leaders[0] if leaders else None

@@ -16,10 +16,11 @@ OPEN = (TaskStatus.READY, TaskStatus.CLAIMED)
 
 
 def choose_assignee(session: Session, binding: dict[str, Any], unit_code: str | None, day: date,
-                    exclude: set[int] | None = None) -> int | None:
+                    exclude: set[int] | None = None, center_id: int | None = None) -> int | None:
     """The official a new task goes to, or None when it waits in the unit's shared queue.
 
-    ``exclude`` removes officials who may not take this step (four-eyes). An absent fixed official's
+    ``exclude`` removes officials who may not take this step (four-eyes); ``center_id`` (the
+    dossier's center) keeps to the officials who serve it. An absent fixed official's
     deputy takes the task; if nobody can, the task stays in the pool so it is never stranded.
     """
     policy = binding.get("policy", POOL)
@@ -30,11 +31,13 @@ def choose_assignee(session: Session, binding: dict[str, Any], unit_code: str | 
             return None
         deputy = deputy_for(session, official_id, day)
         chosen = deputy if deputy is not None else official_id
-        available = deputy is not None or chosen in candidate_ids(session, unit_code, binding.get("role"), day)
+        available = deputy is not None or chosen in candidate_ids(session, unit_code, binding.get("role"), day,
+                                                                 center_id)
         return chosen if available and chosen not in exclude else None
     if policy not in (ROUND_ROBIN, LEAST_LOADED):
         return None
-    candidates = [c for c in candidate_ids(session, unit_code, binding.get("role"), day) if c not in exclude]
+    candidates = [c for c in candidate_ids(session, unit_code, binding.get("role"), day, center_id)
+                  if c not in exclude]
     if not candidates:
         return None
     if policy == LEAST_LOADED:

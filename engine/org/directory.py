@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Exists, and_, exists, select
 from sqlalchemy.orm import Session
 
-from engine.persistence.models import Deputy, LeavePeriod, Official, OfficialRole, Unit
+from engine.persistence.models import Center, Deputy, LeavePeriod, Official, OfficialRole, Unit
 
 # Lane bindings written before unit leaders and center leaders were told apart.
 ROLE_ALIASES = {"leader": "unit_leader"}
@@ -24,17 +24,32 @@ def _on_leave(official_id: Any, day: date) -> Exists:
     )
 
 
-def candidate_ids(session: Session, unit_code: str | None, role: str | None, day: date) -> list[int]:
-    """Active officials of the unit with the role who are not on leave on ``day``, by id."""
+def serving_centers(session: Session, center_id: int) -> list[int]:
+    """The center and those above it: whose officials may work a dossier received there."""
+    chain: list[int] = []
+    current: int | None = center_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = session.scalar(select(Center.parent_id).where(Center.id == current))
+    return chain
+
+
+def candidate_ids(session: Session, unit_code: str | None, role: str | None, day: date,
+                  center_id: int | None = None) -> list[int]:
+    """Active officials of the unit with the role who are not on leave on ``day``, by id; with
+    ``center_id``, only those who serve that center (local centers share units)."""
     if not unit_code or not role:
         return []
-    return list(session.scalars(
+    query = (
         select(Official.id)
         .join(Unit, Official.unit_id == Unit.id)
         .join(OfficialRole, and_(OfficialRole.official_id == Official.id, OfficialRole.role == normalise_role(role)))
         .where(Unit.code == unit_code, Official.active.is_(True), ~_on_leave(Official.id, day))
         .order_by(Official.id)
-    ))
+    )
+    if center_id is not None:
+        query = query.where(Official.center_id.in_(serving_centers(session, center_id)))
+    return list(session.scalars(query))
 
 
 def is_available(session: Session, official_id: int, day: date) -> bool:

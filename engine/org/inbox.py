@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Select, func, select, true, tuple_
 from sqlalchemy.orm import Session
 
+from engine.access.policy import task_scope
 from engine.errors import FieldProblem, FormInvalidError
 from engine.org.directory import absent_officials_covered_by
 from engine.org.text import fold
@@ -41,8 +42,9 @@ class InboxPage:
 
 
 def view_query(session: Session, official: Official, view: str, day: date) -> Select[Any]:
-    """The tasks of one inbox view, unfiltered and unsorted."""
-    query = select(HumanTask)
+    """The tasks of one inbox view, unfiltered and unsorted: only those the access policy lets the
+    official see (a shared unit's queue holds only the tasks of the official's centers)."""
+    query = select(HumanTask).where(task_scope(session, official, day))
     if view == "mine":
         holders = [official.id, *absent_officials_covered_by(session, official.id, day)]
         return query.where(HumanTask.assignee_id.in_(holders), HumanTask.status == TaskStatus.CLAIMED)

@@ -108,6 +108,8 @@ class Role(enum.StrEnum):
     CENTER_LEADER = "center_leader"
     ANALYST = "analyst"
     AUDITOR = "auditor"
+    # Party Committee and Inspectorate representatives: read what is in their scope, change nothing.
+    SUPERVISOR = "supervisor"
     ADMIN = "admin"
 
 

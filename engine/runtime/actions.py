@@ -12,7 +12,9 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.errors import ConflictError, DossierClosedError, FieldProblem, FormInvalidError, NotFoundError
+from engine.access.policy import authorize, dossier_not_found
+from engine.access.rules import Action
+from engine.errors import ConflictError, DossierClosedError, FieldProblem, FormInvalidError
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
 from engine.persistence.models import Dossier, DossierStatus
@@ -23,14 +25,17 @@ from engine.runtime.workflow import finish_command, load_dossier_workflow, write
 CLOSED = (DossierStatus.COMPLETED, DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED)
 
 
-def lock_dossier_by_ref(session: Session, ref: str | int) -> Dossier:
-    """The dossier by code or id, locked for this command (FOR UPDATE on PostgreSQL)."""
+def lock_dossier_by_ref(session: Session, ctx: EngineContext, ref: str | int, actor: Actor,
+                        action: Action) -> Dossier:
+    """The dossier by code or id, locked for this command (FOR UPDATE on PostgreSQL), if ``actor`` may
+    do ``action`` to it; a dossier the actor may not see is not found, as a missing one."""
     condition = Dossier.id == int(ref) if str(ref).isdigit() else Dossier.code == str(ref)
     dossier = session.scalar(
         select(Dossier).where(condition).with_for_update().execution_options(populate_existing=True)
     )
     if dossier is None:
-        raise NotFoundError(f"Không tìm thấy hồ sơ '{ref}'", message_en=f"Dossier '{ref}' not found")
+        raise dossier_not_found(ref)
+    authorize(session, actor, action, dossier, today=ctx.today(), ref=ref)
     if dossier.status in CLOSED:
         raise DossierClosedError(f"Hồ sơ {dossier.code} đã kết thúc", message_en=f"Dossier {dossier.code} is closed")
     return dossier
@@ -44,10 +49,10 @@ def _require_reason(reason: str) -> str:
 
 
 def _close(session: Session, ctx: EngineContext, ref: str | int, actor: Actor, reason: str,
-           status: DossierStatus, event: HistoryEventType) -> Dossier:
+           status: DossierStatus, event: HistoryEventType, action: Action) -> Dossier:
     """End a dossier before its diagram does: every open step is cancelled, in one command."""
     reason = _require_reason(reason)
-    dossier = lock_dossier_by_ref(session, ref)
+    dossier = lock_dossier_by_ref(session, ctx, ref, actor, action)
     version = ctx.version(session, dossier.procedure_version_id)
     workflow = load_dossier_workflow(session, ctx, dossier, version)
     at = ctx.clock.now().astimezone(UTC)
@@ -60,12 +65,14 @@ def _close(session: Session, ctx: EngineContext, ref: str | int, actor: Actor, r
 
 def withdraw_dossier(session: Session, ctx: EngineContext, ref: str | int, *, actor: Actor, reason: str) -> Dossier:
     """The citizen withdraws the dossier (rút hồ sơ). Does not commit."""
-    return _close(session, ctx, ref, actor, reason, DossierStatus.WITHDRAWN, HistoryEventType.DOSSIER_WITHDRAWN)
+    return _close(session, ctx, ref, actor, reason, DossierStatus.WITHDRAWN, HistoryEventType.DOSSIER_WITHDRAWN,
+                  Action.DOSSIER_WITHDRAW)
 
 
 def stop_dossier(session: Session, ctx: EngineContext, ref: str | int, *, actor: Actor, reason: str) -> Dossier:
     """Stop processing (dừng giải quyết hồ sơ), e.g. the citizen never supplemented. Does not commit."""
-    return _close(session, ctx, ref, actor, reason, DossierStatus.STOPPED, HistoryEventType.DOSSIER_STOPPED)
+    return _close(session, ctx, ref, actor, reason, DossierStatus.STOPPED, HistoryEventType.DOSSIER_STOPPED,
+                  Action.DOSSIER_STOP)
 
 
 def extend_deadline(session: Session, ctx: EngineContext, ref: str | int, *, actor: Actor,
@@ -76,7 +83,7 @@ def extend_deadline(session: Session, ctx: EngineContext, ref: str | int, *, act
     the on-time rate. Does not commit.
     """
     reason = _require_reason(reason)
-    dossier = lock_dossier_by_ref(session, ref)
+    dossier = lock_dossier_by_ref(session, ctx, ref, actor, Action.DOSSIER_EXTEND)
     at = ctx.clock.now().astimezone(UTC)
     if new_due_at.tzinfo is None:
         raise FormInvalidError([FieldProblem("new_due_at", "Thời điểm hẹn mới phải có múi giờ",

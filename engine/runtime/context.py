@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from datetime import date
+from zoneinfo import ZoneInfo
 
 from jsonschema import Draft202012Validator
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
@@ -54,6 +56,10 @@ class EngineContext:
     workflows: WorkflowCache = field(default_factory=WorkflowCache)
     _versions: dict[int, LoadedVersion] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def today(self) -> date:
+        """The local day now, in the configured timezone (leave, deputies and access rules go by day)."""
+        return self.clock.now().astimezone(ZoneInfo(self.settings.timezone)).date()
 
     def reload_calendar(self, session: Session) -> WorkingCalendar:
         """Rebuild the working calendar from the database (after overrides change, and at start)."""

@@ -11,6 +11,8 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.access.policy import authorize
+from engine.access.rules import Action
 from engine.calendar.deadlines import TimeLimit, dossier_due_at
 from engine.errors import FieldProblem, FormInvalidError, NotFoundError
 from engine.history.events import HistoryEventType
@@ -67,6 +69,10 @@ def start_dossier(
 
     Does not commit: the caller owns the transaction.
     """
+    center = session.scalar(select(Center).where(Center.code == center_code))
+    if center is None:
+        raise NotFoundError(f"Không có trung tâm '{center_code}'", message_en=f"No center '{center_code}'")
+    authorize(session, actor, Action.DOSSIER_START, center, today=ctx.today())
     version = ctx.version(session, latest_version_id(session, procedure_key))
     check_form_data(version, start_form_name(version), data)
     applicant = applicant if applicant is not None else dict(data.get("applicant") or {})
@@ -76,9 +82,6 @@ def start_dossier(
             [FieldProblem("applicant/applicant_name", "Trường “Họ và tên người nộp” là bắt buộc",
                           "Field “applicant_name” is required")]
         )
-    center = session.scalar(select(Center).where(Center.code == center_code))
-    if center is None:
-        raise NotFoundError(f"Không có trung tâm '{center_code}'", message_en=f"No center '{center_code}'")
     try:
         channel = Channel(channel)
     except ValueError:

@@ -34,7 +34,8 @@ def new_human_task(command: Command, spiff_task: SpiffTask, element: dict[str, A
         # A consultation chosen at run time: each multi-instance child names its own department.
         department = _evaluate(command, spiff_task, binding["department_expression"]) or department
     excluded = four_eyes_excluded(command.session, command.version.metadata, command.dossier.id, element_id)
-    assignee = choose_assignee(command.session, binding, department, local_day(command), excluded)
+    assignee = choose_assignee(command.session, binding, department, local_day(command), excluded,
+                               command.dossier.center_id)
     dossier = command.dossier
     row = {
         "id": spiff_task.id,

@@ -7,18 +7,18 @@ import functools
 import uuid
 from datetime import UTC
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from engine.errors import DossierClosedError, NotFoundError, PermissionDeniedError, TaskNotReadyError
+from engine.access.policy import authorize, task_not_found
+from engine.access.rules import Action
+from engine.errors import DossierClosedError, TaskNotReadyError
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
-from engine.org.directory import can_act, deputy_for
-from engine.persistence.models import Dossier, DossierStatus, HumanTask, Official, TaskStatus, table_of
+from engine.persistence.models import Dossier, DossierStatus, HumanTask, TaskStatus, table_of
 from engine.runtime.command import Actor, Command, HumanCompletion
 from engine.runtime.context import EngineContext
 from engine.runtime.forms import check_form_data
@@ -39,12 +39,15 @@ _LOCK_TASK = (
 )
 
 
-def _lock_task(session: Session, task_id: uuid.UUID) -> tuple[HumanTask, Dossier]:
-    """Read the task and lock its dossier in one statement (both rows locked on PostgreSQL)."""
+def lock_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, actor: Actor) -> tuple[HumanTask, Dossier]:
+    """Read the task and lock its dossier in one statement (both rows locked on PostgreSQL).
+
+    A task the actor may not see is not found, exactly as a missing one."""
     row = session.execute(_LOCK_TASK, {"task_id": task_id}).one_or_none()
     if row is None:
-        raise NotFoundError(f"Không tìm thấy công việc {task_id}", message_en=f"Task {task_id} not found")
+        raise task_not_found(task_id)
     task, dossier = row
+    authorize(session, actor, Action.TASK_READ, task, today=ctx.today())
     if dossier.status in CLOSED_DOSSIER:
         raise DossierClosedError(
             f"Hồ sơ {dossier.code} đã kết thúc", message_en=f"Dossier {dossier.code} is already closed"
@@ -74,23 +77,10 @@ def _task_update(columns: tuple[str, ...]) -> Any:
     return update(table).where(table.c.id == bindparam("b_id")).values({c: bindparam(c) for c in columns})
 
 
-def check_may_act(session: Session, ctx: EngineContext, task: HumanTask, dossier: Dossier, actor: Actor) -> None:
-    """An official acts on a task held by them (or by the absent official they deputise for), or on a
-    pool task of their unit and role; never against the four-eyes rule. System actors act freely."""
-    if task.status == TaskStatus.CLAIMED and task.assignee_id != actor.id:
-        day = ctx.clock.now().astimezone(ZoneInfo(ctx.settings.timezone)).date()
-        if actor.id is None or task.assignee_id is None or deputy_for(session, task.assignee_id, day) != actor.id:
-            raise PermissionDeniedError(f"Công việc “{task.name}” đang do người khác xử lý",
-                                        message_en=f"Task “{task.name}” is held by another official")
-    if actor.id is None:
-        return
-    official = session.get(Official, actor.id)
-    if official is None or not official.active:
-        raise PermissionDeniedError("Tài khoản không còn hoạt động", message_en="The account is not active")
-    if task.status == TaskStatus.READY and not can_act(session, official, task.department, task.candidate_role):
-        raise PermissionDeniedError(
-            f"Công việc “{task.name}” thuộc {task.department} (vai trò {task.candidate_role})",
-            message_en=f"Task “{task.name}” belongs to {task.department} (role {task.candidate_role})")
+def check_may_act(session: Session, ctx: EngineContext, task: HumanTask, dossier: Dossier, actor: Actor,
+                  action: Action) -> None:
+    """The access policy decides who may act on the task; the procedure's four-eyes rule comes on top."""
+    authorize(session, actor, action, task, today=ctx.today())
     check_four_eyes(session, ctx.version(session, dossier.procedure_version_id).metadata, task, actor.id)
 
 
@@ -103,12 +93,12 @@ def write_task(session: Session, task: HumanTask, **values: Any) -> None:
 
 def claim_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, *, actor: Actor) -> HumanTask:
     """Take an open task for ``actor``. Of two officials claiming at once, one gets TaskNotReadyError."""
-    task, dossier = _lock_task(session, task_id)
+    task, dossier = lock_task(session, ctx, task_id, actor)
     if task.status == TaskStatus.CLAIMED and task.assignee_id == actor.id:
         return task
     if task.status != TaskStatus.READY:
         raise _not_open(task)
-    check_may_act(session, ctx, task, dossier, actor)
+    check_may_act(session, ctx, task, dossier, actor, Action.TASK_CLAIM)
     write_task(session, task, status=TaskStatus.CLAIMED, assignee_id=actor.id,
                claimed_at=ctx.clock.now().astimezone(UTC))
     buffer = _record(ctx, dossier, task, HistoryEventType.TASK_CLAIMED, actor)
@@ -119,12 +109,10 @@ def claim_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, *, acto
 
 def release_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, *, actor: Actor) -> HumanTask:
     """Give a claimed task back to its pool."""
-    task, dossier = _lock_task(session, task_id)
+    task, dossier = lock_task(session, ctx, task_id, actor)
     if task.status != TaskStatus.CLAIMED:
         raise _not_open(task)
-    if task.assignee_id != actor.id:
-        raise PermissionDeniedError("Chỉ người đang nhận công việc mới trả lại được",
-                                    message_en="Only the official holding the task can release it")
+    authorize(session, actor, Action.TASK_RELEASE, task, today=ctx.today())
     write_task(session, task, status=TaskStatus.READY, assignee_id=None, claimed_at=None)
     buffer = _record(ctx, dossier, task, HistoryEventType.TASK_RELEASED, actor)
     buffer.flush(session)
@@ -139,10 +127,10 @@ def complete_task(
 
     A READY task completed directly is claimed by the same official first. Does not commit.
     """
-    task, dossier = _lock_task(session, task_id)
+    task, dossier = lock_task(session, ctx, task_id, actor)
     if task.status not in OPEN_STATUSES:
         raise _not_open(task)
-    check_may_act(session, ctx, task, dossier, actor)
+    check_may_act(session, ctx, task, dossier, actor, Action.TASK_COMPLETE)
     version = ctx.version(session, dossier.procedure_version_id)
     check_form_data(version, task.form_name, data)
     workflow = load_dossier_workflow(session, ctx, dossier, version)

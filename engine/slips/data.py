@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, joinedload, undefer
 
 from engine.calendar.deadlines import TimeLimit, Timeliness, classify_completion
@@ -744,8 +744,10 @@ def logbook_data(
     center: str | None = None,
     received_from: date | None = None,
     received_to: date | None = None,
+    scope: ColumnElement[bool] | None = None,
 ) -> LogbookData:
-    """The dossiers received at ``center`` (its code) between two local days, both included."""
+    """The dossiers received at ``center`` (its code) between two local days, both included; only
+    those in ``scope`` (the access policy's clause for the reader)."""
     if received_from and received_to and received_from > received_to:
         raise FormInvalidError([FieldProblem("from", "“Từ ngày” phải trước hoặc bằng “Đến ngày”",
                                              "“from” must be on or before “to”")])
@@ -754,6 +756,8 @@ def logbook_data(
         .options(undefer(Dossier.data), joinedload(Dossier.center), joinedload(Dossier.procedure_version))
         .order_by(Dossier.received_at, Dossier.id)
     )
+    if scope is not None:
+        query = query.where(scope)
     center_name = None
     if center:
         row = session.scalar(select(Center).where(Center.code == center))

@@ -1,4 +1,4 @@
-"""The Flask app on the test database, with demo officials and the sample procedure deployed."""
+"""The Flask app on the test database, with officials of the test center and the sample procedure deployed."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from api.app import create_app
 from engine.identity.officials import hash_password
-from engine.persistence.models import Official, Unit
+from engine.persistence.models import Center, Official, Unit
 from tests.conftest import deploy
 
 PASSWORD = "mat-khau-kiem-thu"
@@ -42,7 +43,8 @@ def app(password_hash: str, db_engine: Any, session_factory: Any, ctx: Any, cent
             session.flush()
         for username, name, roles, unit in OFFICIALS:
             session.add(Official(username=username, full_name=name, password_hash=password_hash, roles=roles,
-                                 unit_id=units[unit].id, active=True, created_at=ctx.clock.now()))
+                                 unit_id=units[unit].id, center_id=center.id, active=True,
+                                 created_at=ctx.clock.now()))
     deploy(session_factory, ctx, "enterprise_registration")
     return app
 
@@ -71,3 +73,31 @@ def specialist(client: FlaskClient) -> dict[str, str]:
 @pytest.fixture
 def leader(client: FlaskClient) -> dict[str, str]:
     return login(client, "lanhdao")
+
+
+def add_official(session_factory: Any, ctx: Any, password_hash: str, username: str, roles: list[str],
+                 unit: str | None = None, center: str | None = "hcc_test", name: str | None = None) -> int:
+    """One more official (by unit and center code) for the tests that need a role the base set lacks."""
+    with session_factory.begin() as session:
+        official = Official(
+            username=username, full_name=name or username, password_hash=password_hash, roles=roles,
+            unit_id=session.scalar(select(Unit.id).where(Unit.code == unit)) if unit else None,
+            center_id=session.scalar(select(Center.id).where(Center.code == center)) if center else None,
+            active=True, created_at=ctx.clock.now())
+        session.add(official)
+        session.flush()
+        return official.id
+
+
+@pytest.fixture
+def center_leader(client: FlaskClient, session_factory: Any, ctx: Any, password_hash: str) -> dict[str, str]:
+    """The test center's leader (giám đốc trung tâm): withdraws, stops and extends its dossiers."""
+    add_official(session_factory, ctx, password_hash, "giamdoc", ["center_leader"], "trung_tam_hcc")
+    return login(client, "giamdoc")
+
+
+@pytest.fixture
+def analyst(client: FlaskClient, session_factory: Any, ctx: Any, password_hash: str) -> dict[str, str]:
+    """An analyst: the one role that deploys procedures."""
+    add_official(session_factory, ctx, password_hash, "phantich", ["analyst"], center=None)
+    return login(client, "phantich")

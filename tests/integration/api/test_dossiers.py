@@ -126,31 +126,31 @@ def test_malformed_request_body_is_422_not_500(client, reception):
     assert response.json["code"] == response.status_code
 
 
-def test_extension_once_and_withdrawal_over_http(client, reception):
+def test_extension_once_and_withdrawal_over_http(client, reception, center_leader):
     code = start(client, reception).json["code"]
-    extended = client.post(f"/api/v1/dossiers/{code}/extend", headers=reception,
+    extended = client.post(f"/api/v1/dossiers/{code}/extend", headers=center_leader,
                            json={"new_due_at": "2026-12-07T17:00:00+07:00", "reason": "Cần xác minh thêm"})
     assert extended.status_code == 200, extended.json
     new_appointment = datetime.fromisoformat(extended.json["extended_due_at"])
     assert new_appointment == datetime.fromisoformat("2026-12-07T10:00:00+00:00")
-    again = client.post(f"/api/v1/dossiers/{code}/extend", headers=reception,
+    again = client.post(f"/api/v1/dossiers/{code}/extend", headers=center_leader,
                         json={"new_due_at": "2026-12-09T17:00:00+07:00", "reason": "Lần hai"})
     assert again.status_code == 409
-    naive = client.post(f"/api/v1/dossiers/{code}/extend", headers=reception,
+    naive = client.post(f"/api/v1/dossiers/{code}/extend", headers=center_leader,
                         json={"new_due_at": "2026-12-09T17:00:00", "reason": "Thiếu múi giờ"})
     assert naive.status_code == 422
-    no_reason = client.post(f"/api/v1/dossiers/{code}/withdraw", headers=reception, json={"reason": ""})
+    no_reason = client.post(f"/api/v1/dossiers/{code}/withdraw", headers=center_leader, json={"reason": ""})
     assert no_reason.status_code == 422
-    withdrawn = client.post(f"/api/v1/dossiers/{code}/withdraw", headers=reception, json={"reason": "Xin rút"})
+    withdrawn = client.post(f"/api/v1/dossiers/{code}/withdraw", headers=center_leader, json={"reason": "Xin rút"})
     assert withdrawn.status_code == 200 and withdrawn.json["status"] == "withdrawn"
     assert withdrawn.json["open_tasks"] == []
-    closed = client.post(f"/api/v1/dossiers/{code}/withdraw", headers=reception, json={"reason": "Lại"})
+    closed = client.post(f"/api/v1/dossiers/{code}/withdraw", headers=center_leader, json={"reason": "Lại"})
     assert closed.status_code == 409
 
 
-def test_stopping_a_dossier_over_http(client, reception):
+def test_stopping_a_dossier_over_http(client, reception, center_leader):
     code = start(client, reception).json["code"]
-    stopped = client.post(f"/api/v1/dossiers/{code}/stop", headers=reception,
+    stopped = client.post(f"/api/v1/dossiers/{code}/stop", headers=center_leader,
                           json={"reason": "Công dân không bổ sung hồ sơ"})
     assert stopped.status_code == 200 and stopped.json["status"] == "stopped"
     assert stopped.json["national_status_code"] == 8 and stopped.json["deadline_state"] == "on_track"

@@ -43,7 +43,7 @@ class Org:
 
 
 @pytest.fixture
-def org(session_factory, clock) -> Org:
+def org(session_factory, clock, center) -> Org:
     result = Org(session_factory)
     with session_factory.begin() as session:
         leadership = Unit(code=LEADERSHIP, name="Sở Tài chính", kind="department")
@@ -55,7 +55,7 @@ def org(session_factory, clock) -> Org:
         units = {OFFICE: office.id, LEADERSHIP: leadership.id}
         for username, (name, unit, roles) in PEOPLE.items():
             official = Official(username=username, full_name=name, password_hash="-", roles=roles,
-                                unit_id=units[unit], active=True, created_at=clock.now())
+                                unit_id=units[unit], center_id=center.id, active=True, created_at=clock.now())
             session.add(official)
             session.flush()
             result.ids[username] = official.id

@@ -1,0 +1,173 @@
+"""What each scope of the rules reaches, for one official on one day.
+
+Dossier and task scopes are SQL clauses, so a list query filters with exactly the clause that checks
+one object; centers and officials (targets of a few commands) are checked in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+from sqlalchemy.orm import Session
+
+from engine.access.rules import Scope
+from engine.org.directory import ROLE_ALIASES, absent_officials_covered_by, normalise_role
+from engine.persistence.models import Center, Dossier, HumanTask, Official, TaskStatus, Unit
+
+OPEN = (TaskStatus.READY, TaskStatus.CLAIMED)
+
+
+def _below(pairs: list[tuple[int, int | None]], root: int | None) -> set[int]:
+    """``root`` and every row below it in a (id, parent_id) hierarchy."""
+    if root is None:
+        return set()
+    children: dict[int | None, list[int]] = {}
+    for row_id, parent_id in pairs:
+        children.setdefault(parent_id, []).append(row_id)
+    found, todo = {root}, [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+@dataclass
+class Caller:
+    """An official asking the policy, with what their scopes reach (computed once, when needed)."""
+
+    session: Session
+    official: Official
+    day: date
+
+    @property
+    def id(self) -> int:
+        return self.official.id
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset(normalise_role(role) or role for role in self.official.roles)
+
+    @cached_property
+    def candidate_roles(self) -> list[str]:
+        """The lane roles the official can take, old names included (lanes bound before the rename)."""
+        return sorted(self.roles | {old for old, new in ROLE_ALIASES.items() if new in self.roles})
+
+    @cached_property
+    def centers(self) -> frozenset[int]:
+        """The official's center and those below it: a provincial center's staff serve local centers' dossiers."""
+        if self.official.center_id is None:
+            return frozenset()
+        pairs = [(row.id, row.parent_id) for row in self.session.execute(select(Center.id, Center.parent_id))]
+        return frozenset(_below(pairs, self.official.center_id))
+
+    @cached_property
+    def led_units(self) -> list[str]:
+        """Codes of the official's unit and every unit below it."""
+        if self.official.unit_id is None:
+            return []
+        rows = self.session.execute(select(Unit.id, Unit.parent_id, Unit.code)).all()
+        ids = _below([(row.id, row.parent_id) for row in rows], self.official.unit_id)
+        return sorted(row.code for row in rows if row.id in ids)
+
+    @cached_property
+    def holders(self) -> list[int]:
+        """The official and the absent officials they deputise for today."""
+        return [self.id, *absent_officials_covered_by(self.session, self.id, self.day)]
+
+
+def _in_centers(column: Any, caller: Caller) -> ColumnElement[bool]:
+    return column.in_(sorted(caller.centers)) if caller.centers else false()
+
+
+def _dossier_has_task(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    return exists().where(HumanTask.dossier_id == Dossier.id, *conditions)
+
+
+def dossier_clause(caller: Caller, scope: Scope) -> ColumnElement[bool]:
+    """The dossiers ``scope`` reaches for ``caller``."""
+    unit = caller.official.unit_code
+    if scope is Scope.ANY:
+        return true()
+    if scope is Scope.OWN_CENTER:
+        center_id = caller.official.center_id
+        return Dossier.center_id == center_id if center_id is not None else false()
+    if scope is Scope.CENTER:
+        return _in_centers(Dossier.center_id, caller)
+    if scope is Scope.UNIT:
+        return and_(_in_centers(Dossier.center_id, caller), _dossier_has_task(HumanTask.department == unit)) \
+            if unit else false()
+    if scope is Scope.UNIT_TREE:
+        return and_(_in_centers(Dossier.center_id, caller),
+                    _dossier_has_task(HumanTask.department.in_(caller.led_units))) if caller.led_units else false()
+    if scope is Scope.HOLDING:
+        return and_(_in_centers(Dossier.center_id, caller),
+                    _dossier_has_task(HumanTask.department.in_(caller.led_units), HumanTask.status.in_(OPEN))) \
+            if caller.led_units else false()
+    if scope is Scope.TOOK_PART:
+        return or_(Dossier.created_by_id == caller.id,
+                   _dossier_has_task(or_(HumanTask.assignee_id == caller.id, HumanTask.completed_by_id == caller.id)))
+    return false()
+
+
+def task_clause(caller: Caller, scope: Scope) -> ColumnElement[bool]:
+    """The tasks ``scope`` reaches for ``caller``, from the task row's own columns (the inbox indexes them)."""
+    unit = caller.official.unit_code
+    claimed = HumanTask.status == TaskStatus.CLAIMED
+    if scope is Scope.ANY:
+        return true()
+    if scope is Scope.CENTER:
+        return _in_centers(HumanTask.center_id, caller)
+    if scope is Scope.UNIT:
+        return and_(HumanTask.department == unit, _in_centers(HumanTask.center_id, caller)) if unit else false()
+    if scope is Scope.UNIT_TREE:
+        return and_(HumanTask.department.in_(caller.led_units), _in_centers(HumanTask.center_id, caller)) \
+            if caller.led_units else false()
+    if scope is Scope.UNIT_TASK:
+        return and_(HumanTask.status == TaskStatus.READY, HumanTask.department == unit,
+                    HumanTask.candidate_role.in_(caller.candidate_roles),
+                    _in_centers(HumanTask.center_id, caller)) if unit else false()
+    if scope is Scope.HOLDER:
+        return and_(claimed, HumanTask.assignee_id.in_(caller.holders))
+    if scope is Scope.ASSIGNEE:
+        return and_(claimed, HumanTask.assignee_id == caller.id)
+    if scope is Scope.DELEGATED:
+        return HumanTask.delegated_by_id == caller.id
+    return false()
+
+
+def reaches_center(caller: Caller, scope: Scope, center_id: int | None) -> bool:
+    if scope is Scope.ANY:
+        return True
+    if scope is Scope.OWN_CENTER:
+        return center_id is not None and center_id == caller.official.center_id
+    if scope is Scope.CENTER:
+        return center_id in caller.centers
+    return False
+
+
+def reaches_official(caller: Caller, scope: Scope, official: Official) -> bool:
+    if scope is Scope.ANY:
+        return True
+    if scope is Scope.SELF:
+        return official.id == caller.id
+    if scope is Scope.LEADS:
+        return caller.official.unit_id is not None and official.unit_id is not None \
+            and official.unit_code in caller.led_units
+    return False
+
+
+def could_take(official: Official, task: HumanTask, centers: frozenset[int]) -> bool:
+    """Whether ``official`` is one who could do ``task``: its unit, role and center (for delegation targets)."""
+    return bool(official.active and task.department and official.unit_code == task.department
+                and normalise_role(task.candidate_role) in {normalise_role(r) for r in official.roles}
+                and task.center_id in centers)
+
+
+def official_centers(session: Session, official: Official, day: date) -> frozenset[int]:
+    return Caller(session, official, day).centers
