@@ -25,6 +25,7 @@ from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext, build_context
 from engine.settings import EngineSettings
 from tests import iteration_twin
+from tests.staff import Staff
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = ROOT / "bpmn"
@@ -94,7 +95,14 @@ def center(session_factory: sessionmaker[Session]) -> models.Center:
 
 @pytest.fixture
 def actor() -> Actor:
-    return Actor(None, "Cán bộ kiểm thử")
+    """The system (the scheduler's actor): no official, never refused by the access policy."""
+    return Actor(None, "Hệ thống")
+
+
+@pytest.fixture
+def staff(session_factory: sessionmaker[Session], center: models.Center) -> Staff:
+    """Officials of the test center, one per unit and role, for driving dossiers as people do."""
+    return Staff(session_factory, center.code)
 
 
 def deploy(session_factory: sessionmaker[Session], ctx: EngineContext, key: str, folder: Path | None = None) -> int:

@@ -11,11 +11,11 @@ import pytest
 import time_machine
 
 from engine.calendar.clock import FixedClock
-from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext, build_context
 from engine.settings import EngineSettings
 from tests.conftest import LIBRARY, deploy
 from tests.procedures.driver import Procedure, SessionFactory, assert_state_round_trips, start
+from tests.staff import Staff
 
 
 @pytest.fixture
@@ -37,9 +37,10 @@ def deployed(session_factory: SessionFactory, ctx: EngineContext, procedure: Pro
 
 @pytest.fixture
 def dossier_id(session_factory: SessionFactory, ctx: EngineContext, procedure: Procedure, deployed: int,
-               center: Any, actor: Actor) -> int:
-    """A dossier of the procedure under test, just received, its stored state round-tripped."""
-    dossier_id = start(session_factory, ctx, procedure, center, actor)
+               center: Any, staff: Staff) -> int:
+    """A dossier of the procedure under test, just received by the center's reception, its stored
+    state round-tripped."""
+    dossier_id = start(session_factory, ctx, procedure, center, staff)
     assert_state_round_trips(session_factory, ctx, dossier_id)
     return dossier_id
 

@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session, sessionmaker, undefer
 from engine.calendar.clock import FixedClock
 from engine.persistence.models import Dossier, DossierStatus, HistoryEvent, HumanTask, TaskStatus
 from engine.persistence.state import dump_workflow, full_document, load_workflow
-from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext
 from engine.runtime.dossiers import start_dossier
 from engine.runtime.tasks import claim_task, complete_task
 from tests.conftest import history, open_tasks, stored_workflow
+from tests.staff import Staff
 
 SessionFactory = sessionmaker[Session]
 Lane = tuple[str, str, str]
@@ -51,11 +51,12 @@ class Procedure:
 
 
 # --------------------------------------------------------------------------- dossiers
-def start(session_factory: SessionFactory, ctx: EngineContext, procedure: Procedure, center: Any, actor: Actor,
+def start(session_factory: SessionFactory, ctx: EngineContext, procedure: Procedure, center: Any, staff: Staff,
           **overrides: Any) -> int:
-    """Receive a dossier of the (deployed) `procedure` at `center`; `overrides` replace intake fields."""
+    """Receive a dossier of the (deployed) `procedure` at `center`, as its reception; `overrides`
+    replace intake fields."""
     with session_factory.begin() as session:
-        return start_dossier(session, ctx, procedure.key, actor=actor, center_code=center.code,
+        return start_dossier(session, ctx, procedure.key, actor=staff.reception, center_code=center.code,
                              data=procedure.start_data(**overrides)).id
 
 
@@ -109,8 +110,10 @@ def assert_state_round_trips(session_factory: SessionFactory, ctx: EngineContext
 
 
 def do_task(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, task_id: uuid.UUID,
-            data: dict[str, Any], actor: Actor) -> None:
-    """Claim and complete one task with `data`, each in its own transaction, then round-trip the state."""
+            data: dict[str, Any], staff: Staff) -> None:
+    """Claim and complete one task with `data` as an official of its unit and role, each in its own
+    transaction, then round-trip the state."""
+    actor = staff.for_task(task_id)
     with session_factory.begin() as session:
         claim_task(session, ctx, task_id, actor=actor)
     with session_factory.begin() as session:
@@ -119,22 +122,22 @@ def do_task(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int
 
 
 def step(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, element_id: str,
-         expected: Lane, data: dict[str, Any], actor: Actor) -> None:
+         expected: Lane, data: dict[str, Any], staff: Staff) -> None:
     """Check the single open task is `element_id` in the expected lane/department/role, then do it."""
     tasks = open_tasks(session_factory, dossier_id)
     assert [(t.element_id, t.lane, t.department, t.candidate_role) for t in tasks] == [(element_id, *expected)]
-    do_task(session_factory, ctx, dossier_id, tasks[0].id, data, actor)
+    do_task(session_factory, ctx, dossier_id, tasks[0].id, data, staff)
 
 
-def steps(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, actor: Actor,
+def steps(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, staff: Staff,
           plan: Iterable[Step]) -> None:
     """Do the steps of `plan` one after the other, each with `step` (the single open task, in its lane)."""
     for element_id, expected, data in plan:
-        step(session_factory, ctx, dossier_id, element_id, expected, data, actor)
+        step(session_factory, ctx, dossier_id, element_id, expected, data, staff)
 
 
 def complete_one_of(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, element_id: str,
-                    data: dict[str, Any], actor: Actor, department: str | None = None,
+                    data: dict[str, Any], staff: Staff, department: str | None = None,
                     expected: Lane | None = None) -> None:
     """Do the open task `element_id` while others are open beside it.
 
@@ -144,16 +147,16 @@ def complete_one_of(session_factory: SessionFactory, ctx: EngineContext, dossier
              if t.element_id == element_id and department in (None, t.department)]
     if expected is not None:
         assert [(t.lane, t.department, t.candidate_role) for t in tasks] == [expected]
-    do_task(session_factory, ctx, dossier_id, tasks[0].id, data, actor)
+    do_task(session_factory, ctx, dossier_id, tasks[0].id, data, staff)
 
 
-def do_branches(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, actor: Actor,
+def do_branches(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, staff: Staff,
                 branches: Mapping[str, Branch], answers: Mapping[str, dict[str, Any]], order: Sequence[str]) -> None:
     """All parallel `branches` are open at once (and nothing else); do them in `order`, checking after
     each one that exactly the branches not yet done are still open (the join waits for them)."""
     assert open_now(session_factory, dossier_id) == sorted((element, *lane) for element, lane in branches.values())
     for done, name in enumerate(order, start=1):
-        complete_one_of(session_factory, ctx, dossier_id, branches[name][0], answers[name], actor)
+        complete_one_of(session_factory, ctx, dossier_id, branches[name][0], answers[name], staff)
         waiting = [branches[other] for other in order[done:]]
         if waiting:
             assert open_now(session_factory, dossier_id) == sorted((element, *lane) for element, lane in waiting)

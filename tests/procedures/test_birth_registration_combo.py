@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 
 from engine.calendar.deadlines import TimeLimit, TimeLimitUnit, dossier_due_at, step_due_at
 from engine.persistence.models import DossierStatus, HumanTask
-from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext
 from tests.conftest import open_tasks
 from tests.procedures.driver import (
@@ -33,6 +32,7 @@ from tests.procedures.driver import (
     step,
     steps,
 )
+from tests.staff import Staff
 
 KEY = "birth_registration_combo"
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -120,23 +120,23 @@ PROCEDURE = Procedure(KEY, {
 })
 
 
-def register_birth(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, actor: Actor) -> None:
-    steps(session_factory, ctx, dossier_id, actor, REGISTRATION)
+def register_birth(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, staff: Staff) -> None:
+    steps(session_factory, ctx, dossier_id, staff, REGISTRATION)
 
 
-def interlink(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, actor: Actor,
+def interlink(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, staff: Staff,
               order: tuple[str, str], residence: dict[str, Any], insurance: dict[str, Any]) -> None:
     """Register the birth; then police and social insurance both have the dossier at once and finish in `order`."""
-    register_birth(session_factory, ctx, dossier_id, actor)
-    do_branches(session_factory, ctx, dossier_id, actor, BRANCHES, {"residence": residence, "insurance": insurance},
+    register_birth(session_factory, ctx, dossier_id, staff)
+    do_branches(session_factory, ctx, dossier_id, staff, BRANCHES, {"residence": residence, "insurance": insurance},
                 order)
 
 
 @pytest.mark.parametrize("order", BOTH_ORDERS)
-def test_happy_path_returns_all_three_results(session_factory, ctx, dossier_id, actor, order):
+def test_happy_path_returns_all_three_results(session_factory, ctx, dossier_id, staff, order):
     assert_state_round_trips(session_factory, ctx, dossier_id)
-    interlink(session_factory, ctx, dossier_id, actor, order, RESIDENCE_OK, INSURANCE_OK)
-    step(session_factory, ctx, dossier_id, "return_results", RECEPTION, RETURN, actor)
+    interlink(session_factory, ctx, dossier_id, staff, order, RESIDENCE_OK, INSURANCE_OK)
+    step(session_factory, ctx, dossier_id, "return_results", RECEPTION, RETURN, staff)
 
     dossier = assert_finished(session_factory, dossier_id, DossierStatus.COMPLETED,
                               "results_returned", "Đã trả kết quả")
@@ -160,8 +160,8 @@ def test_happy_path_returns_all_three_results(session_factory, ctx, dossier_id, 
 
 
 def test_both_agencies_get_the_dossier_at_once_after_the_birth_is_registered(session_factory, ctx, dossier_id,
-                                                                              actor):
-    register_birth(session_factory, ctx, dossier_id, actor)
+                                                                              staff):
+    register_birth(session_factory, ctx, dossier_id, staff)
     tasks = open_tasks(session_factory, dossier_id)
     assert {t.department for t in tasks} == {"cong_an_xa", "bhxh_co_so"}
     assert {t.stage for t in tasks} == {"consult"}
@@ -174,10 +174,10 @@ def test_both_agencies_get_the_dossier_at_once_after_the_birth_is_registered(ses
 
 
 @pytest.mark.parametrize("rounds", [1, 2])
-def test_supplementation_loops_back_to_the_civil_status_step(session_factory, ctx, dossier_id, actor, rounds):
-    steps(session_factory, ctx, dossier_id, actor, SUPPLEMENT_ROUND * rounds)
-    interlink(session_factory, ctx, dossier_id, actor, ("residence", "insurance"), RESIDENCE_OK, INSURANCE_OK)
-    step(session_factory, ctx, dossier_id, "return_results", RECEPTION, RETURN, actor)
+def test_supplementation_loops_back_to_the_civil_status_step(session_factory, ctx, dossier_id, staff, rounds):
+    steps(session_factory, ctx, dossier_id, staff, SUPPLEMENT_ROUND * rounds)
+    interlink(session_factory, ctx, dossier_id, staff, ("residence", "insurance"), RESIDENCE_OK, INSURANCE_OK)
+    step(session_factory, ctx, dossier_id, "return_results", RECEPTION, RETURN, staff)
 
     assert final(session_factory, dossier_id).status == DossierStatus.COMPLETED
     assert completed_steps(session_factory, dossier_id) == (
@@ -190,8 +190,8 @@ def test_supplementation_loops_back_to_the_civil_status_step(session_factory, ct
         {"civil_status_decision": "propose_registration"}]
 
 
-def test_refusal_ends_before_any_interlinked_procedure(session_factory, ctx, dossier_id, actor):
-    steps(session_factory, ctx, dossier_id, actor, [
+def test_refusal_ends_before_any_interlinked_procedure(session_factory, ctx, dossier_id, staff):
+    steps(session_factory, ctx, dossier_id, staff, [
         ("register_birth", CIVIL_STATUS, REGISTER_REFUSE), ("approve_birth_registration", COMMUNE_LEADER, SIGN_REFUSAL),
         ("notify_refusal", RECEPTION, NOTIFY_REFUSAL)])
 
@@ -207,11 +207,11 @@ def test_refusal_ends_before_any_interlinked_procedure(session_factory, ctx, dos
     ]
 
 
-def test_leader_returns_for_reappraisal(session_factory, ctx, dossier_id, actor):
-    steps(session_factory, ctx, dossier_id, actor,
+def test_leader_returns_for_reappraisal(session_factory, ctx, dossier_id, staff):
+    steps(session_factory, ctx, dossier_id, staff,
           [("register_birth", CIVIL_STATUS, REGISTER_OK), ("approve_birth_registration", COMMUNE_LEADER, REAPPRAISE)])
-    interlink(session_factory, ctx, dossier_id, actor, ("insurance", "residence"), RESIDENCE_OK, INSURANCE_OK)
-    step(session_factory, ctx, dossier_id, "return_results", RECEPTION, RETURN, actor)
+    interlink(session_factory, ctx, dossier_id, staff, ("insurance", "residence"), RESIDENCE_OK, INSURANCE_OK)
+    step(session_factory, ctx, dossier_id, "return_results", RECEPTION, RETURN, staff)
     assert final(session_factory, dossier_id).status == DossierStatus.COMPLETED
     with session_factory() as session:
         count = session.scalar(select(func.count(HumanTask.id)).where(
@@ -225,10 +225,10 @@ def test_leader_returns_for_reappraisal(session_factory, ctx, dossier_id, actor)
     (RESIDENCE_PROBLEM, INSURANCE_PROBLEM),
 ])
 @pytest.mark.parametrize("order", BOTH_ORDERS)
-def test_an_unresolved_interlinked_procedure_returns_partial_results(session_factory, ctx, dossier_id, actor,
+def test_an_unresolved_interlinked_procedure_returns_partial_results(session_factory, ctx, dossier_id, staff,
                                                                      order, residence, insurance):
-    interlink(session_factory, ctx, dossier_id, actor, order, residence, insurance)
-    step(session_factory, ctx, dossier_id, "return_partial_results", RECEPTION, RETURN_PARTIAL, actor)
+    interlink(session_factory, ctx, dossier_id, staff, order, residence, insurance)
+    step(session_factory, ctx, dossier_id, "return_partial_results", RECEPTION, RETURN_PARTIAL, staff)
 
     dossier = assert_finished(session_factory, dossier_id, DossierStatus.COMPLETED,
                               "partial_results_returned", "Đã trả kết quả một phần")
@@ -249,10 +249,10 @@ def test_an_unresolved_interlinked_procedure_returns_partial_results(session_fac
     # Mon 23/11/2026 15:30: counted from Wed 25/11 (24/11 is Ngày Văn hóa Việt Nam)
     (datetime(2026, 11, 23, 15, 30), datetime(2026, 11, 30, 17, 0)),
 ])
-def test_due_at_is_three_working_days_with_the_1500_cutoff(session_factory, ctx, deployed, center, actor, clock,
+def test_due_at_is_three_working_days_with_the_1500_cutoff(session_factory, ctx, deployed, center, staff, clock,
                                                            received_local, due_local):
     clock.set(received_local.replace(tzinfo=VN))
-    dossier = final(session_factory, start(session_factory, ctx, PROCEDURE, center, actor))
+    dossier = final(session_factory, start(session_factory, ctx, PROCEDURE, center, staff))
     assert dossier.due_at == due_local.replace(tzinfo=VN)
     assert dossier.due_at == dossier_due_at(dossier.received_at, TimeLimit(3, TimeLimitUnit.WORKING_DAYS),
                                             ctx.calendar, cutoff=datetime(2026, 1, 1, 15, 0).time())
@@ -263,7 +263,7 @@ MAIN_PATH = ["register_birth", "approve_birth_registration", "register_residence
 
 @pytest.mark.parametrize("received_local", [
     datetime(2026, 11, 27, 9, 0), datetime(2026, 11, 27, 15, 0), datetime(2026, 11, 27, 15, 30)])
-def test_main_path_allotments_fit_the_three_working_days(session_factory, ctx, deployed, center, actor, clock,
+def test_main_path_allotments_fit_the_three_working_days(session_factory, ctx, deployed, center, staff, clock,
                                                          received_local):
     """Birth registration within the day, each agency 2 working days, then the return: 3 working days."""
     with session_factory() as session:
@@ -275,17 +275,17 @@ def test_main_path_allotments_fit_the_three_working_days(session_factory, ctx, d
     total = sum((allotted[e] for e in MAIN_PATH), timedelta())
     assert total <= TimeLimit(3, TimeLimitUnit.WORKING_DAYS).working_time(ctx.calendar)
     clock.set(received_local.replace(tzinfo=VN))
-    dossier = final(session_factory, start(session_factory, ctx, PROCEDURE, center, actor))
+    dossier = final(session_factory, start(session_factory, ctx, PROCEDURE, center, staff))
     assert total <= ctx.calendar.working_time_between(dossier.received_at, dossier.due_at)
 
 
-def test_an_authorised_applicant_must_file_the_authorisation(session_factory, ctx, deployed, center, actor):
+def test_an_authorised_applicant_must_file_the_authorisation(session_factory, ctx, deployed, center, staff):
     from engine.errors import FormInvalidError
 
     applicant = {**PROCEDURE.start_data()["applicant"], "relationship_to_child": "authorised"}
     with pytest.raises(FormInvalidError) as raised:
-        start(session_factory, ctx, PROCEDURE, center, actor, applicant=applicant)
+        start(session_factory, ctx, PROCEDURE, center, staff, applicant=applicant)
     assert [p.field for p in raised.value.problems] == ["documents"]
-    dossier_id = start(session_factory, ctx, PROCEDURE, center, actor, applicant=applicant,
+    dossier_id = start(session_factory, ctx, PROCEDURE, center, staff, applicant=applicant,
                        documents=["interlink_declaration", "birth_witness_statement", "authorisation_letter"])
     assert open_now(session_factory, dossier_id) == [("register_birth", *CIVIL_STATUS)]

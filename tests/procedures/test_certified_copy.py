@@ -86,14 +86,14 @@ PROCEDURE = Procedure(KEY, {
 })
 
 
-def test_happy_path_certifies_the_copies_the_same_day(session_factory, ctx, dossier_id, actor, clock):
+def test_happy_path_certifies_the_copies_the_same_day(session_factory, ctx, dossier_id, staff, clock):
     assert_state_round_trips(session_factory, ctx, dossier_id)
     clock.advance(minutes=40)
-    step(session_factory, ctx, dossier_id, "appraise_dossier", JUSTICE_OFFICER, APPRAISE_OK, actor)
+    step(session_factory, ctx, dossier_id, "appraise_dossier", JUSTICE_OFFICER, APPRAISE_OK, staff)
     clock.advance(minutes=20)
-    step(session_factory, ctx, dossier_id, "approve_dossier", LEADER, SIGN, actor)
+    step(session_factory, ctx, dossier_id, "approve_dossier", LEADER, SIGN, staff)
     clock.advance(minutes=20)
-    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
+    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, staff)
 
     dossier = assert_finished(session_factory, dossier_id, DossierStatus.COMPLETED,
                               "result_returned", "Đã trả bản sao được chứng thực")
@@ -123,32 +123,32 @@ def test_happy_path_certifies_the_copies_the_same_day(session_factory, ctx, doss
         (vn(28, 10), vn(30, 17)),  # on a Saturday
     ],
 )
-def test_same_day_appointment_with_the_15_00_cutoff(session_factory, ctx, center, actor, clock, received, due):
+def test_same_day_appointment_with_the_15_00_cutoff(session_factory, ctx, center, staff, clock, received, due):
     deploy(session_factory, ctx, KEY)
     clock.set(received)
-    dossier_id = start(session_factory, ctx, PROCEDURE, center, actor)
+    dossier_id = start(session_factory, ctx, PROCEDURE, center, staff)
     assert final(session_factory, dossier_id).due_at == due
     assert_state_round_trips(session_factory, ctx, dossier_id)
 
 
-def test_step_allotments_fit_between_the_cutoff_and_closing_time(session_factory, ctx, center, actor, clock):
+def test_step_allotments_fit_between_the_cutoff_and_closing_time(session_factory, ctx, center, staff, clock):
     """A dossier received at 15:00 is due at 17:00; every step done at its own deadline ends on time."""
     deploy(session_factory, ctx, KEY)
     clock.set(vn(27, 15))
-    dossier_id = start(session_factory, ctx, PROCEDURE, center, actor)
+    dossier_id = start(session_factory, ctx, PROCEDURE, center, staff)
     for (element, expected, data), step_due in zip(ISSUE_PATH, [vn(27, 16), vn(27, 16, 30), vn(27, 17)], strict=True):
         [task] = open_tasks(session_factory, dossier_id)
         assert (task.element_id, task.due_at) == (element, step_due)
         clock.set(step_due)
-        step(session_factory, ctx, dossier_id, element, expected, data, actor)
+        step(session_factory, ctx, dossier_id, element, expected, data, staff)
     dossier = final(session_factory, dossier_id)
     assert dossier.status == DossierStatus.COMPLETED
     assert dossier.completed_at == dossier.due_at == vn(27, 17)
 
 
 @pytest.mark.parametrize("rounds", [1, 2])
-def test_supplementation_loops_back_to_appraisal(session_factory, ctx, dossier_id, actor, rounds):
-    steps(session_factory, ctx, dossier_id, actor, SUPPLEMENT_ROUND * rounds + ISSUE_PATH)
+def test_supplementation_loops_back_to_appraisal(session_factory, ctx, dossier_id, staff, rounds):
+    steps(session_factory, ctx, dossier_id, staff, SUPPLEMENT_ROUND * rounds + ISSUE_PATH)
 
     dossier = final(session_factory, dossier_id)
     assert dossier.status == DossierStatus.COMPLETED
@@ -161,8 +161,8 @@ def test_supplementation_loops_back_to_appraisal(session_factory, ctx, dossier_i
     )
 
 
-def test_refusal_ends_with_refusal_notice(session_factory, ctx, dossier_id, actor):
-    steps(session_factory, ctx, dossier_id, actor, [
+def test_refusal_ends_with_refusal_notice(session_factory, ctx, dossier_id, staff):
+    steps(session_factory, ctx, dossier_id, staff, [
         ("appraise_dossier", JUSTICE_OFFICER, APPRAISE_REFUSE), ("approve_dossier", LEADER, SIGN_REFUSAL),
         ("notify_refusal", RECEPTION, NOTIFY_REFUSAL)])
 
@@ -177,8 +177,8 @@ def test_refusal_ends_with_refusal_notice(session_factory, ctx, dossier_id, acto
     ]
 
 
-def test_leader_returns_for_a_new_check(session_factory, ctx, dossier_id, actor):
-    steps(session_factory, ctx, dossier_id, actor, [
+def test_leader_returns_for_a_new_check(session_factory, ctx, dossier_id, staff):
+    steps(session_factory, ctx, dossier_id, staff, [
         ("appraise_dossier", JUSTICE_OFFICER, APPRAISE_OK), ("approve_dossier", LEADER, REAPPRAISE), *ISSUE_PATH])
 
     assert final(session_factory, dossier_id).status == DossierStatus.COMPLETED
@@ -186,8 +186,8 @@ def test_leader_returns_for_a_new_check(session_factory, ctx, dossier_id, actor)
         {"approval_decision": "return_for_reappraisal"}, {"approval_decision": "sign_certification"}]
 
 
-def test_every_step_is_allotted_hours_not_days(session_factory, ctx, dossier_id, actor, clock):
-    steps(session_factory, ctx, dossier_id, actor, ISSUE_PATH)
+def test_every_step_is_allotted_hours_not_days(session_factory, ctx, dossier_id, staff, clock):
+    steps(session_factory, ctx, dossier_id, staff, ISSUE_PATH)
     with session_factory() as session:
         tasks = session.scalars(select(HumanTask).where(HumanTask.dossier_id == dossier_id)
                                 .order_by(HumanTask.ready_at, HumanTask.element_id)).all()

@@ -12,7 +12,6 @@ import pytest
 
 from engine.calendar.deadlines import TimeLimit, dossier_due_at, step_due_at
 from engine.persistence.models import DossierStatus, TaskStatus
-from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext
 from engine.scheduling import fire_due_timers
 from tests.conftest import history, open_tasks
@@ -36,6 +35,7 @@ from tests.procedures.driver import (
     wake_at,
     working_days_after,
 )
+from tests.staff import Staff
 
 pytestmark = pytest.mark.usefixtures("traveller")
 
@@ -131,31 +131,31 @@ PROCEDURE = Procedure(KEY, {
 
 
 # --------------------------------------------------------------------------- this procedure's helpers
-def consult(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, actor: Actor,
+def consult(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, staff: Staff,
             answers: dict[str, dict[str, Any]], order: tuple[str, ...] = ("fire_safety", "environment")) -> None:
     """Send the requests, check both opinion steps are open in their agencies, answer in `order`."""
-    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_CONSULT, actor)
+    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_CONSULT, staff)
     assert open_now(session_factory, dossier_id) == [
         ("environment_opinion", *ENVIRONMENT),
         ("fire_safety_opinion", *FIRE_POLICE),
     ]
     for agency in order:
         element_id, expected = AGENCIES[agency]
-        complete_one_of(session_factory, ctx, dossier_id, element_id, answers[agency], actor)
+        complete_one_of(session_factory, ctx, dossier_id, element_id, answers[agency], staff)
     if len(order) == 1:
         (other,) = set(AGENCIES) - set(order)
         assert open_now(session_factory, dossier_id) == [(AGENCIES[other][0], *AGENCIES[other][1])]
 
 
 @pytest.mark.parametrize("order", [("fire_safety", "environment"), ("environment", "fire_safety")])
-def test_happy_path_issues_the_permit_after_both_agencies_agree(session_factory, ctx, dossier_id, actor, order):
+def test_happy_path_issues_the_permit_after_both_agencies_agree(session_factory, ctx, dossier_id, staff, order):
     answers = {"fire_safety": opinion("fire_safety", "agree"), "environment": opinion("environment", "agree")}
-    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_CONSULT, actor)
+    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_CONSULT, staff)
     first, second = order
-    complete_one_of(session_factory, ctx, dossier_id, AGENCIES[first][0], answers[first], actor)
+    complete_one_of(session_factory, ctx, dossier_id, AGENCIES[first][0], answers[first], staff)
     assert open_now(session_factory, dossier_id) == [(AGENCIES[second][0], *AGENCIES[second][1])]  # the join waits
-    complete_one_of(session_factory, ctx, dossier_id, AGENCIES[second][0], answers[second], actor)
-    steps(session_factory, ctx, dossier_id, actor, ISSUE_PATH)
+    complete_one_of(session_factory, ctx, dossier_id, AGENCIES[second][0], answers[second], staff)
+    steps(session_factory, ctx, dossier_id, staff, ISSUE_PATH)
 
     dossier = assert_finished(session_factory, dossier_id, DossierStatus.COMPLETED, "result_returned", "Đã trả kết quả")
     assert dossier.data["permit_number"] == f"{dossier.code}-KQ1"
@@ -175,8 +175,8 @@ def test_happy_path_issues_the_permit_after_both_agencies_agree(session_factory,
     assert event_types(events, "issue_permit") == ["step_ready", "step_completed"]
 
 
-def test_opinion_steps_open_together_with_the_statutory_allotment(session_factory, ctx, dossier_id, actor):
-    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_CONSULT, actor)
+def test_opinion_steps_open_together_with_the_statutory_allotment(session_factory, ctx, dossier_id, staff):
+    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_CONSULT, staff)
     tasks = open_tasks(session_factory, dossier_id)
     assert {(t.element_id, t.stage) for t in tasks} == {("fire_safety_opinion", "consult"),
                                                         ("environment_opinion", "consult")}
@@ -195,8 +195,8 @@ def test_dossier_due_date_is_twenty_working_days(session_factory, ctx, dossier_i
     assert dossier.due_at == dossier_due_at(dossier.received_at, TimeLimit(20, "working_days"), ctx.calendar)
 
 
-def test_permit_without_consultation(session_factory, ctx, dossier_id, actor):
-    steps(session_factory, ctx, dossier_id, actor, [("appraise_dossier", SPECIALIST, APPRAISE_ISSUE), *SIGN_AND_RETURN])
+def test_permit_without_consultation(session_factory, ctx, dossier_id, staff):
+    steps(session_factory, ctx, dossier_id, staff, [("appraise_dossier", SPECIALIST, APPRAISE_ISSUE), *SIGN_AND_RETURN])
     dossier = final(session_factory, dossier_id)
     assert dossier.status == DossierStatus.COMPLETED and dossier.result_name == "Đã trả kết quả"
     assert "consultation_sent_at" not in dossier.data
@@ -204,15 +204,15 @@ def test_permit_without_consultation(session_factory, ctx, dossier_id, actor):
 
 
 @pytest.mark.parametrize("rounds", [1, 2])
-def test_supplementation_loops_back_to_appraisal(session_factory, ctx, dossier_id, actor, rounds):
+def test_supplementation_loops_back_to_appraisal(session_factory, ctx, dossier_id, staff, rounds):
     for _ in range(rounds):
-        step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_SUPPLEMENT, actor)
+        step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_SUPPLEMENT, staff)
         assert final(session_factory, dossier_id).status == DossierStatus.AWAITING_SUPPLEMENT
-        step(session_factory, ctx, dossier_id, "receive_supplement", RECEPTION, SUPPLEMENT, actor)
+        step(session_factory, ctx, dossier_id, "receive_supplement", RECEPTION, SUPPLEMENT, staff)
         assert final(session_factory, dossier_id).status == DossierStatus.PROCESSING
-    consult(session_factory, ctx, dossier_id, actor,
+    consult(session_factory, ctx, dossier_id, staff,
             {"fire_safety": opinion("fire_safety", "agree"), "environment": opinion("environment", "agree")})
-    steps(session_factory, ctx, dossier_id, actor, ISSUE_PATH)
+    steps(session_factory, ctx, dossier_id, staff, ISSUE_PATH)
 
     assert final(session_factory, dossier_id).status == DossierStatus.COMPLETED
     assert completed_steps(session_factory, dossier_id)[: 2 * rounds] == (
@@ -221,8 +221,8 @@ def test_supplementation_loops_back_to_appraisal(session_factory, ctx, dossier_i
     assert [e.event_type for e in pauses] == ["clock_paused", "clock_resumed"] * rounds
 
 
-def test_refusal_straight_from_appraisal(session_factory, ctx, dossier_id, actor):
-    steps(session_factory, ctx, dossier_id, actor, [("appraise_dossier", SPECIALIST, APPRAISE_REFUSE), *REFUSAL_NOTICE])
+def test_refusal_straight_from_appraisal(session_factory, ctx, dossier_id, staff):
+    steps(session_factory, ctx, dossier_id, staff, [("appraise_dossier", SPECIALIST, APPRAISE_REFUSE), *REFUSAL_NOTICE])
     dossier = assert_finished(session_factory, dossier_id, DossierStatus.REFUSED,
                               "dossier_refused", "Từ chối cấp giấy phép xây dựng")
     assert "permit_number" not in dossier.data
@@ -230,11 +230,11 @@ def test_refusal_straight_from_appraisal(session_factory, ctx, dossier_id, actor
 
 @pytest.mark.parametrize("fire_safety", ["agree", "agree_with_conditions", "disagree"])
 @pytest.mark.parametrize("environment", ["agree", "agree_with_conditions", "disagree"])
-def test_each_consultation_outcome_reaches_the_synthesis(session_factory, ctx, dossier_id, actor,
+def test_each_consultation_outcome_reaches_the_synthesis(session_factory, ctx, dossier_id, staff,
                                                          fire_safety, environment):
     answers = {"fire_safety": opinion("fire_safety", fire_safety),
                "environment": opinion("environment", environment)}
-    consult(session_factory, ctx, dossier_id, actor, answers)
+    consult(session_factory, ctx, dossier_id, staff, answers)
     assert open_now(session_factory, dossier_id) == [("synthesize_opinions", *SPECIALIST)]
     data = final(session_factory, dossier_id).data
     for agency, decision in (("fire_safety", fire_safety), ("environment", environment)):
@@ -248,12 +248,12 @@ def test_each_consultation_outcome_reaches_the_synthesis(session_factory, ctx, d
     assert wake_at(session_factory, dossier_id) is None  # both replied: no silence timer left
 
 
-def test_an_agency_disagreement_leads_to_a_refusal(session_factory, ctx, dossier_id, actor):
-    consult(session_factory, ctx, dossier_id, actor, {
+def test_an_agency_disagreement_leads_to_a_refusal(session_factory, ctx, dossier_id, staff):
+    consult(session_factory, ctx, dossier_id, staff, {
         "fire_safety": opinion("fire_safety", "disagree"),
         "environment": opinion("environment", "agree_with_conditions"),
     })
-    steps(session_factory, ctx, dossier_id, actor, [("synthesize_opinions", SPECIALIST, SYNTH_REFUSE), *REFUSAL_NOTICE])
+    steps(session_factory, ctx, dossier_id, staff, [("synthesize_opinions", SPECIALIST, SYNTH_REFUSE), *REFUSAL_NOTICE])
     dossier = final(session_factory, dossier_id)
     assert dossier.status == DossierStatus.REFUSED and dossier.result_name == "Từ chối cấp giấy phép xây dựng"
     assert dossier.data["fire_safety_decision"] == "disagree"
@@ -261,10 +261,10 @@ def test_an_agency_disagreement_leads_to_a_refusal(session_factory, ctx, dossier
 
 
 @pytest.mark.parametrize("silent", ["fire_safety", "environment"])
-def test_silence_for_twelve_working_days_counts_as_agreement(session_factory, ctx, dossier_id, actor, clock,
+def test_silence_for_twelve_working_days_counts_as_agreement(session_factory, ctx, dossier_id, staff, clock,
                                                              traveller, silent):
     (answering,) = set(AGENCIES) - {silent}
-    consult(session_factory, ctx, dossier_id, actor, {answering: opinion(answering, "agree_with_conditions")},
+    consult(session_factory, ctx, dossier_id, staff, {answering: opinion(answering, "agree_with_conditions")},
             order=(answering,))
     due = wake_at(session_factory, dossier_id)
     sent_at = final(session_factory, dossier_id).data["consultation_sent_at"]
@@ -292,12 +292,12 @@ def test_silence_for_twelve_working_days_counts_as_agreement(session_factory, ct
     assert data[f"{answering}_decision"] == "agree_with_conditions" and f"{answering}_deemed_agreed" not in data
     assert wake_at(session_factory, dossier_id) is None
 
-    steps(session_factory, ctx, dossier_id, actor, ISSUE_PATH)
+    steps(session_factory, ctx, dossier_id, staff, ISSUE_PATH)
     assert final(session_factory, dossier_id).status == DossierStatus.COMPLETED
 
 
-def test_both_agencies_silent(session_factory, ctx, dossier_id, actor, clock, traveller):
-    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_CONSULT, actor)
+def test_both_agencies_silent(session_factory, ctx, dossier_id, staff, clock, traveller):
+    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_CONSULT, staff)
     move_time_to(traveller, clock, wake_at(session_factory, dossier_id) + timedelta(hours=1))
     assert fire_due_timers(session_factory, ctx) == 2
     assert_state_round_trips(session_factory, ctx, dossier_id)
@@ -310,16 +310,16 @@ def test_both_agencies_silent(session_factory, ctx, dossier_id, actor, clock, tr
         "fire_safety_opinion", "environment_opinion"}
 
 
-def test_leader_returns_for_reappraisal_and_agencies_are_consulted_again(session_factory, ctx, dossier_id, actor,
+def test_leader_returns_for_reappraisal_and_agencies_are_consulted_again(session_factory, ctx, dossier_id, staff,
                                                                           clock, traveller):
     agree = {"fire_safety": opinion("fire_safety", "agree"), "environment": opinion("environment", "agree")}
-    consult(session_factory, ctx, dossier_id, actor, agree)
-    steps(session_factory, ctx, dossier_id, actor,
+    consult(session_factory, ctx, dossier_id, staff, agree)
+    steps(session_factory, ctx, dossier_id, staff,
           [("synthesize_opinions", SPECIALIST, SYNTH_ISSUE), ("approve_permit", LEADER, REAPPRAISE)])
     # second round: the environment department answers, fire safety stays silent this time
     clock.advance(days=1)
     traveller.shift(timedelta(days=1))
-    consult(session_factory, ctx, dossier_id, actor, {"environment": opinion("environment", "agree")},
+    consult(session_factory, ctx, dossier_id, staff, {"environment": opinion("environment", "agree")},
             order=("environment",))
     move_time_to(traveller, clock, wake_at(session_factory, dossier_id) + timedelta(minutes=5))
     assert fire_due_timers(session_factory, ctx) == 1
@@ -328,6 +328,6 @@ def test_leader_returns_for_reappraisal_and_agencies_are_consulted_again(session
     # the fire-safety answer of the first round does not leak into the second one
     assert data["fire_safety_deemed_agreed"] is True and "environment_deemed_agreed" not in data
     assert "fire_safety_document_number" not in data
-    steps(session_factory, ctx, dossier_id, actor, ISSUE_PATH)
+    steps(session_factory, ctx, dossier_id, staff, ISSUE_PATH)
     assert final(session_factory, dossier_id).status == DossierStatus.COMPLETED
     assert completed_steps(session_factory, dossier_id).count("appraise_dossier") == 2

@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import select
 
 from engine.persistence.models import DossierStatus, HumanTask
-from engine.runtime.command import Actor
 from tests.conftest import enterprise_start_data, history, open_tasks
 from tests.procedures.driver import (
     Procedure,
@@ -54,9 +53,9 @@ SUPPLEMENT_ROUND = [("appraise_dossier", SPECIALIST, APPRAISE_SUPPLEMENT),
                     ("receive_supplement", RECEPTION, SUPPLEMENT)]
 
 
-def test_happy_path_issues_the_certificate(session_factory, ctx, dossier_id, actor):
+def test_happy_path_issues_the_certificate(session_factory, ctx, dossier_id, staff):
     assert_state_round_trips(session_factory, ctx, dossier_id)
-    steps(session_factory, ctx, dossier_id, actor, ISSUE_PATH)
+    steps(session_factory, ctx, dossier_id, staff, ISSUE_PATH)
 
     dossier = assert_finished(session_factory, dossier_id, DossierStatus.COMPLETED, "result_returned", "Đã trả kết quả")
     assert dossier.data["certificate_number"] == f"{dossier.code}-KQ1"
@@ -67,8 +66,8 @@ def test_happy_path_issues_the_certificate(session_factory, ctx, dossier_id, act
 
 
 @pytest.mark.parametrize("rounds", [1, 2])
-def test_supplementation_loops_back_to_appraisal(session_factory, ctx, dossier_id, actor, rounds):
-    steps(session_factory, ctx, dossier_id, actor, SUPPLEMENT_ROUND * rounds + ISSUE_PATH)
+def test_supplementation_loops_back_to_appraisal(session_factory, ctx, dossier_id, staff, rounds):
+    steps(session_factory, ctx, dossier_id, staff, SUPPLEMENT_ROUND * rounds + ISSUE_PATH)
 
     assert final(session_factory, dossier_id).status == DossierStatus.COMPLETED
     assert completed_steps(session_factory, dossier_id) == (
@@ -79,8 +78,8 @@ def test_supplementation_loops_back_to_appraisal(session_factory, ctx, dossier_i
     assert decisions[-1] == {"appraisal_decision": "propose_approval"}
 
 
-def test_refusal_ends_with_refusal_notice(session_factory, ctx, dossier_id, actor):
-    steps(session_factory, ctx, dossier_id, actor, [
+def test_refusal_ends_with_refusal_notice(session_factory, ctx, dossier_id, staff):
+    steps(session_factory, ctx, dossier_id, staff, [
         ("appraise_dossier", SPECIALIST, APPRAISE_REFUSE), ("approve_dossier", LEADER, SIGN_REFUSAL),
         ("notify_refusal", RECEPTION, NOTIFY_REFUSAL)])
 
@@ -90,17 +89,17 @@ def test_refusal_ends_with_refusal_notice(session_factory, ctx, dossier_id, acto
     assert "certificate_number" not in dossier.data
 
 
-def test_leader_returns_for_reappraisal(session_factory, ctx, dossier_id, actor):
-    steps(session_factory, ctx, dossier_id, actor, [
+def test_leader_returns_for_reappraisal(session_factory, ctx, dossier_id, staff):
+    steps(session_factory, ctx, dossier_id, staff, [
         ("appraise_dossier", SPECIALIST, APPRAISE_OK), ("approve_dossier", LEADER, REAPPRAISE), *ISSUE_PATH])
     assert final(session_factory, dossier_id).status == DossierStatus.COMPLETED
 
 
-def test_every_human_step_keeps_its_times_and_actor(session_factory, ctx, dossier_id, clock):
-    officials = [Actor(None, "Trần Văn Minh"), Actor(None, "Lê Quang Huy"), Actor(None, "Nguyễn Thị Lan")]
-    for (element, expected, data), official in zip(ISSUE_PATH, officials, strict=True):
+def test_every_human_step_keeps_its_times_and_actor(session_factory, ctx, dossier_id, clock, staff):
+    officials = [staff.of(department, role) for _element, (_lane, department, role), _data in ISSUE_PATH]
+    for element, expected, data in ISSUE_PATH:
         clock.advance(hours=1)
-        step(session_factory, ctx, dossier_id, element, expected, data, official)
+        step(session_factory, ctx, dossier_id, element, expected, data, staff)
     with session_factory() as session:
         tasks = session.scalars(select(HumanTask).where(HumanTask.dossier_id == dossier_id)
                                 .order_by(HumanTask.ready_at)).all()

@@ -14,7 +14,6 @@ import pytest
 from engine.calendar.deadlines import TimeLimit, dossier_due_at, step_due_at
 from engine.errors import FormInvalidError
 from engine.persistence.models import DossierStatus, TaskStatus
-from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext
 from engine.runtime.tasks import complete_task
 from engine.scheduling import fire_due_timers
@@ -38,6 +37,7 @@ from tests.procedures.driver import (
     wake_at,
     working_days_after,
 )
+from tests.staff import Staff
 
 pytestmark = pytest.mark.usefixtures("traveller")
 
@@ -125,33 +125,33 @@ PROCEDURE = Procedure(KEY, {
 })
 
 
-def send_for_opinions(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, actor: Actor,
+def send_for_opinions(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, staff: Staff,
                       departments: list[str]) -> None:
-    step(session_factory, ctx, dossier_id, "check_dossier", SPECIALIST, check_and_send(departments), actor)
+    step(session_factory, ctx, dossier_id, "check_dossier", SPECIALIST, check_and_send(departments), staff)
     assert sorted(open_now(session_factory, dossier_id)) == sorted(consulted(d) for d in departments)
 
 
-def decide_after_report(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, actor: Actor,
+def decide_after_report(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, staff: Staff,
                         report: dict[str, Any], decision: dict[str, Any]) -> None:
-    steps(session_factory, ctx, dossier_id, actor, [
+    steps(session_factory, ctx, dossier_id, staff, [
         ("prepare_appraisal_report", SPECIALIST, report), ("sign_appraisal_report", FINANCE_LEADER, SIGN_REPORT),
         ("review_submission", PROVINCIAL_OFFICE, REVIEW_OK), ("decide_investment_policy", PROVINCIAL_LEADER, decision)])
 
 
 @pytest.mark.parametrize("order", [[0, 1, 2], [2, 0, 1]])
-def test_happy_path_each_department_answers_in_its_own_task(session_factory, ctx, dossier_id, actor, order):
+def test_happy_path_each_department_answers_in_its_own_task(session_factory, ctx, dossier_id, staff, order):
     outcomes = ["agree", "agree_with_conditions", "disagree"]
-    send_for_opinions(session_factory, ctx, dossier_id, actor, CONSULTED)
+    send_for_opinions(session_factory, ctx, dossier_id, staff, CONSULTED)
     for position, index in enumerate(order):
         department = CONSULTED[index]
-        complete_one_of(session_factory, ctx, dossier_id, "give_opinion", answer(outcomes[index]), actor,
+        complete_one_of(session_factory, ctx, dossier_id, "give_opinion", answer(outcomes[index]), staff,
                         department=department)
         still_open = [consulted(CONSULTED[i]) for i in order[position + 1:]]
         if still_open:
             assert sorted(open_now(session_factory, dossier_id)) == sorted(still_open)  # the others keep waiting
     assert open_now(session_factory, dossier_id) == [("prepare_appraisal_report", *SPECIALIST)]
-    decide_after_report(session_factory, ctx, dossier_id, actor, REPORT_APPROVAL, APPROVE)
-    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
+    decide_after_report(session_factory, ctx, dossier_id, staff, REPORT_APPROVAL, APPROVE)
+    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, staff)
 
     dossier = assert_finished(session_factory, dossier_id, DossierStatus.COMPLETED, "result_returned", "Đã trả kết quả")
     assert dossier.data["decision_number"] == f"{dossier.code}-KQ1"
@@ -177,8 +177,8 @@ def test_happy_path_each_department_answers_in_its_own_task(session_factory, ctx
 
 
 def test_each_instance_reaches_its_department_with_the_fifteen_day_allotment(session_factory, ctx, dossier_id,
-                                                                              actor):
-    send_for_opinions(session_factory, ctx, dossier_id, actor, CONSULTED)
+                                                                              staff):
+    send_for_opinions(session_factory, ctx, dossier_id, staff, CONSULTED)
     tasks = open_tasks(session_factory, dossier_id)
     assert sorted(t.department for t in tasks) == sorted(CONSULTED)
     assert {(t.element_id, t.lane, t.candidate_role, t.stage) for t in tasks} == {
@@ -190,23 +190,23 @@ def test_each_instance_reaches_its_department_with_the_fifteen_day_allotment(ses
     assert wake_at(session_factory, dossier_id) == working_days_after(ctx, sent_at, OPINION_DAYS)
 
 
-def test_a_single_department_can_be_consulted(session_factory, ctx, dossier_id, actor):
-    send_for_opinions(session_factory, ctx, dossier_id, actor, ["ubnd_xa"])
-    complete_one_of(session_factory, ctx, dossier_id, "give_opinion", answer("agree"), actor, department="ubnd_xa")
-    decide_after_report(session_factory, ctx, dossier_id, actor, REPORT_APPROVAL, APPROVE)
-    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
+def test_a_single_department_can_be_consulted(session_factory, ctx, dossier_id, staff):
+    send_for_opinions(session_factory, ctx, dossier_id, staff, ["ubnd_xa"])
+    complete_one_of(session_factory, ctx, dossier_id, "give_opinion", answer("agree"), staff, department="ubnd_xa")
+    decide_after_report(session_factory, ctx, dossier_id, staff, REPORT_APPROVAL, APPROVE)
+    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, staff)
     dossier = final(session_factory, dossier_id)
     assert dossier.status == DossierStatus.COMPLETED
     assert [o["department"] for o in dossier.data["consultation_opinions"]] == ["ubnd_xa"]
 
 
-def test_the_choice_of_departments_is_checked_by_the_form(session_factory, ctx, dossier_id, actor):
+def test_the_choice_of_departments_is_checked_by_the_form(session_factory, ctx, dossier_id, staff):
     task = open_tasks(session_factory, dossier_id)[0]
     for bad in ({**check_and_send(["so_khong_ton_tai"])}, {**check_and_send([])},
                 {k: v for k, v in check_and_send(CONSULTED).items() if k != "consulted_departments"},
                 check_and_send(["so_xay_dung", "so_xay_dung"])):
         with pytest.raises(FormInvalidError), session_factory.begin() as session:
-            complete_task(session, ctx, task.id, actor=actor, data=bad)
+            complete_task(session, ctx, task.id, actor=staff.for_task(task.id), data=bad)
     assert open_now(session_factory, dossier_id) == [("check_dossier", *SPECIALIST)]
 
 
@@ -216,28 +216,28 @@ def test_dossier_due_date_is_thirty_five_working_days(session_factory, ctx, doss
 
 
 @pytest.mark.parametrize("rounds", [1, 2])
-def test_supplementation_loops_back_to_the_check(session_factory, ctx, dossier_id, actor, rounds):
+def test_supplementation_loops_back_to_the_check(session_factory, ctx, dossier_id, staff, rounds):
     for _ in range(rounds):
-        step(session_factory, ctx, dossier_id, "check_dossier", SPECIALIST, CHECK_SUPPLEMENT, actor)
+        step(session_factory, ctx, dossier_id, "check_dossier", SPECIALIST, CHECK_SUPPLEMENT, staff)
         assert final(session_factory, dossier_id).status == DossierStatus.AWAITING_SUPPLEMENT
-        step(session_factory, ctx, dossier_id, "receive_supplement", RECEPTION, SUPPLEMENT, actor)
-    send_for_opinions(session_factory, ctx, dossier_id, actor, CONSULTED[:2])
+        step(session_factory, ctx, dossier_id, "receive_supplement", RECEPTION, SUPPLEMENT, staff)
+    send_for_opinions(session_factory, ctx, dossier_id, staff, CONSULTED[:2])
     for department in CONSULTED[:2]:
-        complete_one_of(session_factory, ctx, dossier_id, "give_opinion", answer("agree"), actor,
+        complete_one_of(session_factory, ctx, dossier_id, "give_opinion", answer("agree"), staff,
                         department=department)
-    decide_after_report(session_factory, ctx, dossier_id, actor, REPORT_APPROVAL, APPROVE)
-    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
+    decide_after_report(session_factory, ctx, dossier_id, staff, REPORT_APPROVAL, APPROVE)
+    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, staff)
     assert final(session_factory, dossier_id).status == DossierStatus.COMPLETED
     assert completed_steps(session_factory, dossier_id)[: 2 * rounds] == (
         ["check_dossier", "receive_supplement"] * rounds)
 
 
 def test_a_department_silent_for_fifteen_working_days_is_recorded_without_opinion(session_factory, ctx, dossier_id,
-                                                                                  actor, clock, traveller):
-    send_for_opinions(session_factory, ctx, dossier_id, actor, CONSULTED)
-    complete_one_of(session_factory, ctx, dossier_id, "give_opinion", answer("agree"), actor,
+                                                                                  staff, clock, traveller):
+    send_for_opinions(session_factory, ctx, dossier_id, staff, CONSULTED)
+    complete_one_of(session_factory, ctx, dossier_id, "give_opinion", answer("agree"), staff,
                     department="so_xay_dung")
-    complete_one_of(session_factory, ctx, dossier_id, "give_opinion", answer("disagree"), actor,
+    complete_one_of(session_factory, ctx, dossier_id, "give_opinion", answer("disagree"), staff,
                     department="cong_an_tinh")
     due = wake_at(session_factory, dossier_id)
     assert due == working_days_after(ctx, final(session_factory, dossier_id).data["consultation_sent_at"],
@@ -264,13 +264,13 @@ def test_a_department_silent_for_fifteen_working_days_is_recorded_without_opinio
         ("so_nong_nghiep_moi_truong", "no_reply", False),
     ]
     assert wake_at(session_factory, dossier_id) is None
-    decide_after_report(session_factory, ctx, dossier_id, actor, REPORT_APPROVAL, APPROVE)
-    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
+    decide_after_report(session_factory, ctx, dossier_id, staff, REPORT_APPROVAL, APPROVE)
+    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, staff)
     assert final(session_factory, dossier_id).status == DossierStatus.COMPLETED
 
 
-def test_every_department_silent(session_factory, ctx, dossier_id, actor, clock, traveller):
-    send_for_opinions(session_factory, ctx, dossier_id, actor, CONSULTED)
+def test_every_department_silent(session_factory, ctx, dossier_id, staff, clock, traveller):
+    send_for_opinions(session_factory, ctx, dossier_id, staff, CONSULTED)
     move_time_to(traveller, clock, wake_at(session_factory, dossier_id) + timedelta(hours=2))
     assert fire_due_timers(session_factory, ctx) == 3
     assert_state_round_trips(session_factory, ctx, dossier_id)
@@ -279,29 +279,29 @@ def test_every_department_silent(session_factory, ctx, dossier_id, actor, clock,
     assert open_now(session_factory, dossier_id) == [("prepare_appraisal_report", *SPECIALIST)]
 
 
-def test_refusal_by_the_peoples_committee(session_factory, ctx, dossier_id, actor):
-    send_for_opinions(session_factory, ctx, dossier_id, actor, CONSULTED[:1])
-    complete_one_of(session_factory, ctx, dossier_id, "give_opinion", answer("disagree"), actor)
-    decide_after_report(session_factory, ctx, dossier_id, actor, REPORT_REFUSAL, REFUSE)
-    step(session_factory, ctx, dossier_id, "notify_refusal", RECEPTION, NOTIFY_REFUSAL, actor)
+def test_refusal_by_the_peoples_committee(session_factory, ctx, dossier_id, staff):
+    send_for_opinions(session_factory, ctx, dossier_id, staff, CONSULTED[:1])
+    complete_one_of(session_factory, ctx, dossier_id, "give_opinion", answer("disagree"), staff)
+    decide_after_report(session_factory, ctx, dossier_id, staff, REPORT_REFUSAL, REFUSE)
+    step(session_factory, ctx, dossier_id, "notify_refusal", RECEPTION, NOTIFY_REFUSAL, staff)
     dossier = assert_finished(session_factory, dossier_id, DossierStatus.REFUSED,
                               "dossier_refused", "Không chấp thuận chủ trương đầu tư")
     assert "decision_number" not in dossier.data
 
 
-def test_returns_go_back_to_the_report_without_a_new_consultation(session_factory, ctx, dossier_id, actor):
-    send_for_opinions(session_factory, ctx, dossier_id, actor, CONSULTED[:2])
+def test_returns_go_back_to_the_report_without_a_new_consultation(session_factory, ctx, dossier_id, staff):
+    send_for_opinions(session_factory, ctx, dossier_id, staff, CONSULTED[:2])
     for department in CONSULTED[:2]:
-        complete_one_of(session_factory, ctx, dossier_id, "give_opinion", answer("agree"), actor,
+        complete_one_of(session_factory, ctx, dossier_id, "give_opinion", answer("agree"), staff,
                         department=department)
     prepare = ("prepare_appraisal_report", SPECIALIST, REPORT_APPROVAL)
-    steps(session_factory, ctx, dossier_id, actor, [
+    steps(session_factory, ctx, dossier_id, staff, [
         prepare, ("sign_appraisal_report", FINANCE_LEADER, REVISE_REPORT),
         prepare, ("sign_appraisal_report", FINANCE_LEADER, SIGN_REPORT),
         ("review_submission", PROVINCIAL_OFFICE, REVIEW_RETURN)])
-    decide_after_report(session_factory, ctx, dossier_id, actor, REPORT_APPROVAL, REAPPRAISE)
-    decide_after_report(session_factory, ctx, dossier_id, actor, REPORT_APPROVAL, APPROVE)
-    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, actor)
+    decide_after_report(session_factory, ctx, dossier_id, staff, REPORT_APPROVAL, REAPPRAISE)
+    decide_after_report(session_factory, ctx, dossier_id, staff, REPORT_APPROVAL, APPROVE)
+    step(session_factory, ctx, dossier_id, "return_result", RECEPTION, RETURN, staff)
     dossier = final(session_factory, dossier_id)
     assert dossier.status == DossierStatus.COMPLETED
     done = completed_steps(session_factory, dossier_id)

@@ -13,7 +13,6 @@ import pytest
 
 from engine.errors import FormInvalidError
 from engine.persistence.models import DossierStatus
-from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext
 from engine.runtime.dossiers import start_dossier
 from engine.runtime.tasks import complete_task
@@ -33,6 +32,7 @@ from tests.procedures.driver import (
     steps,
     task_decisions,
 )
+from tests.staff import Staff
 
 KEY = "judicial_record"
 RECEPTION = ("reception", "trung_tam_hcc", "reception")
@@ -121,35 +121,35 @@ PROCEDURE = Procedure(KEY, {
 })
 
 
-def verify(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, actor: Actor,
+def verify(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, staff: Staff,
            answers: dict[str, dict[str, Any]], order: tuple[str, ...] = ("police", "court")) -> None:
     """Appraise (asking for verification); then both verifications are open at once, each in its agency's lane:
     answer them in ``order``."""
-    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_VERIFY, actor)
+    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_VERIFY, staff)
     assert set(open_now(session_factory, dossier_id)) == {("verify_police", *POLICE), ("verify_court", *COURT)}
     first, second = order
-    answer(session_factory, ctx, dossier_id, first, answers[first], actor)
+    answer(session_factory, ctx, dossier_id, first, answers[first], staff)
     # The join waits for the other agency: only its task is open, the synthesis is not.
     assert set(open_now(session_factory, dossier_id)) == {(f"verify_{second}", *VERIFIERS[f"verify_{second}"])}
-    answer(session_factory, ctx, dossier_id, second, answers[second], actor)
+    answer(session_factory, ctx, dossier_id, second, answers[second], staff)
 
 
 def answer(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, agency: str,
-           data: dict[str, Any], actor: Actor) -> None:
+           data: dict[str, Any], staff: Staff) -> None:
     """Do the agency's verification (a parallel branch), open once and in its lane, then check the stored state."""
     element_id = f"verify_{agency}"
-    complete_one_of(session_factory, ctx, dossier_id, element_id, data, actor, expected=VERIFIERS[element_id])
+    complete_one_of(session_factory, ctx, dossier_id, element_id, data, staff, expected=VERIFIERS[element_id])
 
 
 @pytest.mark.parametrize("order", [("police", "court"), ("court", "police")])
-def test_clean_record_in_either_order_of_verification(session_factory, ctx, dossier_id, actor, order):
+def test_clean_record_in_either_order_of_verification(session_factory, ctx, dossier_id, staff, order):
     assert_state_round_trips(session_factory, ctx, dossier_id)
-    verify(session_factory, ctx, dossier_id, actor, NOT_FOUND, order)
+    verify(session_factory, ctx, dossier_id, staff, NOT_FOUND, order)
 
     data = final(session_factory, dossier_id).data
     assert data["criminal_record_found"] is False and data["reported_convictions"] == []
     assert data["police_reply_reference"] and data["court_reply_reference"]  # both branches' data joined
-    steps(session_factory, ctx, dossier_id, actor, ISSUE_CLEAN)
+    steps(session_factory, ctx, dossier_id, staff, ISSUE_CLEAN)
 
     dossier = assert_finished(session_factory, dossier_id, DossierStatus.COMPLETED,
                               "result_returned", "Đã trả Phiếu lý lịch tư pháp")
@@ -186,14 +186,14 @@ def test_clean_record_in_either_order_of_verification(session_factory, ctx, doss
     ("finders", "order"),
     [(("police",), ("police", "court")), (("court",), ("police", "court")), (("police", "court"), ("court", "police"))],
 )
-def test_found_record_leads_to_the_certificate_content(session_factory, ctx, dossier_id, actor, finders, order):
+def test_found_record_leads_to_the_certificate_content(session_factory, ctx, dossier_id, staff, finders, order):
     answers = {agency: FOUND[agency] if agency in finders else NOT_FOUND[agency] for agency in ("police", "court")}
-    verify(session_factory, ctx, dossier_id, actor, answers, order)
+    verify(session_factory, ctx, dossier_id, staff, answers, order)
 
     data = final(session_factory, dossier_id).data
     assert data["criminal_record_found"] is True
     assert data["reported_convictions"] == [CONVICTION] * len(finders)  # police first, then court
-    steps(session_factory, ctx, dossier_id, actor, ISSUE_RECORD)
+    steps(session_factory, ctx, dossier_id, staff, ISSUE_RECORD)
 
     dossier = final(session_factory, dossier_id)
     assert dossier.status == DossierStatus.COMPLETED
@@ -207,10 +207,10 @@ def test_found_record_leads_to_the_certificate_content(session_factory, ctx, dos
 
 
 @pytest.mark.parametrize("rounds", [1, 2])
-def test_supplementation_loops_back_to_appraisal(session_factory, ctx, dossier_id, actor, rounds):
-    steps(session_factory, ctx, dossier_id, actor, SUPPLEMENT_ROUND * rounds)
-    verify(session_factory, ctx, dossier_id, actor, NOT_FOUND)
-    steps(session_factory, ctx, dossier_id, actor, ISSUE_CLEAN)
+def test_supplementation_loops_back_to_appraisal(session_factory, ctx, dossier_id, staff, rounds):
+    steps(session_factory, ctx, dossier_id, staff, SUPPLEMENT_ROUND * rounds)
+    verify(session_factory, ctx, dossier_id, staff, NOT_FOUND)
+    steps(session_factory, ctx, dossier_id, staff, ISSUE_CLEAN)
 
     assert final(session_factory, dossier_id).status == DossierStatus.COMPLETED
     assert completed_steps(session_factory, dossier_id) == (
@@ -223,8 +223,8 @@ def test_supplementation_loops_back_to_appraisal(session_factory, ctx, dossier_i
     )
 
 
-def test_refusal_ends_with_refusal_notice_without_verification(session_factory, ctx, dossier_id, actor):
-    steps(session_factory, ctx, dossier_id, actor, [
+def test_refusal_ends_with_refusal_notice_without_verification(session_factory, ctx, dossier_id, staff):
+    steps(session_factory, ctx, dossier_id, staff, [
         ("appraise_dossier", SPECIALIST, APPRAISE_REFUSE), ("approve_refusal", LEADER, SIGN_REFUSAL),
         ("notify_refusal", RECEPTION, NOTIFY_REFUSAL)])
 
@@ -238,24 +238,24 @@ def test_refusal_ends_with_refusal_notice_without_verification(session_factory, 
     ]
 
 
-def test_leader_returns_a_refusal_to_appraisal(session_factory, ctx, dossier_id, actor):
-    steps(session_factory, ctx, dossier_id, actor,
+def test_leader_returns_a_refusal_to_appraisal(session_factory, ctx, dossier_id, staff):
+    steps(session_factory, ctx, dossier_id, staff,
           [("appraise_dossier", SPECIALIST, APPRAISE_REFUSE), ("approve_refusal", LEADER, RETURN_REFUSAL)])
-    verify(session_factory, ctx, dossier_id, actor, NOT_FOUND, ("court", "police"))
-    steps(session_factory, ctx, dossier_id, actor, ISSUE_CLEAN)
+    verify(session_factory, ctx, dossier_id, staff, NOT_FOUND, ("court", "police"))
+    steps(session_factory, ctx, dossier_id, staff, ISSUE_CLEAN)
 
     dossier = final(session_factory, dossier_id)
     assert dossier.status == DossierStatus.COMPLETED
     assert dossier.result_element_id == "result_returned"
 
 
-def test_leader_returns_a_draft_to_synthesis_without_new_verification(session_factory, ctx, dossier_id, actor):
-    verify(session_factory, ctx, dossier_id, actor, {"police": FOUND["police"], "court": NOT_FOUND["court"]})
-    steps(session_factory, ctx, dossier_id, actor,
+def test_leader_returns_a_draft_to_synthesis_without_new_verification(session_factory, ctx, dossier_id, staff):
+    verify(session_factory, ctx, dossier_id, staff, {"police": FOUND["police"], "court": NOT_FOUND["court"]})
+    steps(session_factory, ctx, dossier_id, staff,
           [("synthesise_record", SPECIALIST, SYNTHESISE_RECORD), ("approve_certificate", LEADER, RETURN_DRAFT)])
     revised = copy.deepcopy(SYNTHESISE_RECORD)
     revised["convictions"][0]["enforcement_status"] = "Đã chấp hành xong thời gian thử thách ngày 12/6/2020"
-    steps(session_factory, ctx, dossier_id, actor, [("synthesise_record", SPECIALIST, revised), *SIGN_AND_RETURN])
+    steps(session_factory, ctx, dossier_id, staff, [("synthesise_record", SPECIALIST, revised), *SIGN_AND_RETURN])
 
     dossier = final(session_factory, dossier_id)
     assert dossier.status == DossierStatus.COMPLETED
@@ -266,17 +266,17 @@ def test_leader_returns_a_draft_to_synthesis_without_new_verification(session_fa
     ]
 
 
-def test_time_limits(session_factory, ctx, dossier_id, actor):
+def test_time_limits(session_factory, ctx, dossier_id, staff):
     """10 working days from Friday 27/11/2026 09:00 end on Friday 11/12 at close of business."""
     assert final(session_factory, dossier_id).due_at == datetime(2026, 12, 11, 17, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_VERIFY, actor)
+    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_VERIFY, staff)
     tasks = open_tasks(session_factory, dossier_id)
     assert {t.element_id: t.stage for t in tasks} == {"verify_police": "consult", "verify_court": "consult"}
     # Five working days of 8 working hours from Friday 09:00: the next Friday 09:00 (4/12).
     assert {t.due_at for t in tasks} == {datetime(2026, 12, 4, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))}
 
 
-def test_intake_form_rules(session_factory, ctx, center, actor):
+def test_intake_form_rules(session_factory, ctx, center, staff):
     deploy(session_factory, ctx, KEY)
     invalid = [
         # Phiếu số 2 cannot be requested through an authorised person.
@@ -290,14 +290,14 @@ def test_intake_form_rules(session_factory, ctx, center, actor):
     ]
     for data in invalid:
         with pytest.raises(FormInvalidError), session_factory.begin() as session:
-            start_dossier(session, ctx, KEY, actor=actor, center_code=center.code, data=data)
+            start_dossier(session, ctx, KEY, actor=staff.reception, center_code=center.code, data=data)
 
 
-def test_a_found_record_needs_its_details(session_factory, ctx, dossier_id, actor):
-    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_VERIFY, actor)
+def test_a_found_record_needs_its_details(session_factory, ctx, dossier_id, staff):
+    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_VERIFY, staff)
     [task] = [t for t in open_tasks(session_factory, dossier_id) if t.element_id == "verify_police"]
     with pytest.raises(FormInvalidError), session_factory.begin() as session:
-        complete_task(session, ctx, task.id, actor=actor,
+        complete_task(session, ctx, task.id, actor=staff.for_task(task.id),
                       data={"police_finding": "found", "police_reply_reference": "Công văn số 812/PV06"})
     assert set(open_now(session_factory, dossier_id)) == {("verify_police", *POLICE), ("verify_court", *COURT)}
     assert_state_round_trips(session_factory, ctx, dossier_id)

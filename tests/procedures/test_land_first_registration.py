@@ -13,7 +13,6 @@ import pytest
 
 from engine.calendar.deadlines import TimeLimit, dossier_due_at
 from engine.persistence.models import DossierStatus
-from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext
 from tests.conftest import history, open_tasks
 from tests.procedures.driver import (
@@ -31,6 +30,7 @@ from tests.procedures.driver import (
     steps,
     wake_at,
 )
+from tests.staff import Staff
 
 pytestmark = pytest.mark.usefixtures("traveller")
 
@@ -130,13 +130,13 @@ def event_order(session_factory: SessionFactory, dossier_id: int, *wanted: tuple
     return [events.index(pair) for pair in wanted]
 
 
-def up_to_the_tax_authority(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, actor: Actor) -> None:
-    steps(session_factory, ctx, dossier_id, actor, [("verify_land_status", COMMUNE, VERIFY), *TRANSFER_PATH])
+def up_to_the_tax_authority(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, staff: Staff) -> None:
+    steps(session_factory, ctx, dossier_id, staff, [("verify_land_status", COMMUNE, VERIFY), *TRANSFER_PATH])
 
 
-def pay_and_deliver(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, actor: Actor,
+def pay_and_deliver(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, staff: Staff,
                     assessment: dict[str, Any], payment: dict[str, Any], payment_first: bool) -> None:
-    step(session_factory, ctx, dossier_id, "assess_financial_obligation", TAX_ASSESSMENT, assessment, actor)
+    step(session_factory, ctx, dossier_id, "assess_financial_obligation", TAX_ASSESSMENT, assessment, staff)
     # the notice reached the land office: the one-stop unit hands it over while the tax authority waits for money
     assert open_now(session_factory, dossier_id) == [
         ("deliver_tax_notice", *RECEPTION),
@@ -145,23 +145,23 @@ def pay_and_deliver(session_factory: SessionFactory, ctx: EngineContext, dossier
     assert final(session_factory, dossier_id).status == DossierStatus.AWAITING_PAYMENT
     order = [("record_payment", payment), ("deliver_tax_notice", DELIVER_NOTICE)]
     for element_id, data in order if payment_first else reversed(order):
-        complete_one_of(session_factory, ctx, dossier_id, element_id, data, actor)
+        complete_one_of(session_factory, ctx, dossier_id, element_id, data, staff)
     assert final(session_factory, dossier_id).status == DossierStatus.PROCESSING
 
 
-def issue_and_return(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, actor: Actor) -> None:
-    steps(session_factory, ctx, dossier_id, actor, ISSUE_PATH)
+def issue_and_return(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, staff: Staff) -> None:
+    steps(session_factory, ctx, dossier_id, staff, ISSUE_PATH)
 
 
 @pytest.mark.parametrize("payment_first", [True, False])
-def test_happy_path_with_the_tax_liaison(session_factory, ctx, dossier_id, actor, payment_first):
+def test_happy_path_with_the_tax_liaison(session_factory, ctx, dossier_id, staff, payment_first):
     assert open_now(session_factory, dossier_id) == [("verify_land_status", *COMMUNE)]
-    up_to_the_tax_authority(session_factory, ctx, dossier_id, actor)
+    up_to_the_tax_authority(session_factory, ctx, dossier_id, staff)
     # the transfer went to the tax authority's pool, which was waiting for it from the start
     assert open_now(session_factory, dossier_id) == [("assess_financial_obligation", *TAX_ASSESSMENT)]
-    pay_and_deliver(session_factory, ctx, dossier_id, actor, ASSESS_PAYABLE, PAID, payment_first)
+    pay_and_deliver(session_factory, ctx, dossier_id, staff, ASSESS_PAYABLE, PAID, payment_first)
     assert open_now(session_factory, dossier_id) == [("prepare_certificate", *LAND_REGISTRY)]
-    issue_and_return(session_factory, ctx, dossier_id, actor)
+    issue_and_return(session_factory, ctx, dossier_id, staff)
 
     dossier = assert_finished(session_factory, dossier_id, DossierStatus.COMPLETED, "result_returned", "Đã trả kết quả")
     assert dossier.data["certificate_number"] == f"{dossier.code}-KQ1"
@@ -204,25 +204,25 @@ def test_happy_path_with_the_tax_liaison(session_factory, ctx, dossier_id, actor
     assert [e.element_id for e in events if e.event_type == "dossier_completed"] == ["result_returned"]
 
 
-def test_exempt_land_user_gets_the_exemption_notice_and_confirmation(session_factory, ctx, dossier_id, actor):
-    up_to_the_tax_authority(session_factory, ctx, dossier_id, actor)
-    pay_and_deliver(session_factory, ctx, dossier_id, actor, ASSESS_EXEMPT, EXEMPT, payment_first=False)
-    issue_and_return(session_factory, ctx, dossier_id, actor)
+def test_exempt_land_user_gets_the_exemption_notice_and_confirmation(session_factory, ctx, dossier_id, staff):
+    up_to_the_tax_authority(session_factory, ctx, dossier_id, staff)
+    pay_and_deliver(session_factory, ctx, dossier_id, staff, ASSESS_EXEMPT, EXEMPT, payment_first=False)
+    issue_and_return(session_factory, ctx, dossier_id, staff)
     dossier = final(session_factory, dossier_id)
     assert dossier.status == DossierStatus.COMPLETED
     assert dossier.data["tax_notice"]["total_payable_vnd"] == 0
     assert dossier.data["payment_confirmation"]["status"] == "exempt"
 
 
-def test_the_payment_time_does_not_count(session_factory, ctx, dossier_id, actor, clock, traveller):
-    up_to_the_tax_authority(session_factory, ctx, dossier_id, actor)
-    step(session_factory, ctx, dossier_id, "assess_financial_obligation", TAX_ASSESSMENT, ASSESS_PAYABLE, actor)
+def test_the_payment_time_does_not_count(session_factory, ctx, dossier_id, staff, clock, traveller):
+    up_to_the_tax_authority(session_factory, ctx, dossier_id, staff)
+    step(session_factory, ctx, dossier_id, "assess_financial_obligation", TAX_ASSESSMENT, ASSESS_PAYABLE, staff)
     due_before = final(session_factory, dossier_id).due_at
-    complete_one_of(session_factory, ctx, dossier_id, "deliver_tax_notice", DELIVER_NOTICE, actor)
+    complete_one_of(session_factory, ctx, dossier_id, "deliver_tax_notice", DELIVER_NOTICE, staff)
     assert final(session_factory, dossier_id).status == DossierStatus.AWAITING_PAYMENT  # still waiting for money
     clock.advance(days=7)  # the land user pays a week later
     traveller.shift(timedelta(days=7))
-    complete_one_of(session_factory, ctx, dossier_id, "record_payment", PAID, actor)
+    complete_one_of(session_factory, ctx, dossier_id, "record_payment", PAID, staff)
     dossier = final(session_factory, dossier_id)
     assert dossier.status == DossierStatus.PROCESSING
     assert dossier.due_at > due_before
@@ -238,22 +238,22 @@ def test_dossier_due_date_is_twenty_three_working_days(session_factory, ctx, dos
 
 
 @pytest.mark.parametrize("rounds", [1, 2])
-def test_supplementation_loops_back_to_the_appraisal(session_factory, ctx, dossier_id, actor, rounds):
-    step(session_factory, ctx, dossier_id, "verify_land_status", COMMUNE, VERIFY, actor)
+def test_supplementation_loops_back_to_the_appraisal(session_factory, ctx, dossier_id, staff, rounds):
+    step(session_factory, ctx, dossier_id, "verify_land_status", COMMUNE, VERIFY, staff)
     for _ in range(rounds):
-        step(session_factory, ctx, dossier_id, "appraise_dossier", LAND_REGISTRY, APPRAISE_SUPPLEMENT, actor)
+        step(session_factory, ctx, dossier_id, "appraise_dossier", LAND_REGISTRY, APPRAISE_SUPPLEMENT, staff)
         assert final(session_factory, dossier_id).status == DossierStatus.AWAITING_SUPPLEMENT
-        step(session_factory, ctx, dossier_id, "receive_supplement", RECEPTION, SUPPLEMENT, actor)
-    steps(session_factory, ctx, dossier_id, actor, TRANSFER_PATH)
-    pay_and_deliver(session_factory, ctx, dossier_id, actor, ASSESS_PAYABLE, PAID, payment_first=True)
-    issue_and_return(session_factory, ctx, dossier_id, actor)
+        step(session_factory, ctx, dossier_id, "receive_supplement", RECEPTION, SUPPLEMENT, staff)
+    steps(session_factory, ctx, dossier_id, staff, TRANSFER_PATH)
+    pay_and_deliver(session_factory, ctx, dossier_id, staff, ASSESS_PAYABLE, PAID, payment_first=True)
+    issue_and_return(session_factory, ctx, dossier_id, staff)
     assert final(session_factory, dossier_id).status == DossierStatus.COMPLETED
     assert completed_steps(session_factory, dossier_id)[1: 1 + 2 * rounds] == (
         ["appraise_dossier", "receive_supplement"] * rounds)
 
 
-def test_refusal_tells_the_tax_authority_and_ends_both_pools(session_factory, ctx, dossier_id, actor):
-    steps(session_factory, ctx, dossier_id, actor, [
+def test_refusal_tells_the_tax_authority_and_ends_both_pools(session_factory, ctx, dossier_id, staff):
+    steps(session_factory, ctx, dossier_id, staff, [
         ("verify_land_status", COMMUNE, VERIFY), ("appraise_dossier", LAND_REGISTRY, APPRAISE_REFUSE),
         ("approve_registration", CERTIFICATE_AUTHORITY, SIGN_REFUSAL)])
     # the tax authority's pool has ended already; only the refusal notice is left
@@ -262,7 +262,7 @@ def test_refusal_tells_the_tax_authority_and_ends_both_pools(session_factory, ct
     assert final(session_factory, dossier_id).data["tax_liaison_stop"] == {
         "dossier_code": final(session_factory, dossier_id).code, "reason": "Đất đang có tranh chấp ranh giới"}
     assert final(session_factory, dossier_id).status == DossierStatus.PROCESSING
-    step(session_factory, ctx, dossier_id, "notify_refusal", RECEPTION, NOTIFY_REFUSAL, actor)
+    step(session_factory, ctx, dossier_id, "notify_refusal", RECEPTION, NOTIFY_REFUSAL, staff)
 
     dossier = assert_finished(session_factory, dossier_id, DossierStatus.REFUSED,
                               "dossier_refused", "Từ chối đăng ký, cấp Giấy chứng nhận")
@@ -270,14 +270,14 @@ def test_refusal_tells_the_tax_authority_and_ends_both_pools(session_factory, ct
     assert "assess_financial_obligation" not in completed_steps(session_factory, dossier_id)
 
 
-def test_returns_for_reappraisal_and_for_correction(session_factory, ctx, dossier_id, actor):
-    steps(session_factory, ctx, dossier_id, actor, [
+def test_returns_for_reappraisal_and_for_correction(session_factory, ctx, dossier_id, staff):
+    steps(session_factory, ctx, dossier_id, staff, [
         ("verify_land_status", COMMUNE, VERIFY), ("appraise_dossier", LAND_REGISTRY, APPRAISE_OK),
         ("approve_registration", CERTIFICATE_AUTHORITY, REAPPRAISE), *TRANSFER_PATH])
-    pay_and_deliver(session_factory, ctx, dossier_id, actor, ASSESS_PAYABLE, PAID, payment_first=True)
-    steps(session_factory, ctx, dossier_id, actor,
+    pay_and_deliver(session_factory, ctx, dossier_id, staff, ASSESS_PAYABLE, PAID, payment_first=True)
+    steps(session_factory, ctx, dossier_id, staff,
           [("prepare_certificate", LAND_REGISTRY, PREPARE), ("approve_certificate", CERTIFICATE_AUTHORITY, CORRECT)])
-    issue_and_return(session_factory, ctx, dossier_id, actor)
+    issue_and_return(session_factory, ctx, dossier_id, staff)
     dossier = final(session_factory, dossier_id)
     assert dossier.status == DossierStatus.COMPLETED
     done = completed_steps(session_factory, dossier_id)

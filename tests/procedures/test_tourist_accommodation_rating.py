@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from engine.calendar.deadlines import TimeLimit, TimeLimitUnit, dossier_due_at, step_due_at
 from engine.persistence.models import DossierStatus, HumanTask
-from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext
 from engine.runtime.tasks import complete_task
 from tests.conftest import open_tasks
@@ -34,6 +33,7 @@ from tests.procedures.driver import (
     step,
     steps,
 )
+from tests.staff import Staff
 
 KEY = "tourist_accommodation_rating"
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -123,19 +123,19 @@ PROCEDURE = Procedure(KEY, {
 })
 
 
-def joint_site_appraisal(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, actor: Actor,
+def joint_site_appraisal(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int, staff: Staff,
                          order: tuple[str, str], department: dict[str, Any], association: dict[str, Any]) -> None:
     """Check the dossier; then both on-site tasks are open at once in two departments: do them in `order`."""
-    step(session_factory, ctx, dossier_id, "check_dossier", SPECIALIST, CHECK_OK, actor)
-    do_branches(session_factory, ctx, dossier_id, actor, SITE_TASKS,
+    step(session_factory, ctx, dossier_id, "check_dossier", SPECIALIST, CHECK_OK, staff)
+    do_branches(session_factory, ctx, dossier_id, staff, SITE_TASKS,
                 {"department": department, "association": association}, order)
 
 
 @pytest.mark.parametrize("order", [("department", "association"), ("association", "department")])
-def test_happy_path_recognises_the_rating(session_factory, ctx, dossier_id, actor, order):
+def test_happy_path_recognises_the_rating(session_factory, ctx, dossier_id, staff, order):
     assert_state_round_trips(session_factory, ctx, dossier_id)
-    joint_site_appraisal(session_factory, ctx, dossier_id, actor, order, DEPARTMENT_MEETS, ASSOCIATION_MEETS)
-    steps(session_factory, ctx, dossier_id, actor, RECOGNITION)
+    joint_site_appraisal(session_factory, ctx, dossier_id, staff, order, DEPARTMENT_MEETS, ASSOCIATION_MEETS)
+    steps(session_factory, ctx, dossier_id, staff, RECOGNITION)
 
     dossier = assert_finished(session_factory, dossier_id, DossierStatus.COMPLETED, "result_returned", "Đã trả kết quả")
     assert dossier.data["decision_number"] == f"{dossier.code}-KQ1"
@@ -157,8 +157,8 @@ def test_happy_path_recognises_the_rating(session_factory, ctx, dossier_id, acto
     assert event_types(events, "issue_decision") == ["step_ready", "step_completed"]
 
 
-def test_on_site_tasks_are_open_together_with_their_own_allotment(session_factory, ctx, dossier_id, actor):
-    step(session_factory, ctx, dossier_id, "check_dossier", SPECIALIST, CHECK_OK, actor)
+def test_on_site_tasks_are_open_together_with_their_own_allotment(session_factory, ctx, dossier_id, staff):
+    step(session_factory, ctx, dossier_id, "check_dossier", SPECIALIST, CHECK_OK, staff)
     tasks = open_tasks(session_factory, dossier_id)
     assert {t.department for t in tasks} == {"so_vhttdl.phong_quan_ly_du_lich", "hiep_hoi_du_lich"}
     assert {(t.element_id, t.stage) for t in tasks} == {
@@ -170,12 +170,12 @@ def test_on_site_tasks_are_open_together_with_their_own_allotment(session_factor
 
 
 @pytest.mark.parametrize("rounds", [1, 2])
-def test_supplementation_loops_back_to_the_dossier_check(session_factory, ctx, dossier_id, actor, rounds):
-    steps(session_factory, ctx, dossier_id, actor,
+def test_supplementation_loops_back_to_the_dossier_check(session_factory, ctx, dossier_id, staff, rounds):
+    steps(session_factory, ctx, dossier_id, staff,
           [("check_dossier", SPECIALIST, CHECK_SUPPLEMENT), ("receive_supplement", RECEPTION, SUPPLEMENT)] * rounds)
-    joint_site_appraisal(session_factory, ctx, dossier_id, actor, ("department", "association"),
+    joint_site_appraisal(session_factory, ctx, dossier_id, staff, ("department", "association"),
                          DEPARTMENT_MEETS, ASSOCIATION_MEETS)
-    steps(session_factory, ctx, dossier_id, actor, RECOGNITION)
+    steps(session_factory, ctx, dossier_id, staff, RECOGNITION)
 
     assert final(session_factory, dossier_id).status == DossierStatus.COMPLETED
     assert completed_steps(session_factory, dossier_id) == (
@@ -189,9 +189,9 @@ def test_supplementation_loops_back_to_the_dossier_check(session_factory, ctx, d
 
 
 @pytest.mark.parametrize("order", [("department", "association"), ("association", "department")])
-def test_refusal_after_the_on_site_appraisal(session_factory, ctx, dossier_id, actor, order):
-    joint_site_appraisal(session_factory, ctx, dossier_id, actor, order, DEPARTMENT_BELOW, ASSOCIATION_BELOW)
-    steps(session_factory, ctx, dossier_id, actor, [
+def test_refusal_after_the_on_site_appraisal(session_factory, ctx, dossier_id, staff, order):
+    joint_site_appraisal(session_factory, ctx, dossier_id, staff, order, DEPARTMENT_BELOW, ASSOCIATION_BELOW)
+    steps(session_factory, ctx, dossier_id, staff, [
         ("propose_rating", SPECIALIST, PROPOSE_REFUSAL), ("approve_rating", LEADER, REFUSE),
         ("notify_refusal", RECEPTION, NOTIFY_REFUSAL)])
 
@@ -204,22 +204,22 @@ def test_refusal_after_the_on_site_appraisal(session_factory, ctx, dossier_id, a
     ]
 
 
-def test_leader_returns_the_proposal_without_a_new_site_visit(session_factory, ctx, dossier_id, actor):
-    joint_site_appraisal(session_factory, ctx, dossier_id, actor, ("association", "department"),
+def test_leader_returns_the_proposal_without_a_new_site_visit(session_factory, ctx, dossier_id, staff):
+    joint_site_appraisal(session_factory, ctx, dossier_id, staff, ("association", "department"),
                          DEPARTMENT_MEETS, ASSOCIATION_MEETS)
-    steps(session_factory, ctx, dossier_id, actor,
+    steps(session_factory, ctx, dossier_id, staff,
           [("propose_rating", SPECIALIST, PROPOSE_OK), ("approve_rating", LEADER, REAPPRAISE), *RECOGNITION])
 
     assert final(session_factory, dossier_id).status == DossierStatus.COMPLETED
     assert completed_steps(session_factory, dossier_id).count("department_site_appraisal") == 1
 
 
-def test_a_form_that_misses_its_conditional_fields_is_refused(session_factory, ctx, dossier_id, actor):
+def test_a_form_that_misses_its_conditional_fields_is_refused(session_factory, ctx, dossier_id, staff):
     from engine.errors import FormInvalidError
 
     task = open_tasks(session_factory, dossier_id)[0]
     with pytest.raises(FormInvalidError) as raised, session_factory.begin() as session:
-        complete_task(session, ctx, task.id, actor=actor,
+        complete_task(session, ctx, task.id, actor=staff.for_task(task.id),
                       data={"dossier_check_decision": "organise_site_appraisal", "check_opinion": "Hợp lệ"})
     assert {p.field for p in raised.value.problems} == {"appraisal_team", "planned_visit_date"}
     assert open_now(session_factory, dossier_id) == [("check_dossier", *SPECIALIST)]
@@ -233,10 +233,10 @@ def test_a_form_that_misses_its_conditional_fields_is_refused(session_factory, c
     # Received on Saturday: the clock starts on Monday 30/11, as above
     (datetime(2026, 11, 28, 9, 0), datetime(2026, 12, 30, 17, 0)),
 ])
-def test_due_at_is_thirty_calendar_days(session_factory, ctx, deployed, center, actor, clock,
+def test_due_at_is_thirty_calendar_days(session_factory, ctx, deployed, center, staff, clock,
                                         received_local, due_local):
     clock.set(received_local.replace(tzinfo=VN))
-    dossier = final(session_factory, start(session_factory, ctx, PROCEDURE, center, actor))
+    dossier = final(session_factory, start(session_factory, ctx, PROCEDURE, center, staff))
     assert dossier.due_at == due_local.replace(tzinfo=VN)
     assert dossier.due_at == dossier_due_at(dossier.received_at, TimeLimit(30, TimeLimitUnit.CALENDAR_DAYS),
                                             ctx.calendar)
@@ -250,7 +250,7 @@ MAIN_PATH = ["check_dossier", "department_site_appraisal", "propose_rating", "ap
     datetime(2027, 1, 29, 16, 30),  # the 30 days span Tết Đinh Mùi (04–10/02/2027)
     datetime(2026, 4, 24, 9, 0),  # ... and 27/04, 30/04, 01/05/2026
 ])
-def test_main_path_allotments_fit_the_calendar_day_limit(session_factory, ctx, deployed, center, actor, clock,
+def test_main_path_allotments_fit_the_calendar_day_limit(session_factory, ctx, deployed, center, staff, clock,
                                                          received_local):
     """The steps are allotted working time; on the main path they fit in the 30 days."""
     with session_factory() as session:
@@ -260,7 +260,7 @@ def test_main_path_allotments_fit_the_calendar_day_limit(session_factory, ctx, d
     allotted = sum((TimeLimit.parse(elements[e]["properties"]["allottedTime"]).working_time(ctx.calendar)
                     for e in MAIN_PATH), timedelta())
     clock.set(received_local.replace(tzinfo=VN))
-    dossier = final(session_factory, start(session_factory, ctx, PROCEDURE, center, actor))
+    dossier = final(session_factory, start(session_factory, ctx, PROCEDURE, center, staff))
     assert allotted <= ctx.calendar.working_time_between(dossier.received_at, dossier.due_at)
     with session_factory() as session:
         first = session.scalar(select(HumanTask).where(HumanTask.dossier_id == dossier.id))

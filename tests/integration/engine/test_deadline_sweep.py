@@ -16,12 +16,12 @@ from tests.conftest import deploy, enterprise_start_data, history
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def test_due_soon_then_overdue_with_one_apology_requirement(session_factory, ctx, clock, center, actor):
+def test_due_soon_then_overdue_with_one_apology_requirement(session_factory, ctx, clock, center, staff):
     deploy(session_factory, ctx, "enterprise_registration")
     clock.set(datetime(2026, 11, 27, 9, 0, tzinfo=HANOI))  # due Wednesday 2/12 17:00
     with session_factory.begin() as session:
-        dossier_id = start_dossier(session, ctx, "enterprise_registration", actor=actor, center_code=center.code,
-                                   data=enterprise_start_data()).id
+        dossier_id = start_dossier(session, ctx, "enterprise_registration", actor=staff.reception,
+                                   center_code=center.code, data=enterprise_start_data()).id
     assert not any(sweep(session_factory, ctx).values())
 
     clock.set(datetime(2026, 11, 30, 10, 0, tzinfo=HANOI))  # the appraisal step (2 working days) is close
@@ -37,8 +37,8 @@ def test_due_soon_then_overdue_with_one_apology_requirement(session_factory, ctx
 
     clock.set(datetime(2026, 12, 2, 10, 0, tzinfo=HANOI))
     with session_factory.begin() as session:
-        extend_deadline(session, ctx, dossier_id, actor=actor, new_due_at=datetime(2026, 12, 4, 17, tzinfo=HANOI),
-                        reason="Chờ ý kiến cơ quan thuế")
+        extend_deadline(session, ctx, dossier_id, actor=staff.center_leader,
+                        new_due_at=datetime(2026, 12, 4, 17, tzinfo=HANOI), reason="Chờ ý kiến cơ quan thuế")
     clock.set(datetime(2026, 12, 3, 9, 0, tzinfo=HANOI))
     assert sweep(session_factory, ctx)["dossiers_marked"] == 1
     kinds = [e.event_type for e in history(session_factory, dossier_id)]
@@ -47,7 +47,7 @@ def test_due_soon_then_overdue_with_one_apology_requirement(session_factory, ctx
 
 
 def test_a_pause_longer_than_the_procedure_allows_is_flagged_then_stopped(session_factory, ctx, clock, center,
-                                                                          actor, tmp_path):
+                                                                          staff, tmp_path):
     import json
     import shutil
 
@@ -65,11 +65,11 @@ def test_a_pause_longer_than_the_procedure_allows_is_flagged_then_stopped(sessio
     deploy(session_factory, ctx, "enterprise_registration", folder)
     clock.set(datetime(2026, 11, 27, 9, 0, tzinfo=HANOI))
     with session_factory.begin() as session:
-        dossier_id = start_dossier(session, ctx, "enterprise_registration", actor=actor, center_code=center.code,
-                                   data=enterprise_start_data()).id
+        dossier_id = start_dossier(session, ctx, "enterprise_registration", actor=staff.reception,
+                                   center_code=center.code, data=enterprise_start_data()).id
     (task,) = open_tasks(session_factory, dossier_id)
     with session_factory.begin() as session:
-        complete_task(session, ctx, task.id, actor=actor, data=APPRAISE_SUPPLEMENT)
+        complete_task(session, ctx, task.id, actor=staff.for_task(task.id), data=APPRAISE_SUPPLEMENT)
 
     clock.set(datetime(2026, 12, 3, 9, 0, tzinfo=HANOI))  # four working days into the pause
     assert sweep(session_factory, ctx)["pauses_expired"] == 0
@@ -77,7 +77,8 @@ def test_a_pause_longer_than_the_procedure_allows_is_flagged_then_stopped(sessio
     assert sweep(session_factory, ctx)["pauses_expired"] == 1
     assert sweep(session_factory, ctx)["pauses_expired"] == 0
     with session_factory.begin() as session:
-        stop_dossier(session, ctx, dossier_id, actor=actor, reason="Công dân không bổ sung hồ sơ trong thời hạn")
+        stop_dossier(session, ctx, dossier_id, actor=staff.center_leader,
+                     reason="Công dân không bổ sung hồ sơ trong thời hạn")
     with session_factory() as session:
         assert session.get(Dossier, dossier_id).status == DossierStatus.STOPPED
     kinds = [e.event_type for e in history(session_factory, dossier_id)]

@@ -28,11 +28,11 @@ from tests.procedures.test_enterprise_registration import (
 ROUNDS = 400
 
 
-def _complete_only_task(session_factory, ctx, dossier_id, element_id, data, actor):
+def _complete_only_task(session_factory, ctx, dossier_id, element_id, data, staff):
     (task,) = open_tasks(session_factory, dossier_id)
     assert task.element_id == element_id
     with session_factory.begin() as session:
-        complete_task(session, ctx, task.id, actor=actor, data=data)
+        complete_task(session, ctx, task.id, actor=staff.for_task(task.id), data=data)
 
 
 @pytest.fixture
@@ -42,19 +42,19 @@ def ctx(clock):
     return build_context(EngineSettings(library_path=LIBRARY), clock)
 
 
-def test_four_hundred_supplementation_rounds_complete(session_factory, ctx, center, actor):
+def test_four_hundred_supplementation_rounds_complete(session_factory, ctx, center, staff):
     deploy(session_factory, ctx, "enterprise_registration")
     with session_factory.begin() as session:
-        dossier_id = start_dossier(session, ctx, "enterprise_registration", actor=actor, center_code=center.code,
-                                   data=enterprise_start_data()).id
+        dossier_id = start_dossier(session, ctx, "enterprise_registration", actor=staff.reception,
+                                   center_code=center.code, data=enterprise_start_data()).id
     for _ in range(ROUNDS):
-        _complete_only_task(session_factory, ctx, dossier_id, "appraise_dossier", APPRAISE_SUPPLEMENT, actor)
-        _complete_only_task(session_factory, ctx, dossier_id, "receive_supplement", SUPPLEMENT, actor)
+        _complete_only_task(session_factory, ctx, dossier_id, "appraise_dossier", APPRAISE_SUPPLEMENT, staff)
+        _complete_only_task(session_factory, ctx, dossier_id, "receive_supplement", SUPPLEMENT, staff)
     # The stored state (not only the cached workflow) still shows the next step after 400 rounds.
     ctx.workflows.clear()
-    _complete_only_task(session_factory, ctx, dossier_id, "appraise_dossier", APPRAISE_OK, actor)
-    _complete_only_task(session_factory, ctx, dossier_id, "approve_dossier", SIGN, actor)
-    _complete_only_task(session_factory, ctx, dossier_id, "return_result", RETURN, actor)
+    _complete_only_task(session_factory, ctx, dossier_id, "appraise_dossier", APPRAISE_OK, staff)
+    _complete_only_task(session_factory, ctx, dossier_id, "approve_dossier", SIGN, staff)
+    _complete_only_task(session_factory, ctx, dossier_id, "return_result", RETURN, staff)
 
     with session_factory() as session:
         dossier = session.get(Dossier, dossier_id)

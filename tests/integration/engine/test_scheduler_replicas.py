@@ -18,7 +18,7 @@ from tests.integration.engine.test_timers import EXPIRY
 DOSSIERS = 150
 
 
-def test_two_scheduler_processes_fire_each_timer_once(session_factory, ctx, center, actor, tmp_path,
+def test_two_scheduler_processes_fire_each_timer_once(session_factory, ctx, center, staff, tmp_path,
                                                        db_engine, is_postgresql):
     if not is_postgresql:
         pytest.skip("replicas are a PostgreSQL deployment; SQLite serialises the whole database")
@@ -27,7 +27,7 @@ def test_two_scheduler_processes_fire_each_timer_once(session_factory, ctx, cent
     # A real one-second timer: the scheduler processes read the real clock.
     _deploy_with_timer(session_factory, ctx, tmp_path, EXPIRY.replace('"PT2H"', '"PT1S"'))
     with session_factory.begin() as session:
-        ids = [start_dossier(session, ctx, tiny_procedure.KEY, actor=actor, center_code=center.code,
+        ids = [start_dossier(session, ctx, tiny_procedure.KEY, actor=staff.reception, center_code=center.code,
                              data={"applicant": {"applicant_name": f"Người nộp {n}"}}).id
                for n in range(DOSSIERS)]
     time.sleep(1.5)

@@ -35,11 +35,11 @@ def _deploy_with_timer(session_factory, ctx, tmp_path, extra=EXPIRY):
     deploy(session_factory, ctx, tiny_procedure.KEY, folder)
 
 
-def test_a_boundary_timer_fires_once_when_due(session_factory, ctx, clock, center, actor, tmp_path):
+def test_a_boundary_timer_fires_once_when_due(session_factory, ctx, clock, center, staff, tmp_path):
     with time_machine.travel(clock.now(), tick=False) as traveller:
         _deploy_with_timer(session_factory, ctx, tmp_path)
         with session_factory.begin() as session:
-            dossier_id = start_dossier(session, ctx, tiny_procedure.KEY, actor=actor, center_code=center.code,
+            dossier_id = start_dossier(session, ctx, tiny_procedure.KEY, actor=staff.reception, center_code=center.code,
                                        data={"applicant": {"applicant_name": "Phạm Văn Bình"}}).id
         with session_factory() as session:
             wake_at = session.get(Dossier, dossier_id).wake_at

@@ -13,9 +13,9 @@ from engine.errors import NotFoundError, PermissionDeniedError
 from engine.persistence.models import Center, Dossier, HumanTask, Official, Unit
 from engine.runtime.actions import extend_deadline, stop_dossier, withdraw_dossier
 from engine.runtime.assignments import reassign_tasks
+from engine.runtime.command import Actor
 from engine.runtime.dossiers import start_dossier
 from engine.runtime.tasks import claim_task, complete_task
-from engine.runtime.workflow import Actor
 from tests.fixtures import tiny_procedure
 
 OFFICE, LEADERSHIP, DESK = "phong_thu_nghiem", "so_thu_nghiem", "mot_cua"
