@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from engine.persistence.models import Dossier, HumanTask, TaskStatus
 from tests.conftest import TEST_CENTER, enterprise_start_data
-from tests.integration.api.conftest import login
+from tests.integration.api.conftest import add_official, login
 from tests.integration.api.test_dossiers import only_open_task
 from tests.procedures.test_enterprise_registration import APPRAISE_OK
 
@@ -66,8 +66,9 @@ def test_a_malformed_key_is_refused_naming_the_header(client, reception):
     assert "Idempotency-Key" in response.json["message"]
 
 
-def test_keys_are_per_official(client, reception, session_factory):
-    other_reception = login(client, "chuyenvien")  # any other signed-in official
+def test_keys_are_per_official(client, reception, session_factory, ctx, password_hash):
+    add_official(session_factory, ctx, password_hash, "tiepnhan2", ["reception"], "trung_tam_hcc")
+    other_reception = login(client, "tiepnhan2")  # another receptionist of the same center
     first = client.post("/api/v1/dossiers", json=_body(), headers={**reception, "Idempotency-Key": "shared"})
     second = client.post("/api/v1/dossiers", json=_body(), headers={**other_reception, "Idempotency-Key": "shared"})
     assert first.status_code == second.status_code == 201
