@@ -25,7 +25,7 @@ def test_the_plan_has_the_provinces_shape() -> None:
     assert [c.kind for c in plan.centers].count("provincial") == 1
     kinds = [u.kind for u in plan.units]
     assert (len(plan.units), kinds.count("commune"), kinds.count("department")) == (154, 14, 26)
-    assert len(plan.officials) == 392
+    assert len(plan.officials) == 394
     codes = [u.code for u in plan.units]
     assert len(set(codes)) == len(codes)
     # A unit's parent is planned before it, so it can be written in one pass.
