@@ -60,7 +60,7 @@ class Roster:
             deputies[deputy.official_id].append((deputy.deputy_id, deputy.valid_from, deputy.valid_to))
         centers = {code: center_id for code, center_id in session.execute(select(Center.code, Center.id))}
         parents = {u.code: units[u.parent_id].code if u.parent_id in units else None for u in units.values()}
-        center_parent = dict(session.execute(select(Center.id, Center.parent_id)).tuples().all())
+        center_parent = {row.id: row.parent_id for row in session.execute(select(Center.id, Center.parent_id))}
         return cls(people, by_unit_role, leave, deputies, centers, parents, center_parent)
 
     def serves(self, person: Person, center_id: int | None) -> bool:
