@@ -57,6 +57,8 @@ LEADS_OR_ADMIN = {"in": row("403", unit_leader="ok", admin="ok"), "out": row("40
 EXPECT: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     ("POST", "/api/v1/auth/login"): same(EVERYONE),
     ("GET", "/api/v1/auth/me"): same(EVERYONE),
+    ("POST", "/api/v1/auth/logout"): same(EVERYONE),
+    ("POST", "/api/v1/auth/password"): same(EVERYONE),
     ("GET", "/api/v1/procedures"): same(EVERYONE),
     ("POST", "/api/v1/procedures"): same(row("403", analyst="ok")),
     ("GET", "/api/v1/procedures/{key}"): same(EVERYONE),
@@ -169,6 +171,11 @@ def _request(world: World, operation: tuple[str, str], role: str, scope: str) ->
     builders: dict[tuple[str, str], Callable[[], Request]] = {
         ("POST", "/api/v1/auth/login"): lambda: ("POST", path, {"json": {"username": LOGINS[role],
                                                                          "password": PASSWORD}}, None),
+        # Its own fresh token, so the one the other rows use stays valid.
+        ("POST", "/api/v1/auth/logout"): lambda: ("POST", path, {"headers": login(world.client, LOGINS[role])}, None),
+        # A wrong current password: the policy lets anyone try (422), and nobody's password changes.
+        ("POST", "/api/v1/auth/password"): lambda: ("POST", path, {"json": {
+            "current_password": "khong-dung-mat-khau", "new_password": "mat-khau-moi-dai-du"}}, None),
         ("POST", "/api/v1/procedures"): lambda: ("POST", path, {
             "data": {"key": "tiny_procedure", "files": [(io.BytesIO(c), n) for n, c in _tiny_files().items()]},
             "content_type": "multipart/form-data"}, None),
@@ -279,7 +286,8 @@ def test_every_operation_for_every_role_in_and_out_of_scope(client, world):
         for scope in ("in", "out"):
             for role in ROLES:
                 method, url, arguments, probe = _request(world, operation, role, scope)
-                response = client.open(url, method=method, headers=world.as_(LOGINS[role]), **arguments)
+                headers = arguments.pop("headers", None) or world.as_(LOGINS[role])
+                response = client.open(url, method=method, headers=headers, **arguments)
                 outcome = _outcome(response, probe)
                 expected = expectations[scope][role]
                 if outcome != expected:
