@@ -28,7 +28,7 @@ WORKDIR /src
 
 # Only what the wheel is built from (README* is optional: setup.cfg's
 # long_description reads README.md when it exists).
-COPY pyproject.toml setup.cfg README* ./
+COPY pyproject.toml setup.cfg constraints.txt README* ./
 COPY engine ./engine
 COPY forms ./forms
 COPY api ./api
@@ -36,8 +36,9 @@ COPY admin ./admin
 COPY demo ./demo
 
 # Every dependency ships a manylinux wheel (lxml, psycopg[binary],
-# argon2-cffi) or is pure Python, so no compiler or apt-get is needed.
-RUN pip wheel --no-cache-dir --wheel-dir /wheels . "${GUNICORN_SPEC}"
+# argon2-cffi) or is pure Python, so no compiler or apt-get is needed. The
+# versions are the ones CI passed with (constraints.txt).
+RUN pip wheel --no-cache-dir --wheel-dir /wheels -c constraints.txt . "${GUNICORN_SPEC}"
 
 # ---------------------------------------------------------------------------
 # final: the wheelhouse installed into /opt/venv, run as a non-root user
