@@ -91,7 +91,10 @@ USER 10001:10001
 
 EXPOSE 8000
 
+# /readyz: 200 once the database answers and its migrations are current (urlopen raises on 503).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-    CMD ["python", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/api/v1/openapi.json', timeout=4).status == 200 else 1)"]
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=4)"]
 
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", "api.app:create_app()"]
+# api.gunicorn_config puts prometheus_client in multiprocess mode, so /metrics adds up the workers.
+CMD ["gunicorn", "-c", "python:api.gunicorn_config", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", \
+     "api.app:create_app()"]

@@ -13,6 +13,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from api.app import create_app
+from api.observability import configure_logging
 from demo.province import DEMO_LOGINS, PROVINCIAL_CENTER
 from demo.seed import seed_demo_province
 from engine.calendar.store import set_override
@@ -147,6 +148,7 @@ def _print_verdict(path: Path, problems: list[Problem]) -> None:
 def demo(host: str, port: int, no_serve: bool) -> None:
     """Create the database, deploy every procedure in bpmn/, seed a demo province, and serve."""
     app = _app()
+    configure_logging("text", app.config["LOG_LEVEL"])  # a person reads the demo's log, not a collector
     upgrade(app.extensions["db_engine"])
     library = app.extensions["engine"].settings.library_path
     if not deploy_folders(app, procedure_folders(library), actor="demo"):

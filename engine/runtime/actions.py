@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from engine.errors import ConflictError, DossierClosedError, FieldProblem, FormInvalidError, NotFoundError
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
+from engine.observability import command, note_dossier
 from engine.persistence.models import Dossier, DossierStatus
 from engine.runtime.command import Actor, Command
 from engine.runtime.context import EngineContext
@@ -31,6 +32,7 @@ def lock_dossier_by_ref(session: Session, ref: str | int) -> Dossier:
     )
     if dossier is None:
         raise NotFoundError(f"Không tìm thấy hồ sơ '{ref}'", message_en=f"Dossier '{ref}' not found")
+    note_dossier(dossier.code)
     if dossier.status in CLOSED:
         raise DossierClosedError(f"Hồ sơ {dossier.code} đã kết thúc", message_en=f"Dossier {dossier.code} is closed")
     return dossier
@@ -58,16 +60,19 @@ def _close(session: Session, ctx: EngineContext, ref: str | int, actor: Actor, r
     return dossier
 
 
+@command("withdraw_dossier")
 def withdraw_dossier(session: Session, ctx: EngineContext, ref: str | int, *, actor: Actor, reason: str) -> Dossier:
     """The citizen withdraws the dossier (rút hồ sơ). Does not commit."""
     return _close(session, ctx, ref, actor, reason, DossierStatus.WITHDRAWN, HistoryEventType.DOSSIER_WITHDRAWN)
 
 
+@command("stop_dossier")
 def stop_dossier(session: Session, ctx: EngineContext, ref: str | int, *, actor: Actor, reason: str) -> Dossier:
     """Stop processing (dừng giải quyết hồ sơ), e.g. the citizen never supplemented. Does not commit."""
     return _close(session, ctx, ref, actor, reason, DossierStatus.STOPPED, HistoryEventType.DOSSIER_STOPPED)
 
 
+@command("extend_deadline")
 def extend_deadline(session: Session, ctx: EngineContext, ref: str | int, *, actor: Actor,
                     new_due_at: datetime, reason: str) -> Dossier:
     """Give the one new appointment the law allows, with the apology letter's reason.

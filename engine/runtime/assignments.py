@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from engine.errors import FieldProblem, FormInvalidError, NotFoundError, PermissionDeniedError
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
+from engine.observability import command
 from engine.org.directory import can_act, is_available
 from engine.persistence.models import Dossier, HumanTask, Official, Role, TaskStatus, Unit
 from engine.runtime.command import Actor
@@ -60,6 +61,7 @@ def _move(session: Session, ctx: EngineContext, task: HumanTask, dossier: Dossie
     write_dossier(session, ctx, dossier, buffer.head_values())
 
 
+@command("delegate_task")
 def delegate_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, *, actor: Actor,
                   to_official_id: int, reason: str) -> HumanTask:
     """The official holding a task hands it to a colleague who can do it, saying why."""
@@ -74,6 +76,7 @@ def delegate_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, *, a
     return task
 
 
+@command("reassign_tasks")
 def reassign_tasks(session: Session, ctx: EngineContext, task_ids: list[uuid.UUID], *, actor: Actor,
                    to_official_id: int, reason: str) -> list[HumanTask]:
     """A leader moves one or many open tasks of their unit to another official, saying why."""

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from engine.calendar.deadlines import TimeLimit, dossier_due_at
 from engine.errors import FieldProblem, FormInvalidError, NotFoundError
 from engine.history.events import HistoryEventType
+from engine.observability import command
 from engine.persistence.models import (
     Center,
     Channel,
@@ -52,6 +53,7 @@ def start_form_name(version: LoadedVersion) -> str | None:
     return None
 
 
+@command("start_dossier")
 def start_dossier(
     session: Session,
     ctx: EngineContext,

@@ -17,6 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from engine.errors import DossierClosedError, NotFoundError, PermissionDeniedError, TaskNotReadyError
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
+from engine.observability import command, note_dossier
 from engine.org.directory import can_act, deputy_for
 from engine.persistence.models import Dossier, DossierStatus, HumanTask, Official, TaskStatus, table_of
 from engine.runtime.command import Actor, Command, HumanCompletion
@@ -45,6 +46,7 @@ def _lock_task(session: Session, task_id: uuid.UUID) -> tuple[HumanTask, Dossier
     if row is None:
         raise NotFoundError(f"Không tìm thấy công việc {task_id}", message_en=f"Task {task_id} not found")
     task, dossier = row
+    note_dossier(dossier.code)
     if dossier.status in CLOSED_DOSSIER:
         raise DossierClosedError(
             f"Hồ sơ {dossier.code} đã kết thúc", message_en=f"Dossier {dossier.code} is already closed"
@@ -101,6 +103,7 @@ def write_task(session: Session, task: HumanTask, **values: Any) -> None:
         set_committed_value(task, name, value)
 
 
+@command("claim_task")
 def claim_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, *, actor: Actor) -> HumanTask:
     """Take an open task for ``actor``. Of two officials claiming at once, one gets TaskNotReadyError."""
     task, dossier = _lock_task(session, task_id)
@@ -117,6 +120,7 @@ def claim_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, *, acto
     return task
 
 
+@command("release_task")
 def release_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, *, actor: Actor) -> HumanTask:
     """Give a claimed task back to its pool."""
     task, dossier = _lock_task(session, task_id)
@@ -132,6 +136,7 @@ def release_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, *, ac
     return task
 
 
+@command("complete_task")
 def complete_task(
     session: Session, ctx: EngineContext, task_id: uuid.UUID, *, actor: Actor, data: dict[str, Any]
 ) -> HumanTask:
