@@ -91,9 +91,8 @@ def configure_logging(log_format: str, level: str) -> None:
     if log_format == "text":
         formatter = TextFormatter()
     else:
-        formatter = JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s",
-                                  rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
-                                  json_ensure_ascii=False)
+        formatter = JsonFormatter("%(levelname)s %(name)s %(message)s", timestamp="time",  # ISO 8601, UTC
+                                  rename_fields={"levelname": "level", "name": "logger"}, json_ensure_ascii=False)
     handler = _MotcuaHandler(sys.stderr)
     handler.setFormatter(formatter)
     handler.addFilter(ContextFilter())

@@ -60,6 +60,7 @@ def test_log_lines_are_json_objects_carrying_request_official_dossier_and_comman
     (claim,) = [r for r in records if r["message"] == "command" and r["request_id"] == "req-walk-1"]
     assert claim["command"] == "claim_task" and claim["dossier"] == code and claim["official"] == "tiepnhan"
     assert claim["outcome"] != "ok" and claim["level"] == "INFO" and claim["logger"] == "engine.observability"
+    assert claim["time"].endswith("+00:00")  # ISO 8601, UTC
     started = [r for r in records if r["message"] == "command" and r["command"] == "start_dossier"]
     assert started and started[0]["dossier"] == code
     (request_line,) = [r for r in records if r["message"] == "request" and r["request_id"] == "req-walk-1"]
