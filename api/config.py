@@ -28,6 +28,7 @@ class DefaultConfig:
     SCRIPT_TIME_LIMIT_SECONDS = 2.0
     SCRIPT_MEMORY_LIMIT_MB = 32
     IDEMPOTENCY_KEY_HOURS = 24
+    SPIFF_SPEEDUPS = True  # false: SpiffWorkflow's own tree walk and steps (engine/runtime/library_patches.py)
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     LOG_FORMAT = "json"  # json: one object per line; text: readable lines (motcua demo)
     LOG_LEVEL = "INFO"
