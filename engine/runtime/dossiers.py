@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.calendar.deadlines import TimeLimit, dossier_due_at
+from engine.deployment.lifecycle import active_version_id
 from engine.errors import FieldProblem, FormInvalidError, NotFoundError
 from engine.history.events import HistoryEventType
 from engine.observability import command
@@ -20,8 +21,6 @@ from engine.persistence.models import (
     Channel,
     Dossier,
     DossierStatus,
-    Procedure,
-    ProcedureVersion,
     new_row_version,
 )
 from engine.runtime.codes import next_dossier_code
@@ -29,21 +28,6 @@ from engine.runtime.command import Actor, Command
 from engine.runtime.context import EngineContext, LoadedVersion
 from engine.runtime.forms import check_form_data
 from engine.runtime.workflow import finish_command
-
-
-def latest_version_id(session: Session, procedure_key: str) -> int:
-    version_id = session.scalar(
-        select(ProcedureVersion.id)
-        .join(Procedure)
-        .where(Procedure.key == procedure_key)
-        .order_by(ProcedureVersion.version.desc())
-        .limit(1)
-    )
-    if version_id is None:
-        raise NotFoundError(
-            f"Chưa triển khai thủ tục '{procedure_key}'", message_en=f"Procedure '{procedure_key}' is not deployed"
-        )
-    return version_id
 
 
 def start_form_name(version: LoadedVersion) -> str | None:
@@ -69,7 +53,7 @@ def start_dossier(
 
     Does not commit: the caller owns the transaction.
     """
-    version = ctx.version(session, latest_version_id(session, procedure_key))
+    version = ctx.version(session, active_version_id(session, procedure_key))
     check_form_data(version, start_form_name(version), data)
     applicant = applicant if applicant is not None else dict(data.get("applicant") or {})
     applicant_name = str(applicant.get("applicant_name") or applicant.get("name") or "").strip()

@@ -20,7 +20,8 @@ UNITS = [("trung_tam_hcc", "Bộ phận Một cửa"), ("so_tai_chinh", "Sở T�
 OFFICIALS = [("tiepnhan", "Nguyễn Thị Lan", ["reception"], "trung_tam_hcc"),
              ("chuyenvien", "Trần Văn Minh", ["specialist"], "so_tai_chinh.phong_dkkd"),
              ("chuyenvien2", "Đỗ Thị Hoa", ["specialist"], "so_tai_chinh.phong_dkkd"),
-             ("lanhdao", "Lê Quang Huy", ["unit_leader"], "so_tai_chinh")]
+             ("lanhdao", "Lê Quang Huy", ["unit_leader"], "so_tai_chinh"),
+             ("phantich", "Phạm Thu Trang", ["analyst"], "trung_tam_hcc")]
 
 
 @pytest.fixture(scope="session")
@@ -71,3 +72,8 @@ def specialist(client: FlaskClient) -> dict[str, str]:
 @pytest.fixture
 def leader(client: FlaskClient) -> dict[str, str]:
     return login(client, "lanhdao")
+
+
+@pytest.fixture
+def analyst(client: FlaskClient) -> dict[str, str]:
+    return login(client, "phantich")

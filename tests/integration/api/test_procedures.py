@@ -17,6 +17,11 @@ def upload(client, headers, files):
     return client.post("/api/v1/procedures", data=data, headers=headers, content_type="multipart/form-data")
 
 
+def activate(client, headers, number, key=tiny_procedure.KEY, reason="Áp dụng quy trình mới"):
+    return client.post(f"/api/v1/procedures/{key}/versions/{number}/activate", json={"reason": reason},
+                       headers=headers)
+
+
 def test_catalog_is_public_and_lists_the_sample(client):
     response = client.get("/api/v1/procedures")
     assert response.status_code == 200
@@ -35,13 +40,14 @@ def test_openapi_document_describes_the_api(client):
         assert path in spec["paths"], path
 
 
-def test_upload_deploys_then_recognises_the_same_content(client, reception):
-    first = upload(client, reception, tiny_procedure.files())
+def test_upload_deploys_then_recognises_the_same_content(client, analyst):
+    first = upload(client, analyst, tiny_procedure.files())
     assert first.status_code == 201, first.json
     assert first.json["created"] is True and first.json["version"]["version"] == 1
-    again = upload(client, reception, tiny_procedure.files())
+    assert first.json["version"]["state"] == "deployed"
+    again = upload(client, analyst, tiny_procedure.files())
     assert again.status_code == 200 and again.json["created"] is False
-    changed = upload(client, reception, tiny_procedure.files(script="total = 3"))
+    changed = upload(client, analyst, tiny_procedure.files(script="total = 3"))
     assert changed.status_code == 201 and changed.json["version"]["version"] == 2
 
 
@@ -60,9 +66,9 @@ BAD_DIAGRAMS = {
 
 
 @pytest.mark.parametrize("case", list(BAD_DIAGRAMS))
-def test_bad_bpmn_is_422_with_located_problems_and_nothing_stored(client, reception, session_factory, case):
+def test_bad_bpmn_is_422_with_located_problems_and_nothing_stored(client, analyst, session_factory, case):
     diagram, rule = BAD_DIAGRAMS[case]
-    response = upload(client, reception, tiny_procedure.files(diagram))
+    response = upload(client, analyst, tiny_procedure.files(diagram))
     assert response.status_code == 422
     body = response.json
     assert body["error"] == "deployment_invalid"
@@ -74,11 +80,12 @@ def test_bad_bpmn_is_422_with_located_problems_and_nothing_stored(client, recept
         assert session.scalar(select(func.count()).where(Procedure.key == tiny_procedure.KEY)) == 0
 
 
-def test_a_script_failing_at_run_time_is_422_with_the_step_and_nothing_is_stored(client, reception,
+def test_a_script_failing_at_run_time_is_422_with_the_step_and_nothing_is_stored(client, reception, analyst,
                                                                                 session_factory):
     from engine.persistence.models import Dossier
 
-    assert upload(client, reception, tiny_procedure.files(script="total = 1 / 0")).status_code == 201
+    assert upload(client, analyst, tiny_procedure.files(script="total = 1 / 0")).status_code == 201
+    assert activate(client, analyst, 1).status_code == 200
     response = client.post("/api/v1/dossiers", headers=reception, json={
         "procedure": tiny_procedure.KEY, "center": "hcc_test",
         "data": {"applicant": {"applicant_name": "Võ Thị Sáu"}}})
