@@ -20,8 +20,7 @@ UNITS = [("trung_tam_hcc", "Bộ phận Một cửa"), ("so_tai_chinh", "Sở T�
 OFFICIALS = [("tiepnhan", "Nguyễn Thị Lan", ["reception"], "trung_tam_hcc"),
              ("chuyenvien", "Trần Văn Minh", ["specialist"], "so_tai_chinh.phong_dkkd"),
              ("chuyenvien2", "Đỗ Thị Hoa", ["specialist"], "so_tai_chinh.phong_dkkd"),
-             ("lanhdao", "Lê Quang Huy", ["unit_leader"], "so_tai_chinh"),
-             ("phantich", "Phạm Thu Trang", ["analyst"], "trung_tam_hcc")]
+             ("lanhdao", "Lê Quang Huy", ["unit_leader"], "so_tai_chinh")]
 
 
 @pytest.fixture(scope="session")
@@ -75,5 +74,9 @@ def leader(client: FlaskClient) -> dict[str, str]:
 
 
 @pytest.fixture
-def analyst(client: FlaskClient) -> dict[str, str]:
+def analyst(client: FlaskClient, session_factory: Any, password_hash: str, ctx: Any) -> dict[str, str]:
+    """An analyst, who alone deploys and changes procedure versions (created only where a test needs one)."""
+    with session_factory.begin() as session:
+        session.add(Official(username="phantich", full_name="Phạm Thu Trang", password_hash=password_hash,
+                             roles=["analyst"], active=True, created_at=ctx.clock.now()))
     return login(client, "phantich")
