@@ -4,7 +4,7 @@ Before this revision new dossiers took a procedure's newest version; that versio
 active one, and the older versions (already superseded) become retired.
 
 Revision ID: 654122991890
-Revises: 6110d2ea4c06
+Revises: 3c1f0a7d9b21
 Create Date: 2026-12-01 23:06:19.442461
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import engine.db
 
 revision = '654122991890'
-down_revision = '6110d2ea4c06'
+down_revision = '3c1f0a7d9b21'
 branch_labels = None
 depends_on = None
 

@@ -15,7 +15,7 @@ from engine.db import UtcDateTime, make_db_engine
 from engine.persistence.migrate import upgrade
 from engine.persistence.models import ProcedureVersion, ProcedureVersionEvent
 
-BEFORE_LIFECYCLES = "6110d2ea4c06"
+BEFORE_LIFECYCLES = "3c1f0a7d9b21"
 DEPLOYED_AT = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
 
 
