@@ -25,8 +25,8 @@ from engine.errors import DeploymentError, EngineError, Problem
 from engine.identity.officials import hash_password
 from engine.persistence.migrate import upgrade
 from engine.persistence.models import VersionState
+from engine.runtime.command import Actor
 from engine.runtime.dossiers import legal_due_at
-from engine.runtime.workflow import Actor
 from engine.scheduling import sweep
 
 DEMO_PASSWORD = "motcua-demo"

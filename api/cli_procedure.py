@@ -16,7 +16,7 @@ from engine.calendar.clock import Clock
 from engine.deployment.catalog import version_summaries
 from engine.deployment.lifecycle import VersionChange, activate_version, retire_version, rollback_procedure
 from engine.errors import EngineError, FormInvalidError
-from engine.runtime.workflow import Actor
+from engine.runtime.command import Actor
 
 _REASON = click.option("--reason", required=True, help="Why; kept in the version's history.")
 

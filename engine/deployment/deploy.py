@@ -19,7 +19,7 @@ from engine.deployment.validate import validate_package
 from engine.errors import DeploymentError, Problem
 from engine.persistence.models import Procedure, ProcedureVersion, VersionAction, VersionState
 from engine.persistence.state import dump_spec
-from engine.runtime.workflow import Actor
+from engine.runtime.command import Actor
 
 
 @dataclass

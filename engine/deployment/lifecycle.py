@@ -34,7 +34,7 @@ from engine.persistence.models import (
     VersionAction,
     VersionState,
 )
-from engine.runtime.workflow import Actor
+from engine.runtime.command import Actor
 
 # The access rules of this module, by name: what a refusal cites, and what it forbids (vi, en).
 PROCEDURE_RULES = {

@@ -11,9 +11,9 @@ from engine.deployment.deploy import deploy_procedure
 from engine.deployment.lifecycle import activate_version, retire_version, rollback_procedure
 from engine.errors import ConflictError, FormInvalidError, NotFoundError, PermissionDeniedError, ProcedureNotActiveError
 from engine.persistence.models import Dossier, DossierStatus, HumanTask, Official, ProcedureVersion, VersionState
+from engine.runtime.command import Actor
 from engine.runtime.dossiers import start_dossier
 from engine.runtime.tasks import complete_task
-from engine.runtime.workflow import Actor
 from tests.fixtures import tiny_procedure
 
 KEY = tiny_procedure.KEY

@@ -10,7 +10,7 @@ from engine.deployment.package import ProcedurePackage
 from engine.deployment.validate import validate_package
 from engine.errors import DeploymentError
 from engine.persistence.models import Procedure, ProcedureVersion
-from engine.runtime.workflow import Actor
+from engine.runtime.command import Actor
 from tests.fixtures import tiny_procedure
 
 DEPLOYER = Actor(None, "test")
