@@ -28,7 +28,7 @@ WORKDIR /src
 
 # Only what the wheel is built from (README* is optional: setup.cfg's
 # long_description reads README.md when it exists).
-COPY pyproject.toml setup.cfg README* ./
+COPY pyproject.toml setup.cfg constraints.txt README* ./
 COPY engine ./engine
 COPY forms ./forms
 COPY api ./api
@@ -36,8 +36,9 @@ COPY admin ./admin
 COPY demo ./demo
 
 # Every dependency ships a manylinux wheel (lxml, psycopg[binary],
-# argon2-cffi) or is pure Python, so no compiler or apt-get is needed.
-RUN pip wheel --no-cache-dir --wheel-dir /wheels . "${GUNICORN_SPEC}"
+# argon2-cffi) or is pure Python, so no compiler or apt-get is needed. The
+# versions are the ones CI passed with (constraints.txt).
+RUN pip wheel --no-cache-dir --wheel-dir /wheels -c constraints.txt . "${GUNICORN_SPEC}"
 
 # ---------------------------------------------------------------------------
 # final: the wheelhouse installed into /opt/venv, run as a non-root user
@@ -90,7 +91,10 @@ USER 10001:10001
 
 EXPOSE 8000
 
+# /readyz: 200 once the database answers and its migrations are current (urlopen raises on 503).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-    CMD ["python", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/api/v1/openapi.json', timeout=4).status == 200 else 1)"]
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=4)"]
 
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", "api.app:create_app()"]
+# api.gunicorn_config puts prometheus_client in multiprocess mode, so /metrics adds up the workers.
+CMD ["gunicorn", "-c", "python:api.gunicorn_config", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", \
+     "api.app:create_app()"]

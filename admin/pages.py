@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, render_template
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.persistence.models import Dossier, DossierStatus, Procedure, ProcedureVersion
+from engine.persistence.models import Dossier, DossierStatus, Procedure, ProcedureVersion, VersionState
 
 bp = Blueprint("admin", __name__, template_folder="templates")
 
@@ -16,9 +16,9 @@ def home() -> str:
     factory: sessionmaker[Session] = current_app.extensions["session_factory"]
     with factory() as session:
         procedures = session.execute(
-            select(Procedure.key, Procedure.name, func.max(ProcedureVersion.version))
+            select(Procedure.key, Procedure.name, ProcedureVersion.version)
             .join(ProcedureVersion)
-            .group_by(Procedure.key, Procedure.name)
+            .where(ProcedureVersion.state == VersionState.ACTIVE)  # what receives dossiers now
             .order_by(Procedure.name)
         ).all()
         counts = dict(

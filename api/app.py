@@ -9,7 +9,7 @@ from flask import Flask
 from flask_smorest import Api
 from sqlalchemy.exc import DBAPIError
 
-from api.config import DefaultConfig, config_from_environment
+from api.config import load_config
 from engine.db import make_db_engine, make_session_factory
 from engine.identity.throttle import SignInGuard, ThrottleSettings
 from engine.runtime.context import EngineContext, build_context
@@ -33,9 +33,8 @@ def _load_calendar(app: Flask) -> None:
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the web application; ``test_config`` replaces the environment in tests."""
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_object(DefaultConfig)
+    load_config(app.config, test_config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese stays readable in responses
-    app.config.update(config_from_environment() if test_config is None else test_config)
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = default_database_url(app)
 
@@ -47,11 +46,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.extensions["engine"] = engine
     app.extensions["sign_in"] = SignInGuard(ThrottleSettings.from_mapping(app.config))
-    _load_calendar(app)
 
     from admin import pages, public, sessions
-    from api import auth, deps, dossiers, errors, inbox, org, procedures, slips, tasks
+    from api import auth, deps, dossiers, errors, health, inbox, observability, org, procedures, slips, tasks
 
+    observability.init_app(app)  # first: its hooks wrap every other one
+    _load_calendar(app)
     deps.init_app(app)
     api = Api(app)
     for resource in (auth, procedures, dossiers, tasks, inbox, slips, org):
@@ -62,4 +62,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(public.bp)
     sessions.init_app(app)
+    app.register_blueprint(health.bp)
     return app

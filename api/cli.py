@@ -13,19 +13,28 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from api.app import create_app
+from api.observability import configure_logging
 from demo.province import DEMO_LOGINS, PROVINCIAL_CENTER
 from demo.seed import seed_demo_province
 from engine.calendar.store import set_override
 from engine.deployment.deploy import deploy_procedure
+from engine.deployment.lifecycle import activate_version, active_version_id
 from engine.deployment.package import SHARED_FOLDER, load_package
 from engine.deployment.validate import validate_bpmn_file, validate_package
 from engine.errors import DeploymentError, EngineError, Problem
 from engine.identity.officials import hash_password
 from engine.persistence.migrate import upgrade
-from engine.runtime.dossiers import latest_version_id, legal_due_at
+from engine.persistence.models import VersionState
+from engine.runtime.command import Actor
+from engine.runtime.dossiers import legal_due_at
 from engine.scheduling import sweep
 
 DEMO_PASSWORD = "motcua-demo"
+VERSION_STATE_TEXT = {
+    VersionState.DEPLOYED: "chưa áp dụng / deployed, not active",
+    VersionState.ACTIVE: "đang áp dụng / active",
+    VersionState.RETIRED: "ngừng áp dụng / retired",
+}
 
 
 def _app() -> Flask:
@@ -48,14 +57,26 @@ def procedure_folders(library: Path) -> list[Path]:
                   and (p / "procedure.json").exists())
 
 
-def deploy_folders(app: Flask, folders: list[Path], actor: str) -> bool:
-    """Deploy each folder in its own transaction; print the outcome. True when all succeeded."""
+def cli_actor(name: str) -> Actor:
+    """Who the command line acts as: the system, named by the command, since it holds the database already."""
+    return Actor(None, name)
+
+
+def deploy_folders(app: Flask, folders: list[Path], actor: Actor, *, activate: bool = False) -> bool:
+    """Deploy each folder in its own transaction, activating it too when asked; print the outcome.
+
+    True when all succeeded.
+    """
     ok = True
+    clock = app.extensions["engine"].clock
     for folder in folders:
         with _session(app) as session:
             try:
-                result = deploy_procedure(session, load_package(folder), clock=app.extensions["engine"].clock,
-                                          actor=actor)
+                package = load_package(folder)
+                result = deploy_procedure(session, package, clock=clock, actor=actor)
+                if activate:
+                    activate_version(session, package.key, result.version.version, actor=actor, clock=clock,
+                                     reason=f"Kích hoạt khi triển khai / activated on deployment (motcua {actor.name})")
                 session.commit()
             except DeploymentError as error:
                 ok = False
@@ -64,7 +85,8 @@ def deploy_folders(app: Flask, folders: list[Path], actor: str) -> bool:
                     click.echo("  " + format_problem(problem), err=True)
                 continue
         state = "phiên bản mới" if result.created else "không đổi"
-        click.echo(f"✓ {folder.name}: phiên bản {result.version.version} ({state})")
+        click.echo(f"✓ {folder.name}: phiên bản {result.version.version} ({state}) — "
+                   f"{VERSION_STATE_TEXT[result.version.state]}")
     return ok
 
 
@@ -88,10 +110,15 @@ def db_upgrade() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
-def deploy(paths: tuple[Path, ...]) -> None:
-    """Deploy procedure folders (bpmn/<key>); exit status 1 when any has an error."""
+@click.option("--activate", is_flag=True, help="Also make each deployed version the one new dossiers use.")
+def deploy(paths: tuple[Path, ...], activate: bool) -> None:
+    """Deploy procedure folders (bpmn/<key>); exit status 1 when any has an error.
+
+    A deployed version receives no dossiers until it is activated (--activate, or
+    `motcua procedure activate`).
+    """
     app = _app()
-    if not deploy_folders(app, list(paths), actor="cli"):
+    if not deploy_folders(app, list(paths), cli_actor("cli"), activate=activate):
         sys.exit(1)
 
 
@@ -147,9 +174,11 @@ def _print_verdict(path: Path, problems: list[Problem]) -> None:
 def demo(host: str, port: int, no_serve: bool) -> None:
     """Create the database, deploy every procedure in bpmn/, seed a demo province, and serve."""
     app = _app()
+    configure_logging("text", app.config["LOG_LEVEL"])  # a person reads the demo's log, not a collector
     upgrade(app.extensions["db_engine"])
     library = app.extensions["engine"].settings.library_path
-    if not deploy_folders(app, procedure_folders(library), actor="demo"):
+    # The demo serves every library procedure, so each one's deployed version is made active.
+    if not deploy_folders(app, procedure_folders(library), cli_actor("demo"), activate=True):
         sys.exit(1)
     summary = seed_demo_province(app.extensions["session_factory"], app.extensions["engine"],
                                  password_hash=hash_password(DEMO_PASSWORD))
@@ -240,7 +269,7 @@ def calendar_due(procedure_key: str, received: str) -> None:
         instant = instant.replace(tzinfo=ZoneInfo(engine.settings.timezone))
     with _session(app) as session:
         try:
-            version = engine.version(session, latest_version_id(session, procedure_key))
+            version = engine.version(session, active_version_id(session, procedure_key))
         except EngineError as error:
             raise click.ClickException(error.message) from None
         click.echo(legal_due_at(engine, version, instant).isoformat())
@@ -264,8 +293,10 @@ def calendar_set(day: datetime, kind: str | None, name: str, province: str | Non
 
 
 from api.cli_org import org  # noqa: E402 - the group's module builds the app from this one
+from api.cli_procedure import procedure  # noqa: E402 - likewise
 
 main.add_command(org)
+main.add_command(procedure)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,40 @@
-"""Default configuration; environment variables MOTCUA_* override it in real runs."""
+"""Every setting and its default, in one place; MOTCUA_<NAME> environment variables override them.
+
+The environment is read once, by ``load_config`` (Flask's ``from_prefixed_env``, every value as
+text, so a secret key or a province code is never reinterpreted; the numeric settings are then
+converted); the engine gets its part as ``EngineSettings``. README.md lists every setting.
+"""
 
 from __future__ import annotations
 
-import os
+from flask import Config
+
+ENV_PREFIX = "MOTCUA"
+INT_SETTINGS = ("TOKEN_LIFETIME_HOURS", "WORKFLOW_CACHE_SIZE", "MAX_CONTENT_LENGTH", "READYZ_RETRY_AFTER_SECONDS")
 
 
 class DefaultConfig:
+    # --- what an operator sets (README.md, "Configuration") ---
+    DATABASE_URL: str | None = None  # None: SQLite in the instance folder
+    SECRET_KEY = "dev-only-change-me"
+    LIBRARY_PATH: str | None = None  # None: bpmn/ beside the code
+    PROVINCE: str | None = None
+    PUBLIC_BASE_URL: str | None = None  # None: this server
+    SLIP_PLACE = ""
+    SLIP_PARENT_BODY = ""
+    TIMEZONE = "Asia/Ho_Chi_Minh"
+    TOKEN_LIFETIME_HOURS = 12
+    WORKFLOW_CACHE_SIZE = 512
+    SCRIPT_TIME_LIMIT_SECONDS = 2.0
+    SCRIPT_MEMORY_LIMIT_MB = 32
+    IDEMPOTENCY_KEY_HOURS = 24
+    SPIFF_SPEEDUPS = True  # false: SpiffWorkflow's own tree walk and steps (engine/runtime/library_patches.py)
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    LOG_FORMAT = "json"  # json: one object per line; text: readable lines (motcua demo)
+    LOG_LEVEL = "INFO"
+    READYZ_RETRY_AFTER_SECONDS = 10
+
+    # --- fixed ---
     API_TITLE = "Motcua API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.1.0"
@@ -21,11 +50,6 @@ class DefaultConfig:
         },
     }
     JSON_SORT_KEYS = False
-    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
-    DATABASE_URL: str | None = None
-    SECRET_KEY = os.environ.get("MOTCUA_SECRET_KEY", "dev-only-change-me")
-    TOKEN_LIFETIME_HOURS = 12
-    WORKFLOW_CACHE_SIZE = 512
     # Sign-in and public lookup throttling (engine.identity.throttle); a shared store such as
     # redis://host:6379 makes the per-address counts hold across processes.
     RATELIMIT_STORAGE_URI = "memory://"
@@ -39,10 +63,12 @@ class DefaultConfig:
     SESSION_COOKIE_SECURE = False
 
 
-def config_from_environment() -> dict[str, object]:
-    """Read MOTCUA_* variables: MOTCUA_DATABASE_URL, MOTCUA_SECRET_KEY, MOTCUA_LIBRARY_PATH."""
-    values: dict[str, object] = {}
-    for name, value in os.environ.items():
-        if name.startswith("MOTCUA_"):
-            values[name[len("MOTCUA_"):]] = value
-    return values
+def load_config(config: Config, overrides: dict[str, object] | None = None) -> None:
+    """Defaults, then the MOTCUA_* environment, or ``overrides`` instead of the environment (tests)."""
+    config.from_object(DefaultConfig)
+    if overrides is None:
+        config.from_prefixed_env(ENV_PREFIX, loads=str)
+    else:
+        config.update(overrides)
+    for name in INT_SETTINGS:
+        config[name] = int(config[name])

@@ -7,52 +7,47 @@ from typing import Any
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from api.access import allow
-from api.deps import current_engine, current_official, get_session
-from api.schemas import DeployResultSchema, ProcedureSchema, ProcedureVersionSchema
-from engine.access.rules import Action
+from api.deps import current_actor, current_engine, get_session
+from api.schemas import (
+    DeployResultSchema,
+    ProcedureSchema,
+    VersionChangeArgsSchema,
+    VersionChangeSchema,
+    VersionEventSchema,
+    VersionSummarySchema,
+)
+from engine.deployment.catalog import (
+    CatalogEntry,
+    VersionEventView,
+    VersionSummary,
+    catalog,
+    catalog_entry,
+    version_events,
+    version_summaries,
+)
 from engine.deployment.deploy import deploy_procedure
+from engine.deployment.lifecycle import VersionChange, activate_version, retire_version, rollback_procedure
 from engine.deployment.package import package_from_upload
-from engine.errors import DeploymentError, NotFoundError, Problem
-from engine.persistence.models import Procedure
+from engine.errors import DeploymentError, Problem
 
 blp = Blueprint("procedures", __name__, url_prefix="/api/v1/procedures",
                 description="Thủ tục hành chính / Administrative procedures")
 
 
-def _procedure_view(procedure: Procedure) -> dict[str, Any]:
-    latest = procedure.versions[-1] if procedure.versions else None
-    return {
-        "key": procedure.key,
-        "name": procedure.name,
-        "name_en": procedure.name_en,
-        "national_code": procedure.national_code,
-        "latest_version": latest.version if latest else None,
-        "time_limit": latest.metadata_.get("time_limit") if latest else None,
-    }
-
-
-def _get_procedure(key: str) -> Procedure:
-    procedure = get_session().scalar(
-        select(Procedure).where(Procedure.key == key).options(selectinload(Procedure.versions))
-    )
-    if procedure is None:
-        raise NotFoundError(f"Không có thủ tục '{key}'", message_en=f"No procedure '{key}'")
-    return procedure
+def _commit_change(key: str, change: VersionChange) -> dict[str, Any]:
+    """Commit the lifecycle command's transaction and say what it did."""
+    get_session().commit()
+    return {"procedure": key, "version": change.version, "changed": change.changed,
+            "replaced_version": change.replaced.version if change.replaced else None}
 
 
 @blp.route("")
 class Procedures(MethodView):
     @blp.response(200, ProcedureSchema(many=True))
-    def get(self) -> list[dict[str, Any]]:
-        """List deployed procedures"""
-        procedures = get_session().scalars(
-            select(Procedure).options(selectinload(Procedure.versions)).order_by(Procedure.key)
-        )
-        return [_procedure_view(p) for p in procedures]
+    def get(self) -> list[CatalogEntry]:
+        """List deployed procedures, each with the version new dossiers use"""
+        return catalog(get_session())
 
     @blp.response(201, DeployResultSchema)
     @blp.doc(
@@ -73,13 +68,12 @@ class Procedures(MethodView):
         },
     )
     def post(self) -> tuple[dict[str, Any], int]:
-        """Deploy a procedure from uploaded files
+        """Deploy a procedure from uploaded files (analysts); it is not active until activated
         ---
-        The same content deployed again returns the existing version (200). Any problem gives 422
-        with every located problem; nothing is stored then.
+        The new version receives no dossiers until it is activated. The same content deployed again
+        returns the existing version (200), whatever its state. Any problem gives 422 with every
+        located problem; nothing is stored then.
         """
-        official = current_official()
-        allow(Action.PROCEDURE_DEPLOY)
         uploads = request.files.getlist("files")
         key = (request.form.get("key") or "").strip()
         if not key:
@@ -90,7 +84,7 @@ class Procedures(MethodView):
                                            message_en="No files were sent (field 'files')")])
         package = package_from_upload(key, {u.filename or "": u.read() for u in uploads})
         session = get_session()
-        result = deploy_procedure(session, package, clock=current_engine().clock, actor=official.username)
+        result = deploy_procedure(session, package, clock=current_engine().clock, actor=current_actor())
         session.commit()
         body = {"procedure": key, "version": result.version, "created": result.created,
                 "warnings": [w.as_dict() for w in result.warnings]}
@@ -100,14 +94,63 @@ class Procedures(MethodView):
 @blp.route("/<string:key>")
 class ProcedureDetail(MethodView):
     @blp.response(200, ProcedureSchema)
-    def get(self, key: str) -> dict[str, Any]:
+    def get(self, key: str) -> CatalogEntry:
         """One procedure"""
-        return _procedure_view(_get_procedure(key))
+        return catalog_entry(get_session(), key)
 
 
 @blp.route("/<string:key>/versions")
 class ProcedureVersions(MethodView):
-    @blp.response(200, ProcedureVersionSchema(many=True))
-    def get(self, key: str) -> Any:
-        """Every deployed version of a procedure"""
-        return _get_procedure(key).versions
+    @blp.response(200, VersionSummarySchema(many=True))
+    def get(self, key: str) -> list[VersionSummary]:
+        """Every deployed version: its state, who deployed and activated it, how many dossiers run on it"""
+        return version_summaries(get_session(), key)
+
+
+@blp.route("/<string:key>/version-events")
+class ProcedureVersionEvents(MethodView):
+    @blp.response(200, VersionEventSchema(many=True))
+    def get(self, key: str) -> list[VersionEventView]:
+        """The recorded life of the procedure's versions: deploy, activate, roll back, retire"""
+        return version_events(get_session(), key)
+
+
+@blp.route("/<string:key>/versions/<int:number>/activate")
+class ActivateVersion(MethodView):
+    @blp.arguments(VersionChangeArgsSchema)
+    @blp.response(200, VersionChangeSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def post(self, args: dict[str, Any], key: str, number: int) -> dict[str, Any]:
+        """Make this version the one new dossiers use (analysts); the active one is retired
+        ---
+        Activating a version that was active before is recorded as a rollback. Running dossiers
+        stay on the version they started on.
+        """
+        return _commit_change(key, activate_version(get_session(), key, number, actor=current_actor(),
+                                                  reason=args["reason"], clock=current_engine().clock))
+
+
+@blp.route("/<string:key>/versions/<int:number>/retire")
+class RetireVersion(MethodView):
+    @blp.arguments(VersionChangeArgsSchema)
+    @blp.response(200, VersionChangeSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def post(self, args: dict[str, Any], key: str, number: int) -> dict[str, Any]:
+        """Stop this version receiving new dossiers (analysts); those running on it finish on it
+        ---
+        Retiring the active version leaves the procedure refusing new dossiers (409) until a version
+        is activated.
+        """
+        return _commit_change(key, retire_version(get_session(), key, number, actor=current_actor(),
+                                                reason=args["reason"], clock=current_engine().clock))
+
+
+@blp.route("/<string:key>/rollback")
+class RollbackProcedure(MethodView):
+    @blp.arguments(VersionChangeArgsSchema)
+    @blp.response(200, VersionChangeSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def post(self, args: dict[str, Any], key: str) -> dict[str, Any]:
+        """Undo the latest activation (analysts): the version active before it is active again"""
+        return _commit_change(key, rollback_procedure(get_session(), key, actor=current_actor(),
+                                                    reason=args["reason"], clock=current_engine().clock))

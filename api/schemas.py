@@ -30,9 +30,43 @@ class OfficialSchema(Schema):
 class ProcedureVersionSchema(Schema):
     id = fields.Integer()
     version = fields.Integer()
+    state = fields.String(metadata={"description": "deployed | active | retired; new dossiers use the active one"})
     content_hash = fields.String()
     deployed_at = fields.DateTime()
     deployed_by = fields.String(allow_none=True)
+
+
+class VersionSummarySchema(ProcedureVersionSchema):
+    activated_at = fields.DateTime(allow_none=True)
+    activated_by = fields.String(allow_none=True)
+    retired_at = fields.DateTime(allow_none=True)
+    retired_by = fields.String(allow_none=True)
+    dossiers_running = fields.Integer(metadata={"description": "dossiers still running on this version"})
+    dossiers_total = fields.Integer()
+
+
+class VersionEventSchema(Schema):
+    version = fields.Integer()
+    action = fields.String(metadata={"description": "deploy | activate | rollback | retire"})
+    from_state = fields.String(allow_none=True)
+    to_state = fields.String()
+    at = fields.DateTime()
+    actor_id = fields.Integer(allow_none=True)
+    actor_name = fields.String()
+    reason = fields.String(allow_none=True)
+
+
+class VersionChangeArgsSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500),
+                           metadata={"description": "why the version changes, kept in the version's history"})
+
+
+class VersionChangeSchema(Schema):
+    procedure = fields.String()
+    version = fields.Nested(ProcedureVersionSchema)
+    changed = fields.Boolean(metadata={"description": "false when the version was already in that state"})
+    replaced_version = fields.Integer(allow_none=True,
+                                      metadata={"description": "the version that was active before, now retired"})
 
 
 class ProcedureSchema(Schema):
@@ -41,6 +75,7 @@ class ProcedureSchema(Schema):
     name_en = fields.String(allow_none=True)
     national_code = fields.String(allow_none=True)
     latest_version = fields.Integer(allow_none=True)
+    active_version = fields.Integer(allow_none=True, metadata={"description": "the version new dossiers use"})
     time_limit = fields.Dict(allow_none=True)
 
 

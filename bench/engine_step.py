@@ -277,6 +277,7 @@ class EngineBench:
         from engine.calendar.clock import SystemClock
         from engine.db import Base, make_db_engine, make_session_factory
         from engine.deployment.deploy import deploy_procedure
+        from engine.deployment.lifecycle import activate_version
         from engine.deployment.package import load_package
         from engine.persistence.models import Center
         from engine.runtime.command import Actor
@@ -294,7 +295,11 @@ class EngineBench:
         self.actor = Actor(None, "Cán bộ Một cửa")
         with self.session_factory.begin() as session:
             session.add(Center(code="hcc", name="Trung tâm Phục vụ hành chính công", agency_identifier="000.00.00.H40"))
-            deploy_procedure(session, load_package(PROCEDURE_DIR), clock=self.ctx.clock, actor="bench")
+            package = load_package(PROCEDURE_DIR)
+            deployer = Actor(None, "bench")
+            deployed = deploy_procedure(session, package, clock=self.ctx.clock, actor=deployer)
+            activate_version(session, package.key, deployed.version.version, actor=deployer, reason="bench",
+                             clock=self.ctx.clock)
 
     @property
     def server_version(self) -> str:

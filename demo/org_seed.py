@@ -23,20 +23,20 @@ from engine.persistence.models import (
     Procedure,
     ProcedureVersion,
     Unit,
+    VersionState,
 )
 
-Deployed = dict[str, tuple[int, dict[str, Any]]]  # procedure key -> (latest version id, its metadata)
+Deployed = dict[str, tuple[int, dict[str, Any]]]  # procedure key -> (active version id, its metadata)
 
 
 def deployed_procedures(session: Session) -> Deployed:
-    """Latest version id and metadata of every deployed procedure, by key."""
-    latest: dict[str, tuple[int, int, dict[str, Any]]] = {}
-    for key, version_id, number, metadata in session.execute(
-            select(Procedure.key, ProcedureVersion.id, ProcedureVersion.version, ProcedureVersion.metadata_)
-            .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)):
-        if key not in latest or number > latest[key][1]:
-            latest[key] = (version_id, number, metadata)
-    return {key: (version_id, metadata) for key, (version_id, _n, metadata) in sorted(latest.items())}
+    """Active version id and metadata of every procedure that receives dossiers, by key."""
+    rows = session.execute(
+        select(Procedure.key, ProcedureVersion.id, ProcedureVersion.metadata_)
+        .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)
+        .where(ProcedureVersion.state == VersionState.ACTIVE)
+        .order_by(Procedure.key))
+    return {key: (version_id, metadata) for key, version_id, metadata in rows}
 
 
 def lane_bindings(metadata: dict[str, Any]) -> list[tuple[str, str]]:

@@ -57,6 +57,12 @@ class BusyError(RetryLaterError):
     code = "busy"
 
 
+class ProcedureNotActiveError(ConflictError):
+    """The procedure exists but no version of it is active, so it receives no new dossiers."""
+
+    code = "procedure_not_active"
+
+
 class TaskNotReadyError(ConflictError):
     code = "task_not_ready"
 

@@ -20,6 +20,7 @@ from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
 from engine.idempotency import purge_expired_keys
 from engine.identity.officials import purge_expired_tokens
+from engine.observability import command, note_dossier
 from engine.persistence.models import Dossier, DossierStatus, HumanTask, TaskStatus
 from engine.runtime.command import Actor, Command
 from engine.runtime.context import EngineContext
@@ -54,6 +55,7 @@ def _sweep_each(session_factory: sessionmaker[Session], query: Select[Dossier],
     return total
 
 
+@command("fire_timers")
 def fire_timers(session: Session, ctx: EngineContext, dossier: Dossier) -> int:
     """Fire the dossier's due timers and run it until it waits again; returns timers fired."""
     version = ctx.version(session, dossier.procedure_version_id)
@@ -133,7 +135,9 @@ def mark_dossier_deadlines(session_factory: sessionmaker[Session], ctx: EngineCo
                        limit)
 
 
+@command("mark_dossier_deadline")
 def _mark_dossier(session: Session, ctx: EngineContext, dossier: Dossier, now: datetime) -> int:
+    note_dossier(dossier.code)
     state = OVERDUE if dossier.due_at is not None and dossier.due_at < now else DUE_SOON
     buffer = HistoryBuffer(dossier)
     event = HistoryEventType.DOSSIER_OVERDUE if state == OVERDUE else HistoryEventType.DOSSIER_DUE_SOON
@@ -183,7 +187,9 @@ def flag_expired_pauses(session_factory: sessionmaker[Session], ctx: EngineConte
                        lambda session, dossier: int(_pause_expired(session, ctx, dossier, now)), limit)
 
 
+@command("flag_expired_pause")
 def _pause_expired(session: Session, ctx: EngineContext, dossier: Dossier, now: datetime) -> bool:
+    note_dossier(dossier.code)
     limit = ctx.version(session, dossier.procedure_version_id).metadata.get("max_pause")
     if not limit or dossier.paused_at is None:
         return False

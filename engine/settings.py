@@ -1,8 +1,11 @@
-"""Engine settings: where the procedure library is, and the tunables of the runtime."""
+"""Engine settings: where the procedure library is, and the tunables of the runtime.
+
+Built from the application's configuration (api/config.py reads the MOTCUA_* environment once);
+the engine never reads the environment itself.
+"""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,13 +33,13 @@ class EngineSettings:
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any]) -> EngineSettings:
-        library = config.get("LIBRARY_PATH") or os.environ.get("MOTCUA_LIBRARY_PATH") or DEFAULT_LIBRARY
+        library = config.get("LIBRARY_PATH") or DEFAULT_LIBRARY
         return cls(
             library_path=Path(library),
-            timezone=config.get("TIMEZONE", cls.timezone),
+            timezone=config.get("TIMEZONE") or cls.timezone,
             workflow_cache_size=int(config.get("WORKFLOW_CACHE_SIZE", cls.workflow_cache_size)),
             token_lifetime_hours=int(config.get("TOKEN_LIFETIME_HOURS", cls.token_lifetime_hours)),
-            province=config.get("PROVINCE") or os.environ.get("MOTCUA_PROVINCE") or None,
+            province=config.get("PROVINCE") or None,
             script_time_limit_seconds=float(
                 config.get("SCRIPT_TIME_LIMIT_SECONDS", cls.script_time_limit_seconds)),
             script_memory_limit_mb=int(config.get("SCRIPT_MEMORY_LIMIT_MB", cls.script_memory_limit_mb)),

@@ -15,10 +15,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.calendar.clock import FixedClock
+from engine.calendar.clock import Clock, FixedClock
 from engine.db import Base, make_db_engine, make_session_factory
 from engine.deployment.deploy import deploy_procedure
-from engine.deployment.package import load_package
+from engine.deployment.lifecycle import activate_version
+from engine.deployment.package import ProcedurePackage, load_package
 from engine.persistence import models
 from engine.persistence.migrate import upgrade
 from engine.runtime.command import Actor
@@ -106,8 +107,15 @@ def staff(session_factory: sessionmaker[Session], center: models.Center) -> Staf
 
 
 def deploy(session_factory: sessionmaker[Session], ctx: EngineContext, key: str, folder: Path | None = None) -> int:
+    return deploy_package(session_factory, ctx.clock, load_package(folder or LIBRARY / key))
+
+
+def deploy_package(session_factory: sessionmaker[Session], clock: Clock, package: ProcedurePackage) -> int:
+    """Deploy the package and make the version the active one, as `motcua deploy --activate` does."""
+    deployer = Actor(None, "test")
     with session_factory.begin() as session:
-        result = deploy_procedure(session, load_package(folder or LIBRARY / key), clock=ctx.clock, actor="test")
+        result = deploy_procedure(session, package, clock=clock, actor=deployer)
+        activate_version(session, package.key, result.version.version, actor=deployer, reason="test", clock=clock)
         return result.version.id
 
 

@@ -1,4 +1,8 @@
-"""Store a validated procedure as an immutable version; the same content is the same version."""
+"""Store a validated procedure as an immutable version; the same content is the same version.
+
+A new version is only deployed: new dossiers keep using the active version until someone
+activates this one (engine.deployment.lifecycle).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,15 @@ from datetime import UTC
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.access.rules import Action
 from engine.calendar.clock import Clock
+from engine.deployment.lifecycle import authorize_procedure_change, record_transition
 from engine.deployment.package import ProcedurePackage
 from engine.deployment.validate import validate_package
 from engine.errors import DeploymentError, Problem
-from engine.persistence.models import Procedure, ProcedureVersion
+from engine.persistence.models import Procedure, ProcedureVersion, VersionAction, VersionState
 from engine.persistence.state import dump_spec
+from engine.runtime.command import Actor
 
 
 @dataclass
@@ -23,16 +30,19 @@ class DeployResult:
     warnings: list[Problem]
 
 
-def deploy_procedure(session: Session, package: ProcedurePackage, *, clock: Clock, actor: str | None) -> DeployResult:
-    """Validate the package and store it as the procedure's next version.
+def deploy_procedure(session: Session, package: ProcedurePackage, *, clock: Clock, actor: Actor) -> DeployResult:
+    """Validate the package and store it as the procedure's next version, not yet active.
 
-    Raises DeploymentError with every located problem; nothing is written then. Does not commit.
+    Content already deployed returns that version (whatever its state) instead of a copy. Raises
+    DeploymentError with every located problem; nothing is written then. Does not commit.
     """
+    authorize_procedure_change(session, actor, Action.PROCEDURE_DEPLOY, clock)
     validated, problems = validate_package(package)
     if validated is None:
         raise DeploymentError(problems)
     content_hash = package.content_hash()
-    procedure = session.scalar(select(Procedure).where(Procedure.key == package.key))
+    # Locked so that two deployments of one procedure cannot both take the same next number.
+    procedure = session.scalar(select(Procedure).where(Procedure.key == package.key).with_for_update())
     metadata = validated.metadata
     now = clock.now().astimezone(UTC)
     if procedure is None:
@@ -67,8 +77,10 @@ def deploy_procedure(session: Session, package: ProcedurePackage, *, clock: Cloc
         metadata_=metadata,
         elements=validated.elements,
         deployed_at=now,
-        deployed_by=actor,
+        deployed_by=actor.name[:128],
+        state=VersionState.DEPLOYED,
     )
     session.add(version)
     session.flush()
+    record_transition(session, version, VersionState.DEPLOYED, VersionAction.DEPLOY, actor, None, now)
     return DeployResult(version, created=True, warnings=validated.warnings)

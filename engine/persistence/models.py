@@ -99,6 +99,27 @@ def _enum(enum_class: type[enum.StrEnum]) -> SAEnum:
     return SAEnum(enum_class, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
 
 
+class VersionState(enum.StrEnum):
+    """Where a procedure version is in its life: deployed → active → retired.
+
+    Only the active version receives new dossiers, and a procedure has at most one; a retired
+    version may be made active again (a rollback). Dossiers keep the version they started on.
+    """
+
+    DEPLOYED = "deployed"
+    ACTIVE = "active"
+    RETIRED = "retired"
+
+
+class VersionAction(enum.StrEnum):
+    """What a recorded step in a procedure version's life did."""
+
+    DEPLOY = "deploy"
+    ACTIVATE = "activate"
+    ROLLBACK = "rollback"
+    RETIRE = "retire"
+
+
 class Role(enum.StrEnum):
     """What an official may do; lane bindings name the role a step needs."""
 
@@ -259,6 +280,9 @@ class ProcedureVersion(Base):
     __table_args__ = (
         UniqueConstraint("procedure_id", "version"),
         UniqueConstraint("procedure_id", "content_hash", name="uq_procedure_version_content"),
+        # At most one active version per procedure, held by the database whatever the code does.
+        Index("uq_procedure_version_one_active", "procedure_id", unique=True,
+              postgresql_where=text("state = 'active'"), sqlite_where=text("state = 'active'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -275,8 +299,28 @@ class ProcedureVersion(Base):
     elements: Mapped[dict[str, Any]] = mapped_column(JSON)
     deployed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     deployed_by: Mapped[str | None] = mapped_column(String(128))
+    state: Mapped[VersionState] = mapped_column(_enum(VersionState), default=VersionState.DEPLOYED,
+                                                server_default=VersionState.DEPLOYED.value)
 
     procedure: Mapped[Procedure] = relationship(back_populates="versions")
+
+
+class ProcedureVersionEvent(Base):
+    """One recorded step in a procedure version's life: what changed, who did it, when and why."""
+
+    __tablename__ = "procedure_version_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_version_id: Mapped[int] = mapped_column(ForeignKey("procedure_version.id"), index=True)
+    action: Mapped[VersionAction] = mapped_column(_enum(VersionAction))
+    from_state: Mapped[VersionState | None] = mapped_column(_enum(VersionState))
+    to_state: Mapped[VersionState] = mapped_column(_enum(VersionState))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("official.id"))
+    actor_name: Mapped[str] = mapped_column(String(255))
+    reason: Mapped[str | None] = mapped_column(String(500))
+
+    procedure_version: Mapped[ProcedureVersion] = relationship()
 
 
 class Dossier(Base):

@@ -17,6 +17,7 @@ from engine.access.rules import Action
 from engine.errors import ConflictError, DossierClosedError, FieldProblem, FormInvalidError
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
+from engine.observability import command, note_dossier
 from engine.persistence.models import Dossier, DossierStatus
 from engine.runtime.command import Actor, Command
 from engine.runtime.context import EngineContext
@@ -36,6 +37,7 @@ def lock_dossier_by_ref(session: Session, ctx: EngineContext, ref: str | int, ac
     if dossier is None:
         raise dossier_not_found(ref)
     authorize(session, actor, action, dossier, today=ctx.today(), ref=ref)
+    note_dossier(dossier.code)
     if dossier.status in CLOSED:
         raise DossierClosedError(f"Hồ sơ {dossier.code} đã kết thúc", message_en=f"Dossier {dossier.code} is closed")
     return dossier
@@ -63,18 +65,21 @@ def _close(session: Session, ctx: EngineContext, ref: str | int, actor: Actor, r
     return dossier
 
 
+@command("withdraw_dossier")
 def withdraw_dossier(session: Session, ctx: EngineContext, ref: str | int, *, actor: Actor, reason: str) -> Dossier:
     """The citizen withdraws the dossier (rút hồ sơ). Does not commit."""
     return _close(session, ctx, ref, actor, reason, DossierStatus.WITHDRAWN, HistoryEventType.DOSSIER_WITHDRAWN,
                   Action.DOSSIER_WITHDRAW)
 
 
+@command("stop_dossier")
 def stop_dossier(session: Session, ctx: EngineContext, ref: str | int, *, actor: Actor, reason: str) -> Dossier:
     """Stop processing (dừng giải quyết hồ sơ), e.g. the citizen never supplemented. Does not commit."""
     return _close(session, ctx, ref, actor, reason, DossierStatus.STOPPED, HistoryEventType.DOSSIER_STOPPED,
                   Action.DOSSIER_STOP)
 
 
+@command("extend_deadline")
 def extend_deadline(session: Session, ctx: EngineContext, ref: str | int, *, actor: Actor,
                     new_due_at: datetime, reason: str) -> Dossier:
     """Give the one new appointment the law allows, with the apology letter's reason.

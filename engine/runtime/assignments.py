@@ -12,6 +12,7 @@ from engine.access.rules import Action
 from engine.errors import FieldProblem, FormInvalidError, NotFoundError, PermissionDeniedError
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
+from engine.observability import command
 from engine.org.directory import is_available
 from engine.persistence.models import Dossier, HumanTask, Official, TaskStatus
 from engine.runtime.command import Actor
@@ -56,6 +57,7 @@ def _move(session: Session, ctx: EngineContext, task: HumanTask, dossier: Dossie
     write_dossier(session, ctx, dossier, buffer.head_values())
 
 
+@command("delegate_task")
 def delegate_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, *, actor: Actor,
                   to_official_id: int, reason: str) -> HumanTask:
     """The official holding a task hands it to a colleague who can do it, saying why."""
@@ -68,6 +70,7 @@ def delegate_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, *, a
     return task
 
 
+@command("reassign_tasks")
 def reassign_tasks(session: Session, ctx: EngineContext, task_ids: list[uuid.UUID], *, actor: Actor,
                    to_official_id: int, reason: str) -> list[HumanTask]:
     """A leader moves one or many open tasks of their unit to another official, saying why."""

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import ScriptLimitError, WorkflowFailedError
 from engine.history.recorder import HistoryBuffer
+from engine.observability import note_dossier
 from engine.persistence.models import Dossier, Official
 from engine.runtime.context import EngineContext, LoadedVersion
 from engine.runtime.script_env import command_instant
@@ -59,6 +60,7 @@ class Command:
 
     def __post_init__(self) -> None:
         self.history = HistoryBuffer(self.dossier)
+        note_dossier(self.dossier.code)
 
     def run(self, action: Callable[[], object] | None = None) -> None:
         """Run ``action`` (may be None) then the engine until the workflow waits."""

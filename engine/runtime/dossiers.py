@@ -14,15 +14,15 @@ from sqlalchemy.orm import Session
 from engine.access.policy import authorize
 from engine.access.rules import Action
 from engine.calendar.deadlines import TimeLimit, dossier_due_at
+from engine.deployment.lifecycle import active_version_id
 from engine.errors import FieldProblem, FormInvalidError, NotFoundError
 from engine.history.events import HistoryEventType
+from engine.observability import command
 from engine.persistence.models import (
     Center,
     Channel,
     Dossier,
     DossierStatus,
-    Procedure,
-    ProcedureVersion,
     new_row_version,
 )
 from engine.runtime.codes import next_dossier_code
@@ -32,21 +32,6 @@ from engine.runtime.forms import check_form_data
 from engine.runtime.workflow import finish_command
 
 
-def latest_version_id(session: Session, procedure_key: str) -> int:
-    version_id = session.scalar(
-        select(ProcedureVersion.id)
-        .join(Procedure)
-        .where(Procedure.key == procedure_key)
-        .order_by(ProcedureVersion.version.desc())
-        .limit(1)
-    )
-    if version_id is None:
-        raise NotFoundError(
-            f"Chưa triển khai thủ tục '{procedure_key}'", message_en=f"Procedure '{procedure_key}' is not deployed"
-        )
-    return version_id
-
-
 def start_form_name(version: LoadedVersion) -> str | None:
     for element in version.elements.values():
         if element["type"] == "startEvent" and element.get("properties", {}).get("formJsonSchemaFilename"):
@@ -54,6 +39,7 @@ def start_form_name(version: LoadedVersion) -> str | None:
     return None
 
 
+@command("start_dossier")
 def start_dossier(
     session: Session,
     ctx: EngineContext,
@@ -73,7 +59,7 @@ def start_dossier(
     if center is None:
         raise NotFoundError(f"Không có trung tâm '{center_code}'", message_en=f"No center '{center_code}'")
     authorize(session, actor, Action.DOSSIER_START, center, today=ctx.today())
-    version = ctx.version(session, latest_version_id(session, procedure_key))
+    version = ctx.version(session, active_version_id(session, procedure_key))
     check_form_data(version, start_form_name(version), data)
     applicant = applicant if applicant is not None else dict(data.get("applicant") or {})
     applicant_name = str(applicant.get("applicant_name") or applicant.get("name") or "").strip()

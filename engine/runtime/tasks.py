@@ -18,6 +18,7 @@ from engine.access.rules import Action
 from engine.errors import DossierClosedError, TaskNotReadyError
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
+from engine.observability import command, note_dossier
 from engine.persistence.models import Dossier, DossierStatus, HumanTask, TaskStatus, table_of
 from engine.runtime.command import Actor, Command, HumanCompletion
 from engine.runtime.context import EngineContext
@@ -48,6 +49,7 @@ def lock_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, actor: A
         raise task_not_found(task_id)
     task, dossier = row
     authorize(session, actor, Action.TASK_READ, task, today=ctx.today())
+    note_dossier(dossier.code)
     if dossier.status in CLOSED_DOSSIER:
         raise DossierClosedError(
             f"Hồ sơ {dossier.code} đã kết thúc", message_en=f"Dossier {dossier.code} is already closed"
@@ -91,6 +93,7 @@ def write_task(session: Session, task: HumanTask, **values: Any) -> None:
         set_committed_value(task, name, value)
 
 
+@command("claim_task")
 def claim_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, *, actor: Actor) -> HumanTask:
     """Take an open task for ``actor``. Of two officials claiming at once, one gets TaskNotReadyError."""
     task, dossier = lock_task(session, ctx, task_id, actor)
@@ -107,6 +110,7 @@ def claim_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, *, acto
     return task
 
 
+@command("release_task")
 def release_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, *, actor: Actor) -> HumanTask:
     """Give a claimed task back to its pool."""
     task, dossier = lock_task(session, ctx, task_id, actor)
@@ -120,6 +124,7 @@ def release_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, *, ac
     return task
 
 
+@command("complete_task")
 def complete_task(
     session: Session, ctx: EngineContext, task_id: uuid.UUID, *, actor: Actor, data: dict[str, Any]
 ) -> HumanTask:

@@ -1,8 +1,10 @@
 """Slips as PDF, drawn with fpdf2 (pure Python) from the same layout blocks as the HTML.
 
-The font is IBM Plex Serif (SIL OFL 1.1) from the PyPI package ``fontpkg-ibm-plex-serif``: static
-TrueType files covering every Vietnamese letter, embedded and subset by fpdf2, so the PDF reads
-the same on any machine. Text is NFC (precomposed letters), which needs no text shaping.
+The font is Liberation Serif (SIL OFL 1.1, see ``fonts/LICENSE``), the files of Debian's
+fonts-liberation2 shipped in this package: metric-compatible with Times New Roman, which Decree
+30/2020 prescribes for official documents, covering every Vietnamese letter, embedded and subset
+by fpdf2, so the PDF reads the same on any machine. Text is NFC (precomposed letters), which needs
+no text shaping.
 """
 
 from __future__ import annotations
@@ -32,9 +34,8 @@ from engine.slips.document import (
 from engine.slips.layout import SlipOptions, compose
 
 FAMILY = "SlipSerif"
-FONT_PACKAGE = "fontpkg_ibm_plex_serif"
-FONT_FILES = {"": "IBMPlexSerif-Regular.ttf", "B": "IBMPlexSerif-Bold.ttf", "I": "IBMPlexSerif-Italic.ttf",
-              "BI": "IBMPlexSerif-BoldItalic.ttf"}
+FONT_FILES = {"": "LiberationSerif-Regular.ttf", "B": "LiberationSerif-Bold.ttf", "I": "LiberationSerif-Italic.ttf",
+              "BI": "LiberationSerif-BoldItalic.ttf"}
 PT = 25.4 / 72  # mm per point
 LEADING = 1.25  # line height / font size
 SIGNATURE_SPACE = 20.0  # mm left blank to sign
@@ -51,12 +52,12 @@ _ALIGN = {"L": Align.L, "C": Align.C, "R": Align.R, "J": Align.J}
 
 @functools.lru_cache(maxsize=1)
 def font_files() -> dict[str, Path]:
-    """The TTF of each style (``""``, ``B``, ``I``, ``BI``), inside the installed font package."""
-    folder = resources.files(FONT_PACKAGE) / "files"
+    """The TTF of each style (``""``, ``B``, ``I``, ``BI``), shipped in ``engine/slips/fonts``."""
+    folder = resources.files("engine.slips") / "fonts"
     paths = {style: Path(str(folder / name)) for style, name in FONT_FILES.items()}
     missing = [str(p) for p in paths.values() if not p.is_file()]
     if missing:
-        raise RuntimeError(f"slip font files missing (is {FONT_PACKAGE} installed?): {missing}")
+        raise RuntimeError(f"slip font files missing (was the package installed without its data?): {missing}")
     return paths
 
 

@@ -98,6 +98,6 @@ def center_leader(client: FlaskClient, session_factory: Any, ctx: Any, password_
 
 @pytest.fixture
 def analyst(client: FlaskClient, session_factory: Any, ctx: Any, password_hash: str) -> dict[str, str]:
-    """An analyst: the one role that deploys procedures."""
-    add_official(session_factory, ctx, password_hash, "phantich", ["analyst"], center=None)
+    """An analyst, who alone deploys and changes procedure versions (created only where a test needs one)."""
+    add_official(session_factory, ctx, password_hash, "phantich", ["analyst"], center=None, name="Phạm Thu Trang")
     return login(client, "phantich")

@@ -23,6 +23,11 @@ def upload(client, headers, files):
     return client.post("/api/v1/procedures", data=data, headers=headers, content_type="multipart/form-data")
 
 
+def activate(client, headers, number, key=tiny_procedure.KEY, reason="Áp dụng quy trình mới"):
+    return client.post(f"/api/v1/procedures/{key}/versions/{number}/activate", json={"reason": reason},
+                       headers=headers)
+
+
 def test_catalog_is_public_and_lists_the_sample(client):
     response = client.get("/api/v1/procedures")
     assert response.status_code == 200
@@ -45,6 +50,7 @@ def test_upload_deploys_then_recognises_the_same_content(client, analyst):
     first = upload(client, analyst, tiny_procedure.files())
     assert first.status_code == 201, first.json
     assert first.json["created"] is True and first.json["version"]["version"] == 1
+    assert first.json["version"]["state"] == "deployed"
     again = upload(client, analyst, tiny_procedure.files())
     assert again.status_code == 200 and again.json["created"] is False
     changed = upload(client, analyst, tiny_procedure.files(script="total = 3"))
@@ -80,11 +86,12 @@ def test_bad_bpmn_is_422_with_located_problems_and_nothing_stored(client, analys
         assert session.scalar(select(func.count()).where(Procedure.key == tiny_procedure.KEY)) == 0
 
 
-def test_a_script_failing_at_run_time_is_422_with_the_step_and_nothing_is_stored(client, analyst, reception,
+def test_a_script_failing_at_run_time_is_422_with_the_step_and_nothing_is_stored(client, reception, analyst,
                                                                                 session_factory):
     from engine.persistence.models import Dossier
 
     assert upload(client, analyst, tiny_procedure.files(script="total = 1 / 0")).status_code == 201
+    assert activate(client, analyst, 1).status_code == 200
     response = client.post("/api/v1/dossiers", headers=reception, json={
         "procedure": tiny_procedure.KEY, "center": "hcc_test",
         "data": {"applicant": {"applicant_name": "Võ Thị Sáu"}}})

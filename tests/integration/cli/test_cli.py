@@ -34,7 +34,7 @@ def test_demo_prepares_the_database_and_deploys_the_library(tmp_path: Path, monk
     monkeypatch.setenv("MOTCUA_LIBRARY_PATH", str(library))
     result = CliRunner().invoke(main, ["demo", "--no-serve"])
     assert result.exit_code == 0, result.output
-    assert "✓ enterprise_registration: phiên bản 1" in result.output
+    assert "✓ enterprise_registration: phiên bản 1 (phiên bản mới) — đang áp dụng" in result.output
     assert "tiepnhan" in result.output and "motcua-demo" in result.output
     again = CliRunner().invoke(main, ["demo", "--no-serve"])
     assert "phiên bản 1 (không đổi)" in again.output
@@ -67,7 +67,7 @@ def test_calendar_answers_the_counter_questions(tmp_path: Path, monkeypatch):
     # Tết 2026: 16–20 February are days off.
     result = runner.invoke(main, ["calendar", "add-working-days", "2026-02-12", "3"])
     assert result.exit_code == 0 and result.output.strip().splitlines()[-1] == "2026-02-24"
-    assert runner.invoke(main, ["deploy", str(LIBRARY / "enterprise_registration")]).exit_code == 0
+    assert runner.invoke(main, ["deploy", "--activate", str(LIBRARY / "enterprise_registration")]).exit_code == 0
     due = runner.invoke(main, ["calendar", "due", "--procedure", "enterprise_registration",
                                "--received", "2026-11-27T09:00"])
     assert due.output.strip().splitlines()[-1] == "2026-12-02T17:00:00+07:00"

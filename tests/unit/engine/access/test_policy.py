@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from engine.access.policy import authorize, dossier_scope, task_scope
 from engine.access.rules import Action
-from engine.deployment.deploy import deploy_procedure
 from engine.errors import NotFoundError, PermissionDeniedError
 from engine.persistence.models import Center, Dossier, HumanTask, Official, Unit
 from engine.runtime.actions import extend_deadline, stop_dossier, withdraw_dossier
@@ -16,6 +15,7 @@ from engine.runtime.assignments import reassign_tasks
 from engine.runtime.command import Actor
 from engine.runtime.dossiers import start_dossier
 from engine.runtime.tasks import claim_task, complete_task
+from tests.conftest import deploy_package
 from tests.fixtures import tiny_procedure
 
 OFFICE, LEADERSHIP, DESK = "phong_thu_nghiem", "so_thu_nghiem", "mot_cua"
@@ -61,7 +61,7 @@ def people(session_factory, clock) -> dict[str, Official]:
                                         center_id=centers[center].id if center else None, active=True,
                                         created_at=clock.now())
             session.add(result[username])
-        deploy_procedure(session, tiny_procedure.package(), clock=clock, actor="test")
+    deploy_package(session_factory, clock, tiny_procedure.package())
     return result
 
 

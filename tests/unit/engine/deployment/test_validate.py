@@ -10,7 +10,10 @@ from engine.deployment.package import ProcedurePackage
 from engine.deployment.validate import validate_package
 from engine.errors import DeploymentError
 from engine.persistence.models import Procedure, ProcedureVersion
+from engine.runtime.command import Actor
 from tests.fixtures import tiny_procedure
+
+DEPLOYER = Actor(None, "test")
 
 XXE = """<?xml version="1.0"?>
 <!DOCTYPE definitions [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
@@ -107,7 +110,7 @@ def test_a_step_outside_bound_lanes_and_without_form_is_refused():
 def test_nothing_is_stored_when_deployment_fails(session_factory, clock):
     with session_factory() as session:
         with pytest.raises(DeploymentError) as raised:
-            deploy_procedure(session, tiny_procedure.package(script="import os"), clock=clock, actor="test")
+            deploy_procedure(session, tiny_procedure.package(script="import os"), clock=clock, actor=DEPLOYER)
         session.rollback()
         assert raised.value.problems
         assert session.scalar(select(func.count(Procedure.id))) == 0
@@ -116,9 +119,9 @@ def test_nothing_is_stored_when_deployment_fails(session_factory, clock):
 
 def test_same_content_is_the_same_version_and_new_content_a_new_one(session_factory, clock):
     with session_factory.begin() as session:
-        first = deploy_procedure(session, tiny_procedure.package(), clock=clock, actor="test")
-        again = deploy_procedure(session, tiny_procedure.package(), clock=clock, actor="test")
-        changed = deploy_procedure(session, tiny_procedure.package(script="total = 2 + 2"), clock=clock, actor="t")
+        first = deploy_procedure(session, tiny_procedure.package(), clock=clock, actor=DEPLOYER)
+        again = deploy_procedure(session, tiny_procedure.package(), clock=clock, actor=DEPLOYER)
+        changed = deploy_procedure(session, tiny_procedure.package(script="total = 2 + 2"), clock=clock, actor=DEPLOYER)
         assert (first.created, again.created, changed.created) == (True, False, True)
         assert again.version.id == first.version.id
         assert (first.version.version, changed.version.version) == (1, 2)

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from engine.deployment.deploy import deploy_procedure
 from engine.persistence.models import Deputy, LeavePeriod, Official, Unit
+from tests.conftest import deploy_package
 from tests.fixtures import tiny_procedure
 
 OFFICE, LEADERSHIP = "so_tai_chinh.phong_dkkd", "so_tai_chinh"
@@ -74,5 +74,4 @@ def binding_metadata(policy: str, official: str | None = None, four_eyes: bool =
 
 
 def deploy_tiny(session_factory, clock, metadata: dict, diagram: str | None = None) -> None:
-    with session_factory.begin() as session:
-        deploy_procedure(session, tiny_procedure.package(diagram, metadata), clock=clock, actor="test")
+    deploy_package(session_factory, clock, tiny_procedure.package(diagram, metadata))

@@ -1,0 +1,29 @@
+"""gunicorn settings for several workers: ``gunicorn -c python:api.gunicorn_config "api.app:create_app()"``.
+
+prometheus_client adds up the workers' metrics when PROMETHEUS_MULTIPROC_DIR names a directory for
+their files. Unless the operator names one, this run gets its own, set here before any worker
+imports prometheus_client (which reads the variable once, at import). The hooks start a run from an
+empty directory and retire the files of workers that exit.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(Path(tempfile.gettempdir()) / f"motcua-metrics-{os.getpid()}"))
+
+
+def on_starting(_server: Any) -> None:
+    directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):  # counts left by a previous run would be added to this one's
+        stale.unlink()
+
+
+def child_exit(_server: Any, worker: Any) -> None:
+    from prometheus_client import multiprocess  # not at the top: the master must not fix its mode first
+
+    multiprocess.mark_process_dead(worker.pid)
