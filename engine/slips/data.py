@@ -41,7 +41,6 @@ _DELIVERY_TITLES = {
     "electronic": "Nhận bản điện tử",
 }
 _DELIVERY_FIELDS = ("delivery_channel", "result_delivery")
-_REFUSAL_WORDS = ("refus", "reject", "tu_choi")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -314,10 +313,7 @@ def _time_limit(metadata: Mapping[str, Any]) -> TimeLimit | None:
 
 
 def _co_agencies(metadata: Mapping[str, Any]) -> tuple[str, ...]:
-    value = metadata.get("co_agencies") or metadata.get("cooperating_agencies") or ()
-    if isinstance(value, str):
-        value = [value]
-    return tuple(_text(v) for v in value if _text(v))
+    return tuple(_text(v) for v in metadata.get("co_agencies") or () if _text(v))
 
 
 def _start_form(elements: Mapping[str, Any]) -> str | None:
@@ -560,9 +556,9 @@ def _instant(value: Any) -> datetime | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _is_refusal_decision(event: HistoryEvent) -> bool:
-    decision = (event.payload or {}).get("decision") or {}
-    return any(isinstance(v, str) and any(w in v.lower() for w in _REFUSAL_WORDS) for v in decision.values())
+def _is_decision(event: HistoryEvent) -> bool:
+    """A completion of a step that declares a ``decisionField``: the history records its decision."""
+    return bool((event.payload or {}).get("decision"))
 
 
 def refusal_data(session: Session, ref: str | int, *, calendar: WorkingCalendar, base_url: str = "") -> RefusalData:
@@ -586,7 +582,8 @@ def refusal_data(session: Session, ref: str | int, *, calendar: WorkingCalendar,
         grounds = _first_text(data, keys + _matching_keys(data, "refusal", "tu_choi"))
         if grounds:
             break
-    decider = next((e for e in completions if _is_refusal_decision(e)), None)
+    # The latest decision of a refused dossier is the one that refused it.
+    decider = next((e for e in completions if _is_decision(e)), None)
     if not grounds and decider is not None:
         data = _submitted(decider)
         grounds = _first_text(data, _matching_keys(data, "comment", "opinion", "reason", "note"))
