@@ -7,6 +7,7 @@ problem names the file, line and element an analyst has to fix.
 from __future__ import annotations
 
 import ast
+import keyword
 import re
 from collections.abc import Callable, Iterable
 
@@ -78,7 +79,9 @@ def _sandbox_detail(text: str, kind: str, detail: str) -> tuple[str, str]:
     line = re.match(r"^Line (\d+):\s*", detail)
     body = detail[line.end():] if line else detail
     # What the reason names: quoted names, "import", and Python node kinds (ListComp, Lambda, ...).
-    named = re.findall(r"['\"]([^'\"]+)['\"]", body) + re.findall(r"\b(import|[A-Z][a-z]+[A-Z]?[A-Za-z]*)\b", body)
+    named = re.findall(r"['\"]([^'\"]+)['\"]", body) + [
+        word for word in re.findall(r"[A-Za-z_]+\*?", body)
+        if keyword.iskeyword(word.rstrip("*")) or re.fullmatch(r"[A-Z][a-z]+[A-Z][A-Za-z]*|Lambda", word)]
     names = ", ".join(dict.fromkeys(named))
     at_vi, at_en = (f"dòng {line.group(1)}: ", f"line {line.group(1)}: ") if line else ("", "")
     if body.isascii():
