@@ -17,6 +17,7 @@ from jsonschema.exceptions import SchemaError
 from engine.deployment.json_text import decode_error, explain, line_of, pointer
 from engine.deployment.package import ProcedurePackage
 from engine.errors import Problem
+from forms.roles import ROLE_KEY, ROLES, roles_of
 
 FORM_SUFFIXES = (".schema.json", ".uischema.json")
 
@@ -107,5 +108,18 @@ def check_forms(package: ProcedurePackage) -> tuple[dict[str, Any], set[str], li
                     message_en=f"The form is not a valid JSON Schema 2020-12, at {where}: {en}"))
                 broken.add(name)
                 continue
+            problems += _role_problems(path, raw, schema)
         forms[name] = schema
     return forms, broken, problems
+
+
+def _role_problems(path: str, raw: bytes, schema: Any) -> list[Problem]:
+    """Each ``x-motcua-role`` a form declares is one of forms.roles.ROLES."""
+    known = ", ".join(ROLES)
+    return [
+        Problem(file=path, line=line_of(raw.decode("utf-8"), ["properties", field, ROLE_KEY]) or 1,
+                element_id=field, rule="form",
+                message=f"Vai trò '{role}' của trường '{field}' không được khai báo; các vai trò: {known}",
+                message_en=f"Role '{role}' of field '{field}' is not declared; the roles are: {known}")
+        for field, role in roles_of(schema).items() if role not in ROLES
+    ]

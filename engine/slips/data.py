@@ -31,6 +31,7 @@ from engine.persistence.models import (
 )
 from engine.runtime.actions import appointment
 from engine.slips.vn import nfc
+from forms.roles import fields_with_role
 
 # Generic titles for the usual values of a "how do you want the result" field, used when the
 # procedure's own form gives none.
@@ -40,7 +41,6 @@ _DELIVERY_TITLES = {
     "postal": "Nhận qua dịch vụ bưu chính công ích",
     "electronic": "Nhận bản điện tử",
 }
-_DELIVERY_FIELDS = ("delivery_channel", "result_delivery")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -395,7 +395,8 @@ def _summary(loaded: _Loaded) -> DossierSummary:
         supplement_requests=dossier.supplement_requests or 0,
         result_name=nfc(dossier.result_name or ""),
         time_limit=_time_limit(metadata),
-        result_delivery=_delivery(loaded, start_data or {}, _start_form(loaded.elements), ("result_delivery",)),
+        result_delivery=_delivery(loaded, start_data or {}, _start_form(loaded.elements),
+                                  fields_with_role(loaded.forms.values(), "result_delivery")),
         lookup_url=lookup_url(loaded.base_url, dossier.code, dossier.lookup_secret) if loaded.base_url else "",
         lookup_secret=dossier.lookup_secret,
     )
@@ -473,10 +474,6 @@ def _first_text(data: Mapping[str, Any], keys: Iterable[str]) -> str:
     return ""
 
 
-def _matching_keys(data: Mapping[str, Any], *needles: str) -> list[str]:
-    return [k for k in data if any(n in k.lower() for n in needles)]
-
-
 def _unit_of(loaded: _Loaded, element_id: str | None, lane: str | None = None, department: str | None = None) -> str:
     element = loaded.elements.get(element_id or "", {})
     return nfc(element.get("lane_name") or lane or department or "")
@@ -507,9 +504,10 @@ def supplement_request_data(
     payload = paused.payload or {}
     request = _completion_before(loaded, paused.seq)
     data = _submitted(request)
-    missing = _strings(data.get("missing_documents")) or _strings(payload.get("reason"))
-    reason_keys = ["supplement_reason", *_matching_keys(data, "reason"), "appraisal_opinion",
-                   *_matching_keys(data, "opinion", "comment")]
+    forms = loaded.forms.values()
+    missing = [s for name in fields_with_role(forms, "missing_documents") for s in _strings(data.get(name))] \
+        or _strings(payload.get("reason"))
+    reason_keys = fields_with_role(forms, "supplement_reason") + fields_with_role(forms, "opinion")
     reason = _first_text(data, reason_keys) or (_text(payload.get("reason")) if isinstance(payload.get("reason"), str)
                                                 else "")
     required = {
@@ -564,8 +562,8 @@ def _is_decision(event: HistoryEvent) -> bool:
 def refusal_data(session: Session, ref: str | int, *, calendar: WorkingCalendar, base_url: str = "") -> RefusalData:
     """Mẫu 03 for a refused dossier; the grounds come from the steps' submitted data.
 
-    In order: a field named like ``*refusal_grounds*`` / ``*refusal_reason*`` (latest step first),
-    then the comment or opinion of the step that decided the refusal.
+    In order: a field the forms declare as ``refusal_grounds`` (latest step first), then a field
+    declared as the ``opinion`` of the step that decided the refusal.
     """
     loaded = _load(session, ref, calendar, base_url)
     dossier = loaded.dossier
@@ -578,15 +576,14 @@ def refusal_data(session: Session, ref: str | int, *, calendar: WorkingCalendar,
     grounds = ""
     for event in completions:
         data = _submitted(event)
-        keys = [k for k in data if "refusal" in k.lower() and ("ground" in k.lower() or "reason" in k.lower())]
-        grounds = _first_text(data, keys + _matching_keys(data, "refusal", "tu_choi"))
+        grounds = _first_text(data, fields_with_role(loaded.forms.values(), "refusal_grounds"))
         if grounds:
             break
     # The latest decision of a refused dossier is the one that refused it.
     decider = next((e for e in completions if _is_decision(e)), None)
     if not grounds and decider is not None:
         data = _submitted(decider)
-        grounds = _first_text(data, _matching_keys(data, "comment", "opinion", "reason", "note"))
+        grounds = _first_text(data, fields_with_role(loaded.forms.values(), "opinion"))
     if not grounds:
         grounds = nfc(dossier.result_name or "")
     refused_at = decider.at if decider is not None else dossier.completed_at or dossier.received_at
@@ -711,7 +708,8 @@ def _closing_rows(loaded: _Loaded, summary: DossierSummary, tasks: list[HumanTas
     from_unit, from_official = (unit(last), official(last)) if last else (summary.center_name, summary.received_by)
     if dossier.status in (DossierStatus.COMPLETED, DossierStatus.REFUSED):
         data = dict(dossier.data or {})
-        recipient = _text(data.get("recipient_name")) or summary.applicant.name
+        recipient = _first_text(data, fields_with_role(loaded.forms.values(), "recipient_name")) \
+            or summary.applicant.name
         return [Handover(
             from_unit=from_unit, from_official=from_official, to_unit="Tổ chức, cá nhân", to_official=recipient,
             handed_at=summary.completed_at, step_name="Giao kết quả cho tổ chức, cá nhân",
@@ -768,7 +766,9 @@ def logbook_data(
         metadata = dossier.procedure_version.metadata_ or {}
         data = dossier.data or {}
         closed = dossier.status in (DossierStatus.COMPLETED, DossierStatus.REFUSED)
-        fields = _DELIVERY_FIELDS if closed else ("result_delivery",)
+        forms = (dossier.procedure_version.forms or {}).values()
+        roles = ("delivery_channel", "result_delivery") if closed else ("result_delivery",)
+        fields = [name for role in roles for name in fields_with_role(forms, role)]
         delivery = next((data[f] for f in fields if isinstance(data.get(f), str) and data.get(f)), "")
         applicant = _applicant(dossier)
         entries.append(LogbookEntry(
@@ -782,7 +782,7 @@ def logbook_data(
             appointment_at=_local(appointment(dossier), zone),
             returned_at=_local(dossier.completed_at, zone) if closed else None,
             delivery=_DELIVERY_TITLES.get(delivery, nfc(delivery)),
-            recipient=_text(data.get("recipient_name")) if closed else "",
+            recipient=_first_text(data, fields_with_role(forms, "recipient_name")) if closed else "",
             status=str(dossier.status),
             timeliness=dossier.timeliness,
         ))

@@ -12,12 +12,10 @@ from engine.persistence.models import Procedure
 from tests.fixtures import tiny_procedure
 from tests.unit.engine.deployment.test_validate import BILLION_LAUGHS, CALL_MISSING, XXE
 
-# The organisation of these tests has no unit of tiny_procedure's own: bind its lane to one it has.
-BOUND = {**tiny_procedure.METADATA, "lanes": {"staff": {"department": "so_tai_chinh.phong_dkkd", "role": "specialist"}}}
 
-
-def upload(client, headers, files, metadata=BOUND):
-    files = {**files, "procedure.json": json.dumps(metadata).encode()}
+def upload(client, headers, files, metadata=None):
+    if metadata is not None:
+        files = {**files, "procedure.json": json.dumps(metadata).encode()}
     data = {"key": tiny_procedure.KEY, "files": [(io.BytesIO(content), name) for name, content in files.items()]}
     return client.post("/api/v1/procedures", data=data, headers=headers, content_type="multipart/form-data")
 
@@ -57,8 +55,8 @@ def test_upload_deploys_then_recognises_the_same_content(client, analyst):
 
 
 def test_a_lane_bound_to_a_unit_the_organisation_lacks_is_refused_in_the_language_asked_for(client, reception):
-    response = upload(client, {**reception, "Accept-Language": "en"}, tiny_procedure.files(),
-                      metadata=tiny_procedure.METADATA)
+    unbound = {**tiny_procedure.METADATA, "lanes": {"staff": {"department": "phong_thu_nghiem", "role": "specialist"}}}
+    response = upload(client, {**reception, "Accept-Language": "en"}, tiny_procedure.files(), metadata=unbound)
     assert response.status_code == 422
     (problem,) = [p for p in response.json["errors"]["problems"] if p["rule"] == "organisation"]
     assert problem["file"] == "procedure.json" and problem["line"] and problem["element_id"] == "staff"

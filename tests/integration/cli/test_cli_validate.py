@@ -44,5 +44,5 @@ def test_an_organisation_file_turns_unknown_lane_bindings_into_warnings(tmp_path
     assert result.exit_code == 0, result.output
     (entry,) = json.loads(result.output)["results"]
     (problem,) = [p for p in entry["problems"] if p["rule"] == "organisation"]
-    assert problem["severity"] == "warning" and "phong_thu_nghiem" in problem["message_en"]
+    assert problem["severity"] == "warning" and "so_tai_chinh.phong_dkkd" in problem["message_en"]
     assert entry["executable"] is True

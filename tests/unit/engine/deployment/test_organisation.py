@@ -14,14 +14,15 @@ from engine.errors import DeploymentError
 from engine.persistence.models import Official, Unit
 from tests.fixtures import tiny_procedure
 
-ORGANISATION = Organisation.of(["phong_thu_nghiem", "van_phong"],
-                               [("an", "phong_thu_nghiem", ["specialist"], True),
+OFFICE = tiny_procedure.METADATA["lanes"]["staff"]["department"]
+ORGANISATION = Organisation.of([OFFICE, "van_phong"],
+                               [("an", OFFICE, ["specialist"], True),
                                 ("binh", "van_phong", ["unit_leader"], False)])
 
 
 def package_bound_to(**binding: str) -> ProcedurePackage:
-    metadata = {**tiny_procedure.METADATA, "lanes": {"staff": {"department": "phong_thu_nghiem",
-                                                                "role": "specialist", **binding}}}
+    metadata = {**tiny_procedure.METADATA, "lanes": {"staff": {**tiny_procedure.METADATA["lanes"]["staff"],
+                                                                **binding}}}
     files = tiny_procedure.files(metadata=metadata)
     files["procedure.json"] = json.dumps(metadata, indent=2).encode()
     return ProcedurePackage(key=tiny_procedure.KEY, files=files)
@@ -75,6 +76,6 @@ def test_deploy_refuses_a_lane_bound_to_a_unit_the_organisation_lacks(session_fa
         with pytest.raises(DeploymentError) as raised:
             deploy_procedure(session, package_bound_to(), clock=clock, actor="test")
     (problem,) = [p for p in raised.value.problems if p.rule == "organisation"]
-    assert problem.severity == "error" and "phong_thu_nghiem" in problem.message
+    assert problem.severity == "error" and OFFICE in problem.message
     with session_factory.begin() as session:
         deploy_procedure(session, package_bound_to(department="van_phong"), clock=clock, actor="test")

@@ -373,3 +373,12 @@ def test_schema_problems_of_a_diagram_are_worded_in_vietnamese_in_the_vietnamese
     problems = [p for p in problems_of(tiny_procedure.package(diagram)) if p.rule == "xsd"]
     assert problems and all("is required" not in p.message and "sourceRef" in p.message for p in problems)
     assert all("sourceRef" in p.message_en for p in problems)
+
+
+def test_a_form_field_role_outside_the_vocabulary_is_located():
+    form = {**tiny_procedure.FORM, "properties": {"decision": {**tiny_procedure.FORM["properties"]["decision"],
+                                                               "x-motcua-role": "verdict"}}}
+    package = files_with(forms__review_dot_schema_dot_json=json.dumps(form, indent=2).encode())
+    (problem,) = problems_of(package)
+    assert (problem.rule, problem.file, problem.element_id) == ("form", "forms/review.schema.json", "decision")
+    assert problem.line and "verdict" in problem.message and "verdict" in problem.message_en

@@ -34,3 +34,9 @@ def test_a_property_value_is_accepted_exactly_as_declared():
     assert PROPERTIES["clock"].allows("supplement") and not PROPERTIES["clock"].allows("pause")
     assert PROPERTIES["allottedTime"].allows("PT4H30M") and not PROPERTIES["allottedTime"].allows("4 ngày")
     assert not PROPERTIES["formJsonSchemaFilename"].allows("review.json")
+
+
+def test_every_form_field_role_is_listed():
+    from forms.roles import ROLES
+
+    assert set(ROLES) <= set(table_rows(r"[a-z_]+")), sorted(set(ROLES) - set(table_rows(r"[a-z_]+")))
