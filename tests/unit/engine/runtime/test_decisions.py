@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from engine.history.events import HistoryEventType
 from engine.persistence.models import HumanTask, TaskStatus
+from engine.runtime.command import Actor
 from engine.runtime.dossiers import start_dossier
 from engine.runtime.tasks import complete_task
-from engine.runtime.workflow import Actor
 from tests.conftest import history
 from tests.fixtures import tiny_procedure
 from tests.unit.engine.deployment.test_validate import with_property
