@@ -54,9 +54,9 @@ def test_upload_deploys_then_recognises_the_same_content(client, analyst):
     assert changed.status_code == 201 and changed.json["version"]["version"] == 2
 
 
-def test_a_lane_bound_to_a_unit_the_organisation_lacks_is_refused_in_the_language_asked_for(client, reception):
+def test_a_lane_bound_to_a_unit_the_organisation_lacks_is_refused_in_the_language_asked_for(client, analyst):
     unbound = {**tiny_procedure.METADATA, "lanes": {"staff": {"department": "phong_thu_nghiem", "role": "specialist"}}}
-    response = upload(client, {**reception, "Accept-Language": "en"}, tiny_procedure.files(), metadata=unbound)
+    response = upload(client, {**analyst, "Accept-Language": "en"}, tiny_procedure.files(), metadata=unbound)
     assert response.status_code == 422
     (problem,) = [p for p in response.json["errors"]["problems"] if p["rule"] == "organisation"]
     assert problem["file"] == "procedure.json" and problem["line"] and problem["element_id"] == "staff"

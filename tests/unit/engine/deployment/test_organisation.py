@@ -12,6 +12,7 @@ from engine.deployment.package import ProcedurePackage
 from engine.deployment.validate import validate_package
 from engine.errors import DeploymentError
 from engine.persistence.models import Official, Unit
+from engine.runtime.command import Actor
 from tests.fixtures import tiny_procedure
 
 OFFICE = tiny_procedure.METADATA["lanes"]["staff"]["department"]
@@ -74,8 +75,8 @@ def test_deploy_refuses_a_lane_bound_to_a_unit_the_organisation_lacks(session_fa
                              unit_id=unit.id, active=True, created_at=clock.now()))
     with session_factory() as session:
         with pytest.raises(DeploymentError) as raised:
-            deploy_procedure(session, package_bound_to(), clock=clock, actor="test")
+            deploy_procedure(session, package_bound_to(), clock=clock, actor=Actor(None, "test"))
     (problem,) = [p for p in raised.value.problems if p.rule == "organisation"]
     assert problem.severity == "error" and OFFICE in problem.message
     with session_factory.begin() as session:
-        deploy_procedure(session, package_bound_to(department="van_phong"), clock=clock, actor="test")
+        deploy_procedure(session, package_bound_to(department="van_phong"), clock=clock, actor=Actor(None, "test"))

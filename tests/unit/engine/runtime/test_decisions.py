@@ -11,18 +11,15 @@ from engine.persistence.models import HumanTask, TaskStatus
 from engine.runtime.command import Actor
 from engine.runtime.dossiers import start_dossier
 from engine.runtime.tasks import complete_task
-from tests.conftest import history
+from tests.conftest import deploy_package, history
 from tests.fixtures import tiny_procedure
 from tests.unit.engine.deployment.test_validate import with_property
 
 
 @pytest.mark.parametrize("declared, recorded", [(True, {"decision": "approve"}), (False, None)])
 def test_the_decision_is_the_declared_field(session_factory, ctx, center, clock, declared, recorded):
-    from engine.deployment.deploy import deploy_procedure
-
     diagram = with_property("decisionField", "decision") if declared else tiny_procedure.bpmn()
-    with session_factory.begin() as session:
-        deploy_procedure(session, tiny_procedure.package(diagram), clock=clock, actor="test")
+    deploy_package(session_factory, clock, tiny_procedure.package(diagram))
     with session_factory.begin() as session:
         dossier = start_dossier(session, ctx, tiny_procedure.KEY, actor=Actor(None, "Hệ thống"),
                                 center_code=center.code, data={"applicant": {"applicant_name": "Võ Thị Sáu"}})
