@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -200,6 +201,9 @@ def _print_verdict(path: Path, problems: list[Problem], language: str) -> None:
 @click.option("--no-serve", is_flag=True, help="Prepare the database and exit.")
 def demo(host: str, port: int, no_serve: bool) -> None:
     """Create the database, deploy every procedure in bpmn/, seed a demo province, and serve."""
+    # The demo is never production: its receipts' QR codes open the address it serves on.
+    os.environ["MOTCUA_ENV"] = "development"
+    os.environ.setdefault("MOTCUA_PUBLIC_BASE_URL", f"http://{host}:{port}")
     app = _app()
     configure_logging("text", app.config["LOG_LEVEL"])  # a person reads the demo's log, not a collector
     upgrade(app.extensions["db_engine"])

@@ -27,14 +27,14 @@ from engine.runtime.dossiers import start_dossier
 blp = Blueprint("dossiers", __name__, url_prefix="/api/v1/dossiers", description="Hồ sơ / Dossiers")
 
 
-def find_dossier(ref: str, *, with_data: bool = False) -> Dossier:
-    """A dossier by its code (mã hồ sơ) or numeric id."""
+def find_dossier(ref: str | int, *, with_data: bool = False) -> Dossier:
+    """A dossier by its code (mã hồ sơ) from a URL, or by id from code: URLs never carry sequential ids."""
     query = select(Dossier).options(
         joinedload(Dossier.procedure_version).joinedload(ProcedureVersion.procedure), joinedload(Dossier.center)
     )
     if with_data:
         query = query.options(undefer(Dossier.data))
-    condition = Dossier.id == int(ref) if ref.isdigit() else Dossier.code == ref
+    condition = Dossier.id == ref if isinstance(ref, int) else Dossier.code == ref
     dossier = get_session().scalar(query.where(condition))
     if dossier is None:
         raise NotFoundError(f"Không tìm thấy hồ sơ '{ref}'", message_en=f"Dossier '{ref}' not found")
@@ -70,7 +70,7 @@ class Dossiers(MethodView):
             data=args["data"],
             applicant=args.get("applicant"),
         )
-        return dossier_view(find_dossier(str(dossier.id), with_data=True))
+        return dossier_view(find_dossier(dossier.id, with_data=True))
 
 
 @blp.route("/<string:ref>")
@@ -92,7 +92,7 @@ class DossierWithdrawal(MethodView):
         session = get_session()
         dossier = withdraw_dossier(session, current_engine(), ref, actor=current_actor(), reason=args["reason"])
         session.commit()
-        return dossier_view(find_dossier(str(dossier.id), with_data=True))
+        return dossier_view(find_dossier(dossier.id, with_data=True))
 
 
 @blp.route("/<string:ref>/stop")
@@ -105,7 +105,7 @@ class DossierStop(MethodView):
         session = get_session()
         dossier = stop_dossier(session, current_engine(), ref, actor=current_actor(), reason=args["reason"])
         session.commit()
-        return dossier_view(find_dossier(str(dossier.id), with_data=True))
+        return dossier_view(find_dossier(dossier.id, with_data=True))
 
 
 @blp.route("/<string:ref>/extend")
@@ -122,7 +122,7 @@ class DossierExtension(MethodView):
         dossier = extend_deadline(session, current_engine(), ref, actor=current_actor(),
                                   new_due_at=args["new_due_at"], reason=args["reason"])
         session.commit()
-        return dossier_view(find_dossier(str(dossier.id), with_data=True))
+        return dossier_view(find_dossier(dossier.id, with_data=True))
 
 
 def _person(official: Official | None) -> str | None:

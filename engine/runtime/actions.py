@@ -25,8 +25,8 @@ CLOSED = (DossierStatus.COMPLETED, DossierStatus.REFUSED, DossierStatus.WITHDRAW
 
 
 def lock_dossier_by_ref(session: Session, ref: str | int) -> Dossier:
-    """The dossier by code or id, locked for this command (FOR UPDATE on PostgreSQL)."""
-    condition = Dossier.id == int(ref) if str(ref).isdigit() else Dossier.code == str(ref)
+    """The dossier by code (text from a request) or id (an int, from code), locked for this command."""
+    condition = Dossier.id == ref if isinstance(ref, int) else Dossier.code == ref
     dossier = session.scalar(
         select(Dossier).where(condition).with_for_update().execution_options(populate_existing=True)
     )

@@ -251,7 +251,8 @@ class _Loaded:
 
 
 def _load(session: Session, ref: str | int, calendar: WorkingCalendar, base_url: str = "") -> _Loaded:
-    condition = Dossier.id == int(ref) if str(ref).isdigit() else Dossier.code == str(ref)
+    # Text is always a code: a URL never reaches a dossier by its sequential id.
+    condition = Dossier.id == ref if isinstance(ref, int) else Dossier.code == ref
     dossier = session.scalar(
         select(Dossier)
         .options(
@@ -732,6 +733,29 @@ def _closing_rows(loaded: _Loaded, summary: DossierSummary, tasks: list[HumanTas
 # ---------------------------------------------------------------------------------------------
 
 
+# A logbook is printed per month at most: a longer one costs seconds of CPU per request.
+MAX_LOGBOOK_DAYS = 31
+MAX_LOGBOOK_ROWS = 2000
+
+
+def logbook_window(received_from: date | None, received_to: date | None, *, today: date,
+                   max_days: int = MAX_LOGBOOK_DAYS) -> tuple[date, date]:
+    """The days a logbook request covers: a missing end is filled to ``max_days``, ending today by default."""
+    if received_from and received_to and received_from > received_to:
+        raise FormInvalidError([FieldProblem("from", "“Từ ngày” phải trước hoặc bằng “Đến ngày”",
+                                             "“from” must be on or before “to”")])
+    span = timedelta(days=max_days - 1)
+    if received_to is None:
+        received_to = received_from + span if received_from else today
+    if received_from is None:
+        received_from = received_to - span
+    if received_to - received_from > span:
+        raise FormInvalidError([FieldProblem(
+            "to", f"Sổ theo dõi in tối đa {max_days} ngày một lần: chọn “Đến ngày” gần “Từ ngày” hơn",
+            f"The logbook covers at most {max_days} days at a time: choose a “to” closer to “from”")])
+    return received_from, received_to
+
+
 def logbook_data(
     session: Session,
     *,
@@ -739,8 +763,10 @@ def logbook_data(
     center: str | None = None,
     received_from: date | None = None,
     received_to: date | None = None,
+    max_rows: int | None = None,
 ) -> LogbookData:
-    """The dossiers received at ``center`` (its code) between two local days, both included."""
+    """The dossiers received at ``center`` (its code) between two local days, both included; with
+    ``max_rows``, more dossiers than that is a FormInvalidError asking for a shorter period."""
     if received_from and received_to and received_from > received_to:
         raise FormInvalidError([FieldProblem("from", "“Từ ngày” phải trước hoặc bằng “Đến ngày”",
                                              "“from” must be on or before “to”")])
@@ -761,8 +787,13 @@ def logbook_data(
         query = query.where(Dossier.received_at >= datetime.combine(received_from, time(), zone))
     if received_to:
         query = query.where(Dossier.received_at < datetime.combine(received_to + timedelta(days=1), time(), zone))
+    dossiers = session.scalars(query if max_rows is None else query.limit(max_rows + 1)).all()
+    if max_rows is not None and len(dossiers) > max_rows:
+        raise FormInvalidError([FieldProblem(
+            "from", f"Có hơn {max_rows} hồ sơ trong khoảng này: chọn khoảng ngày ngắn hơn hoặc một trung tâm",
+            f"More than {max_rows} dossiers fall in this period: choose fewer days or one center")])
     entries = []
-    for dossier in session.scalars(query):
+    for dossier in dossiers:
         metadata = dossier.procedure_version.metadata_ or {}
         data = dossier.data or {}
         closed = dossier.status in (DossierStatus.COMPLETED, DossierStatus.REFUSED)
