@@ -28,6 +28,7 @@ from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from api.errors import error_body
+from api.schemas import ErrorSchema
 
 log = logging.getLogger(__name__)
 
@@ -169,10 +170,10 @@ def check_json_value(value: Any) -> None:
 
 def _check_form() -> None:
     for key, value in request.form.items(multi=True):
-        if _FORBIDDEN_CHARACTERS.search(key) or _FORBIDDEN_CHARACTERS.search(value):
+        if _FORBIDDEN_CHARACTERS.search(key or "") or _FORBIDDEN_CHARACTERS.search(value or ""):
             raise _bad_text(key)
     for key, upload in request.files.items(multi=True):
-        if _FORBIDDEN_CHARACTERS.search(key) or _FORBIDDEN_CHARACTERS.search(upload.filename or ""):
+        if _FORBIDDEN_CHARACTERS.search(key or "") or _FORBIDDEN_CHARACTERS.search(upload.filename or ""):
             raise _bad_text(key)
 
 
@@ -251,8 +252,16 @@ def configure_public_base_url(app: Flask) -> None:
     app.config["PUBLIC_BASE_URL"] = DEVELOPMENT_BASE_URL
 
 
+def document_error_shape(app: Flask) -> None:
+    """Declare the project's error shape where flask-smorest declares its own (every error response)."""
+    spec = app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec
+    spec.components.schemas.pop("Error", None)
+    spec.components.schema("Error", schema=ErrorSchema)
+
+
 def init_app(app: Flask) -> None:
     configure_public_base_url(app)
+    document_error_shape(app)
     # After the token check, which reads headers only; before any view reads the request.
     app.before_request(guard_request)
     app.after_request(add_headers)

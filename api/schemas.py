@@ -29,6 +29,18 @@ def instant_field(**kwargs: Any) -> fields.AwareDateTime:
     return fields.AwareDateTime(validate=validate.Range(earliest, latest, error=DAY_RANGE_MESSAGE), **kwargs)
 
 
+class ErrorSchema(Schema):
+    """The one error shape (api/errors.py), as the OpenAPI document declares it for every operation."""
+
+    code = fields.Integer(required=True, metadata={"description": "HTTP status"})
+    status = fields.String(required=True, metadata={"description": "HTTP status phrase"})
+    message = fields.String(required=True, metadata={"description": "in the language asked (vi by default)"})
+    message_vi = fields.String()
+    message_en = fields.String()
+    error = fields.String(metadata={"description": "machine-readable reason, e.g. form_invalid"})
+    errors = fields.Raw(metadata={"description": "details: invalid fields, located problems"})
+
+
 class LoginArgsSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=64))
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=256))
