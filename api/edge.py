@@ -90,11 +90,18 @@ def _check_text(raw: bytes, where: str) -> None:
         raise _bad_text(where)
 
 
+def _wsgi_bytes(value: str) -> bytes:
+    """The raw bytes behind a WSGI string, which PEP 3333 makes latin-1 text of those bytes."""
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:  # a server that decoded already: surrogates stay invalid UTF-8
+        return value.encode("utf-8", errors="surrogatepass")
+
+
 def check_url() -> None:
     """The path and the query string: UTF-8 without NUL, and a query of bounded size."""
-    # WSGI hands the percent-decoded path as latin-1 text of the raw bytes.
-    _check_text(request.environ.get("PATH_INFO", "").encode("latin-1"), "path")
-    query = request.environ.get("QUERY_STRING", "").encode("latin-1")
+    _check_text(_wsgi_bytes(request.environ.get("PATH_INFO", "")), "path")  # already percent-decoded
+    query = _wsgi_bytes(request.environ.get("QUERY_STRING", ""))
     if len(query) > MAX_QUERY_BYTES:
         raise InputRejected(414, "query_too_long",
                             f"Chuỗi truy vấn quá dài (tối đa {MAX_QUERY_BYTES} byte)",
