@@ -26,7 +26,7 @@ from tests.integration.api.conftest import login
 
 pytestmark = pytest.mark.schemathesis
 
-EXAMPLES_PER_OPERATION = 12  # per generation mode
+EXAMPLES_PER_OPERATION = 8  # per generation mode
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
@@ -59,6 +59,6 @@ def test_every_operation_answers_within_its_documented_responses(app: Any, clien
             except Exception as failure:  # every operation is walked; all failures are reported together
                 failures.append(f"{operation.label} ({mode.value}): {failure}")
     assert not failures, "\n\n".join(failures)
-    # The walk reached the handlers, not only the token check: many operations answered a success.
+    # The walk reached the handlers, not only the token check: reads open to a receptionist succeed.
     succeeded = [label for label, statuses in answered.items() if any(200 <= s < 300 for s in statuses)]
-    assert len(answered) >= 30 and len(succeeded) >= 10, answered
+    assert len(answered) >= 30 and len(succeeded) >= 5, answered
