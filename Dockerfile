@@ -8,7 +8,9 @@
 #   docker run -d  -e MOTCUA_DATABASE_URL=... IMAGE motcua scheduler   (future)
 #
 # Configuration comes from MOTCUA_* environment variables (MOTCUA_DATABASE_URL,
-# MOTCUA_SECRET_KEY, ...); set MOTCUA_SECRET_KEY in every real deployment.
+# MOTCUA_SECRET_KEY, ...); set MOTCUA_SECRET_KEY in every real deployment. The image
+# runs with MOTCUA_ENV=production, which needs MOTCUA_PUBLIC_BASE_URL (the site the
+# receipts' QR codes open) and refuses to start without it.
 
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 # gunicorn is not a dependency of the package; the image adds it, pinned to
@@ -58,6 +60,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     VIRTUAL_ENV=/opt/venv \
     PATH="/opt/venv/bin:${PATH}" \
+    MOTCUA_ENV=production \
     MOTCUA_LIBRARY_PATH=/app/bpmn \
     MOTCUA_DATABASE_URL=sqlite:////app/data/motcua.sqlite3
 

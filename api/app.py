@@ -48,7 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["sign_in"] = SignInGuard(ThrottleSettings.from_mapping(app.config))
 
     from admin import pages, public, sessions
-    from api import auth, deps, dossiers, errors, health, inbox, observability, org, procedures, slips, tasks
+    from api import auth, deps, dossiers, edge, errors, health, inbox, observability, org, procedures, slips, tasks
 
     observability.init_app(app)  # first: its hooks wrap every other one
     _load_calendar(app)
@@ -59,6 +59,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(slips.logbook_blp)
     # After Api(): flask-smorest registers its own HTTP error handler, ours gives the shared shape.
     errors.init_app(app)
+    edge.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(public.bp)
     sessions.init_app(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -19,10 +20,12 @@ from demo.seed import seed_demo_province
 from engine.calendar.store import set_override
 from engine.deployment.deploy import deploy_procedure
 from engine.deployment.lifecycle import activate_version, active_version_id
+from engine.deployment.organisation import Organisation
 from engine.deployment.package import SHARED_FOLDER, load_package
 from engine.deployment.validate import validate_bpmn_file, validate_package
 from engine.errors import DeploymentError, EngineError, Problem
 from engine.identity.officials import hash_password
+from engine.org.exchange import detect_format, read_document
 from engine.persistence.migrate import upgrade
 from engine.persistence.models import VersionState
 from engine.runtime.command import Actor
@@ -46,10 +49,16 @@ def _session(app: Flask) -> Session:
     return session
 
 
-def format_problem(problem: Problem) -> str:
+SEVERITY_WORDS = {"vi": {"error": "lỗi", "warning": "cảnh báo"}, "en": {"error": "error", "warning": "warning"}}
+
+
+def format_problem(problem: Problem, language: str = "vi") -> str:
+    """One line in one language: where, which element, how bad, what is wrong."""
     where = problem.file + (f":{problem.line}" if problem.line else "")
     element = f" [{problem.element_id}]" if problem.element_id else ""
-    return f"{where}{element}: {problem.severity}: {problem.message}\n    ({problem.message_en})"
+    severity = SEVERITY_WORDS[language].get(problem.severity, problem.severity)
+    message = problem.message_en if language == "en" else problem.message
+    return f"{where}{element}: {severity}: {message}"
 
 
 def procedure_folders(library: Path) -> list[Path]:
@@ -122,19 +131,29 @@ def deploy(paths: tuple[Path, ...], activate: bool) -> None:
         sys.exit(1)
 
 
-def validate_path(path: Path) -> list[Problem]:
-    """Problems of a procedure folder (with procedure.json) or of a single .bpmn file."""
+def validate_path(path: Path, organisation: Organisation | None = None) -> list[Problem]:
+    """Problems of a procedure folder (with procedure.json) or of a single .bpmn file.
+
+    Offline there is no database: lane bindings are compared with ``organisation`` when one is given,
+    and a binding it lacks is a warning (deployment, which sees the real organisation, refuses it).
+    """
     if path.is_dir():
-        _, problems = validate_package(load_package(path))
+        _, problems = validate_package(load_package(path), organisation, binding_severity="warning")
         return problems
     return validate_bpmn_file(path.read_bytes(), path.name)
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="One JSON document for tools.")
-def validate(paths: tuple[Path, ...], as_json: bool) -> None:
+@click.option("--json", "as_json", is_flag=True,
+              help="One JSON document for tools; each problem has message (vi) and message_en.")
+@click.option("--lang", "language", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+              help="Language of the printed problems.")
+@click.option("--org", "org_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="An organisation file (motcua org export, JSON or CSV) to check lane bindings against.")
+def validate(paths: tuple[Path, ...], as_json: bool, language: str, org_file: Path | None) -> None:
     """Check procedure folders or .bpmn files without deploying; exit status 1 on any error."""
+    organisation = _organisation_file(org_file) if org_file else None
     report = []
     for path in paths:
         if path.is_dir() and not (path / "procedure.json").exists() and path.name != SHARED_FOLDER:
@@ -145,26 +164,35 @@ def validate(paths: tuple[Path, ...], as_json: bool) -> None:
         for target in targets:
             if target.name == SHARED_FOLDER:
                 continue
-            problems = validate_path(target)
+            problems = validate_path(target, organisation)
             errors = [p for p in problems if p.severity == "error"]
             report.append({"path": str(target), "executable": not errors,
                            "problems": [p.as_dict() for p in problems]})
             if not as_json:
-                _print_verdict(target, problems)
+                _print_verdict(target, problems, language)
     if as_json:
         click.echo(json.dumps({"results": report}, ensure_ascii=False, indent=2))
     if any(not entry["executable"] for entry in report):
         sys.exit(1)
 
 
-def _print_verdict(path: Path, problems: list[Problem]) -> None:
+def _organisation_file(path: Path) -> Organisation:
+    try:
+        document = read_document(path.read_bytes(), detect_format(path.name))
+    except EngineError as error:
+        raise click.UsageError(f"{path}: {error.message}") from error
+    return Organisation.of((u.code for u in document.units),
+                           ((o.username, o.unit, o.roles, o.active) for o in document.officials))
+
+
+def _print_verdict(path: Path, problems: list[Problem], language: str) -> None:
     errors = [p for p in problems if p.severity == "error"]
     if not errors:
-        click.echo(f"✓ {path}: thực thi được / executable")
+        click.echo(f"✓ {path}: " + ("executable" if language == "en" else "thực thi được"))
     else:
-        click.echo(f"✗ {path}: {len(errors)} lỗi / errors")
+        click.echo(f"✗ {path}: {len(errors)} " + ("errors" if language == "en" else "lỗi"))
     for problem in problems:
-        click.echo("  " + format_problem(problem))
+        click.echo("  " + format_problem(problem, language))
 
 
 @main.command()
@@ -173,6 +201,9 @@ def _print_verdict(path: Path, problems: list[Problem]) -> None:
 @click.option("--no-serve", is_flag=True, help="Prepare the database and exit.")
 def demo(host: str, port: int, no_serve: bool) -> None:
     """Create the database, deploy every procedure in bpmn/, seed a demo province, and serve."""
+    # The demo is never production: its receipts' QR codes open the address it serves on.
+    os.environ["MOTCUA_ENV"] = "development"
+    os.environ.setdefault("MOTCUA_PUBLIC_BASE_URL", f"http://{host}:{port}")
     app = _app()
     configure_logging("text", app.config["LOG_LEVEL"])  # a person reads the demo's log, not a collector
     upgrade(app.extensions["db_engine"])

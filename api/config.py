@@ -19,7 +19,8 @@ class DefaultConfig:
     SECRET_KEY = "dev-only-change-me"
     LIBRARY_PATH: str | None = None  # None: bpmn/ beside the code
     PROVINCE: str | None = None
-    PUBLIC_BASE_URL: str | None = None  # None: this server
+    PUBLIC_BASE_URL: str | None = None  # None: http://127.0.0.1:5000, and a refusal to start in production
+    ENV = "development"  # production: the Docker image (api/edge.py)
     SLIP_PLACE = ""
     SLIP_PARENT_BODY = ""
     TIMEZONE = "Asia/Ho_Chi_Minh"

@@ -28,14 +28,15 @@ from engine.runtime.dossiers import start_dossier
 blp = Blueprint("dossiers", __name__, url_prefix="/api/v1/dossiers", description="Hồ sơ / Dossiers")
 
 
-def find_dossier(ref: str, *, with_data: bool = False, scope: ColumnElement[bool] | None = None) -> Dossier:
-    """A dossier by its code (mã hồ sơ) or numeric id, among those the official may read (else 404)."""
+def find_dossier(ref: str | int, *, with_data: bool = False, scope: ColumnElement[bool] | None = None) -> Dossier:
+    """A dossier by its code (mã hồ sơ) from a URL, or by id from code (URLs never carry sequential
+    ids), among those the official may read (else 404)."""
     query = select(Dossier).options(
         joinedload(Dossier.procedure_version).joinedload(ProcedureVersion.procedure), joinedload(Dossier.center)
     )
     if with_data:
         query = query.options(undefer(Dossier.data))
-    condition = Dossier.id == int(ref) if ref.isdigit() else Dossier.code == ref
+    condition = Dossier.id == ref if isinstance(ref, int) else Dossier.code == ref
     dossier = get_session().scalar(query.where(condition, seen_dossiers() if scope is None else scope))
     if dossier is None:
         raise dossier_not_found(ref)
@@ -72,7 +73,7 @@ class Dossiers(MethodView):
             data=args["data"],
             applicant=args.get("applicant"),
         )
-        return dossier_view(find_dossier(str(dossier.id), with_data=True, scope=scope))
+        return dossier_view(find_dossier(dossier.id, with_data=True, scope=scope))
 
 
 @blp.route("/<string:ref>")
@@ -95,7 +96,7 @@ class DossierWithdrawal(MethodView):
         scope = seen_dossiers()  # before the command: after the commit, one short read (on SQLite, a write lock)
         dossier = withdraw_dossier(session, current_engine(), ref, actor=current_actor(), reason=args["reason"])
         session.commit()
-        return dossier_view(find_dossier(str(dossier.id), with_data=True, scope=scope))
+        return dossier_view(find_dossier(dossier.id, with_data=True, scope=scope))
 
 
 @blp.route("/<string:ref>/stop")
@@ -109,7 +110,7 @@ class DossierStop(MethodView):
         scope = seen_dossiers()  # before the command: after the commit, one short read (on SQLite, a write lock)
         dossier = stop_dossier(session, current_engine(), ref, actor=current_actor(), reason=args["reason"])
         session.commit()
-        return dossier_view(find_dossier(str(dossier.id), with_data=True, scope=scope))
+        return dossier_view(find_dossier(dossier.id, with_data=True, scope=scope))
 
 
 @blp.route("/<string:ref>/extend")
@@ -127,7 +128,7 @@ class DossierExtension(MethodView):
         dossier = extend_deadline(session, current_engine(), ref, actor=current_actor(),
                                   new_due_at=args["new_due_at"], reason=args["reason"])
         session.commit()
-        return dossier_view(find_dossier(str(dossier.id), with_data=True, scope=scope))
+        return dossier_view(find_dossier(dossier.id, with_data=True, scope=scope))
 
 
 def _person(official: Official | None) -> str | None:

@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from api.deps import preferred_language
+from api.schemas import DAY_RANGE_MESSAGE, EARLIEST_DAY, LATEST_DAY
 from engine.errors import (
     BusyError,
     ConflictError,
@@ -71,6 +72,10 @@ _SCHEMA_MESSAGES_VI = {
     "Field may not be null.": "Không được để trống.",
     "Must be one of: direct, online, postal.": "Phải là một trong: direct, online, postal.",
     "Invalid input type.": "Dữ liệu gửi lên phải là JSON.",
+    "Not a valid date.": "Phải là ngày dạng YYYY-MM-DD.",
+    "Not a valid datetime.": "Phải là thời điểm ISO 8601.",
+    "Not a valid aware datetime.": "Phải là thời điểm ISO 8601 có múi giờ.",
+    DAY_RANGE_MESSAGE: f"Phải trong khoảng {EARLIEST_DAY} đến {LATEST_DAY}.",
 }
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from api.deps import current_actor, current_engine, current_official, get_session
-from api.schemas import HumanTaskSchema
+from api.schemas import HumanTaskSchema, instant_field
 from engine.org.inbox import InboxFilters, group_by_dossier, inbox_counts, inbox_page
 from engine.persistence.models import Center, HumanTask
 from engine.runtime.assignments import delegate_task, reassign_tasks
@@ -26,7 +26,7 @@ class InboxQueryArgsSchema(Schema):
     stage = fields.String(load_default=None, validate=validate.OneOf(
         ["receive", "appraise", "consult", "approve", "pay", "return"]))
     center = fields.String(load_default=None, metadata={"description": "center code"})
-    due_before = fields.AwareDateTime(load_default=None)
+    due_before = instant_field(load_default=None)
     overdue = fields.Boolean(load_default=False)
     q = fields.String(load_default=None, validate=validate.Length(max=100),
                       metadata={"description": "dossier code or applicant name, accents optional"})

@@ -18,6 +18,7 @@ from marshmallow import Schema, fields, validate
 
 from api.access import allow
 from api.deps import current_engine, current_official, get_session
+from api.schemas import MAX_PAGE, day_field
 from engine.access.rules import Action
 from engine.org import exchange, people
 
@@ -103,7 +104,7 @@ class OfficialQueryArgsSchema(Schema):
     unit = fields.String(load_default=None, metadata={"description": "unit code"})
     role = fields.String(load_default=None, validate=validate.OneOf(list(exchange.ROLES)))
     active = fields.Boolean(load_default=None)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
@@ -134,8 +135,8 @@ class UpdateOfficialArgsSchema(Schema):
 
 
 class LeaveArgsSchema(Schema):
-    starts_on = fields.Date(required=True)
-    ends_on = fields.Date(required=True)
+    starts_on = day_field(required=True)
+    ends_on = day_field(required=True)
     reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
 
 
@@ -143,8 +144,8 @@ class DeputyArgsSchema(Schema):
     official_id = fields.Integer(load_default=None, allow_none=True,
                                  metadata={"description": "who is away; default: the signed-in official"})
     deputy_id = fields.Integer(required=True)
-    valid_from = fields.Date(required=True)
-    valid_to = fields.Date(required=True)
+    valid_from = day_field(required=True)
+    valid_to = day_field(required=True)
 
 
 class ExportArgsSchema(Schema):
@@ -214,48 +215,51 @@ class Officials(MethodView):
         return {**view, "initial_password": created.initial_password}, 201, NO_STORE
 
 
-@blp.route("/officials/<int:official_id>")
+@blp.route("/officials/<string:username>")
 class OfficialDetail(MethodView):
     @blp.response(200, OfficialDetailSchema)
     @blp.doc(security=[{"bearerAuth": []}])
-    def get(self, official_id: int) -> Any:
+    def get(self, username: str) -> Any:
         """One official with leave periods and deputies (admin, auditor, themselves or their leader)"""
         session = get_session()
-        official = people.get_official(session, official_id)
+        official = people.get_official(session, username)
         allow(Action.OFFICIAL_READ, official)
         return people.describe_official(session, official)
 
     @blp.arguments(UpdateOfficialArgsSchema)
     @blp.response(200, OrgOfficialSchema)
     @blp.doc(security=[{"bearerAuth": []}])
-    def patch(self, args: dict[str, Any], official_id: int) -> Any:
+    def patch(self, args: dict[str, Any], username: str) -> Any:
         """Change an official's roles, unit, center, name or active flag (admin)
         ---
         409 when the change would leave no active admin.
         """
         allow(Action.OFFICIAL_MANAGE)
         session = get_session()
-        official = people.update_official(session, official_id, args)
+        official = people.update_official(session, people.get_official(session, username).id, args)
         view = people.describe_officials(session, [official])[0]
         session.commit()
         return view
 
 
-@blp.route("/officials/<int:official_id>/leave")
+@blp.route("/officials/<string:username>/leave")
 class OfficialLeave(MethodView):
     @blp.arguments(LeaveArgsSchema)
     @blp.response(201, LeaveSchema)
     @blp.doc(security=[{"bearerAuth": []}])
-    def post(self, args: dict[str, Any], official_id: int) -> Any:
+    def post(self, args: dict[str, Any], username: str) -> Any:
         """Record a leave period (admin, or a leader of the official's unit or of a unit above it)"""
         session = get_session()
-        allow(Action.LEAVE_MANAGE, people.get_official(session, official_id))
-        leave = people.add_leave(session, official_id, **args)
+        official = people.get_official(session, username)
+        allow(Action.LEAVE_MANAGE, official)
+        leave = people.add_leave(session, official.id, **args)
         session.commit()
         return leave
 
 
-@blp.route("/leave/<int:leave_id>")
+# Leave ids stay numeric: only admins and leaders reach this, and a guess answers 403 or 404 with
+# nothing about the official; the converter's bound keeps them within the database's integers.
+@blp.route("/leave/<int(max=9223372036854775807):leave_id>")
 class LeaveDetail(MethodView):
     @blp.response(204)
     @blp.doc(security=[{"bearerAuth": []}])

@@ -2,9 +2,43 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from engine.persistence.models import DossierStatus
+
+# Days and instants a request may name: far enough for any dossier, leave or report, near enough
+# that adding a time limit or a month to them never leaves the calendar.
+EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+DAY_RANGE_MESSAGE = f"Must be between {EARLIEST_DAY} and {LATEST_DAY}."
+# Page numbers and counts a request may name: within what the database's offsets hold.
+MAX_PAGE = 100_000
+
+
+def day_field(**kwargs: Any) -> fields.Date:
+    """A calendar day (YYYY-MM-DD) between EARLIEST_DAY and LATEST_DAY."""
+    return fields.Date(validate=validate.Range(EARLIEST_DAY, LATEST_DAY, error=DAY_RANGE_MESSAGE), **kwargs)
+
+
+def instant_field(**kwargs: Any) -> fields.AwareDateTime:
+    """An ISO 8601 instant with its offset, on a day between EARLIEST_DAY and LATEST_DAY."""
+    earliest = datetime.combine(EARLIEST_DAY, datetime.min.time(), UTC)
+    latest = datetime.combine(LATEST_DAY, datetime.max.time(), UTC)
+    return fields.AwareDateTime(validate=validate.Range(earliest, latest, error=DAY_RANGE_MESSAGE), **kwargs)
+
+
+class ErrorSchema(Schema):
+    """The one error shape (api/errors.py), as the OpenAPI document declares it for every operation."""
+
+    code = fields.Integer(required=True, metadata={"description": "HTTP status"})
+    status = fields.String(required=True, metadata={"description": "HTTP status phrase"})
+    message = fields.String(required=True, metadata={"description": "in the language asked (vi by default)"})
+    message_vi = fields.String()
+    message_en = fields.String()
+    error = fields.String(metadata={"description": "machine-readable reason, e.g. form_invalid"})
+    errors = fields.Raw(metadata={"description": "details: invalid fields, located problems"})
 
 
 class LoginArgsSchema(Schema):
@@ -156,7 +190,7 @@ class WithdrawArgsSchema(Schema):
 
 
 class ExtendArgsSchema(Schema):
-    new_due_at = fields.AwareDateTime(required=True, metadata={"description": "the new appointment (ISO 8601)"})
+    new_due_at = instant_field(required=True, metadata={"description": "the new appointment (ISO 8601)"})
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000),
                            metadata={"description": "reason given in the apology letter"})
 

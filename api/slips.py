@@ -1,18 +1,17 @@
 """Printable one-stop slips of a dossier, as HTML or PDF, and the dossier logbook (Mẫu 06).
 
-Optional app config: ``PUBLIC_BASE_URL`` (the public site whose ``/tra-cuu/<code>`` page the
-receipt's QR code opens; default: this server), ``SLIP_PLACE`` (the place of the date line, e.g.
-"Hạ Long") and ``SLIP_PARENT_BODY`` (the body above the center in the letterhead, e.g.
-"UBND tỉnh Quảng Ninh").
+App config: ``PUBLIC_BASE_URL`` (the public site whose ``/tra-cuu/<code>`` page the receipt's QR
+code opens; required in production, the local development server otherwise), ``SLIP_PLACE``
+(the place of the date line, e.g. "Hạ Long") and ``SLIP_PARENT_BODY`` (the body above the
+center in the letterhead, e.g. "UBND tỉnh Quảng Ninh").
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields, validate
@@ -20,9 +19,10 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from api.access import allow, seen_dossiers
 from api.deps import current_engine, get_session
 from api.dossiers import find_dossier
+from api.schemas import day_field
 from engine.access.rules import Action
 from engine.slips import SLIP_KINDS
-from engine.slips.data import logbook_data, slip_data
+from engine.slips.data import MAX_LOGBOOK_ROWS, logbook_data, logbook_window, slip_data
 from engine.slips.document import SlipDocument
 from engine.slips.layout import SlipOptions, compose
 from engine.slips.pdf import document_pdf
@@ -44,7 +44,7 @@ class SlipArgsSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    number = fields.Integer(validate=validate.Range(min=1), load_default=None,
+    number = fields.Integer(validate=validate.Range(min=1, max=100), load_default=None,
                             metadata={"description": "supplement_request: which request (1, 2…); the latest if "
                                                      "omitted"})
     paper = fields.String(validate=validate.OneOf(["A4", "A5"]), load_default="A4",
@@ -56,9 +56,9 @@ class LogbookArgsSchema(Schema):
         unknown = EXCLUDE
 
     center = fields.String(load_default=None, metadata={"description": "Center code; all centers if omitted"})
-    received_from = fields.Date(data_key="from", load_default=None,
+    received_from = day_field(data_key="from", load_default=None,
                                 metadata={"description": "First day of receipt (YYYY-MM-DD), included"})
-    received_to = fields.Date(data_key="to", load_default=None,
+    received_to = day_field(data_key="to", load_default=None,
                               metadata={"description": "Last day of receipt (YYYY-MM-DD), included"})
 
 
@@ -69,7 +69,8 @@ def slip_options(paper: str = "A4") -> SlipOptions:
 
 
 def public_base_url() -> str:
-    return str(current_app.config.get("PUBLIC_BASE_URL") or request.url_root).rstrip("/")
+    # Always the setting (api/edge.py requires it in production), never the request's Host header.
+    return str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
 
 
 def printable(document: SlipDocument, fmt: str, suffix: str) -> Response:
@@ -106,15 +107,17 @@ class Logbook(MethodView):
     def get(self, args: dict[str, Any], fmt: str) -> Response:
         """The dossier logbook (Sổ theo dõi hồ sơ, Mẫu 06): dossiers received at a center between two days
         ---
+        At most 31 days at a time (the last 31 days by default; a missing end is filled to 31 days)
+        and at most 2,000 dossiers: a longer period is a 422 naming ``to``, more dossiers one naming ``from``.
         Only the dossiers the official's logbook rule reaches (reception: its own center; center
         leaders, auditors, supervisors: their center and those below it).
         """
-        received_from: date | None = args.get("received_from")
-        received_to: date | None = args.get("received_to")
         allow(Action.LOGBOOK_READ)
-        data = logbook_data(get_session(), calendar=current_engine().calendar, center=args.get("center"),
-                            received_from=received_from, received_to=received_to,
+        engine = current_engine()
+        today = engine.clock.now().astimezone(engine.calendar.timezone).date()
+        received_from, received_to = logbook_window(args.get("received_from"), args.get("received_to"), today=today)
+        data = logbook_data(get_session(), calendar=engine.calendar, center=args.get("center"),
+                            received_from=received_from, received_to=received_to, max_rows=MAX_LOGBOOK_ROWS,
                             scope=seen_dossiers(Action.LOGBOOK_READ))
-        parts = [args.get("center"), *(day.isoformat() for day in (received_from, received_to) if day)]
-        suffix = "-".join(p for p in parts if p) or "tat-ca"
+        suffix = "-".join(p for p in (args.get("center"), received_from.isoformat(), received_to.isoformat()) if p)
         return printable(compose(data, slip_options()), fmt, suffix)

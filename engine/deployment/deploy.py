@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from engine.access.rules import Action
 from engine.calendar.clock import Clock
 from engine.deployment.lifecycle import authorize_procedure_change, record_transition
+from engine.deployment.organisation import load_organisation
 from engine.deployment.package import ProcedurePackage
 from engine.deployment.validate import validate_package
 from engine.errors import DeploymentError, Problem
@@ -37,7 +38,7 @@ def deploy_procedure(session: Session, package: ProcedurePackage, *, clock: Cloc
     DeploymentError with every located problem; nothing is written then. Does not commit.
     """
     authorize_procedure_change(session, actor, Action.PROCEDURE_DEPLOY, clock)
-    validated, problems = validate_package(package)
+    validated, problems = validate_package(package, load_organisation(session))
     if validated is None:
         raise DeploymentError(problems)
     content_hash = package.content_hash()

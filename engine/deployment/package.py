@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from engine.errors import DeploymentError, Problem
 
@@ -43,31 +41,6 @@ class ProcedurePackage:
                 digest.update(f"{prefix}{name}\0{len(files[name])}\0".encode())
                 digest.update(files[name])
         return digest.hexdigest()
-
-    def metadata(self) -> tuple[dict[str, Any] | None, list[Problem]]:
-        raw = self.files.get("procedure.json")
-        if raw is None:
-            return None, [
-                Problem(
-                    file="procedure.json",
-                    rule="procedure",
-                    message="Thiếu tệp procedure.json",
-                    message_en="procedure.json is missing",
-                )
-            ]
-        try:
-            return json.loads(raw.decode("utf-8")), []
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            line = getattr(exc, "lineno", None)
-            return None, [
-                Problem(
-                    file="procedure.json",
-                    line=line,
-                    rule="procedure",
-                    message=f"procedure.json không phải JSON hợp lệ: {exc}",
-                    message_en=f"procedure.json is not valid JSON: {exc}",
-                )
-            ]
 
 
 def load_package(folder: Path) -> ProcedurePackage:

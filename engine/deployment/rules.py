@@ -7,12 +7,14 @@ problem names the file, line and element an analyst has to fix.
 from __future__ import annotations
 
 import ast
+import keyword
 import re
 from collections.abc import Callable, Iterable
 
 from lxml import etree
 
 from engine.deployment.diagram import BPMN, NS, Diagram, DiagramElement
+from engine.deployment.vocabulary import PROPERTIES
 from engine.errors import Problem
 from engine.runtime.script_env import ScriptRejectedError, check_expression, compile_script
 
@@ -57,10 +59,34 @@ def check_code(diagram: Diagram) -> list[Problem]:
                 check_expression(fragment.text)
         except ScriptRejectedError as exc:
             vi, en = kinds[fragment.kind]
+            detail_vi, detail_en = _sandbox_detail(fragment.text, fragment.kind, str(exc))
             problems.append(_problem(diagram, "sandbox", fragment.line, fragment.element_id,
-                                     f"{vi} bị từ chối bởi môi trường an toàn: {exc}",
-                                     f"The {en} is refused by the sandbox: {exc}"))
+                                     f"{vi} bị từ chối bởi môi trường an toàn: {detail_vi}",
+                                     f"The {en} is refused by the sandbox: {detail_en}"))
     return problems
+
+
+def _sandbox_detail(text: str, kind: str, detail: str) -> tuple[str, str]:
+    """The sandbox's reason in each language alone: the sandbox words it in Vietnamese (its own
+    checks) or in English (RestrictedPython's), so the other language is rebuilt from what it names."""
+    try:
+        ast.parse(text.strip() if kind != "script" else text, mode="exec" if kind == "script" else "eval")
+    except SyntaxError as exc:
+        if not exc.lineno:
+            return "cú pháp không hợp lệ", f"invalid syntax ({exc.msg})"
+        return (f"cú pháp không hợp lệ ở dòng {exc.lineno}, cột {exc.offset}",
+                f"invalid syntax at line {exc.lineno}, column {exc.offset} ({exc.msg})")
+    line = re.match(r"^Line (\d+):\s*", detail)
+    body = detail[line.end():] if line else detail
+    # What the reason names: quoted names, "import", and Python node kinds (ListComp, Lambda, ...).
+    named = re.findall(r"['\"]([^'\"]+)['\"]", body) + [
+        word for word in re.findall(r"[A-Za-z_]+\*?", body)
+        if keyword.iskeyword(word.rstrip("*")) or re.fullmatch(r"[A-Z][a-z]+[A-Z][A-Za-z]*|Lambda", word)]
+    names = ", ".join(dict.fromkeys(named))
+    at_vi, at_en = (f"dòng {line.group(1)}: ", f"line {line.group(1)}: ") if line else ("", "")
+    if body.isascii():
+        return f"{at_vi}dùng điều không được phép" + (f" ({names})" if names else ""), f"{at_en}{body}"
+    return f"{at_vi}{body}", f"{at_en}uses what is not allowed" + (f" ({names})" if names else "")
 
 
 def check_timers(diagram: Diagram) -> list[Problem]:
@@ -233,8 +259,63 @@ def check_message_flows(diagram: Diagram) -> list[Problem]:
     return problems
 
 
+def check_properties(diagram: Diagram) -> list[Problem]:
+    """Every extension property is a declared one, on an element it belongs on, with an allowed value."""
+    problems = []
+    for element in diagram.elements.values():
+        if element.node is None:
+            continue
+        for prop in element.node.iterfind(
+                "bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS):
+            name, value = prop.get("name", ""), prop.get("value", "")
+            spec = PROPERTIES.get(name)
+            line = prop.sourceline
+            if spec is None:
+                known = ", ".join(PROPERTIES)
+                problems.append(_problem(
+                    diagram, "property", line, element.id,
+                    f"Thuộc tính '{name}' không được khai báo; các thuộc tính được dùng: {known}",
+                    f"Property '{name}' is not declared; the declared properties are: {known}"))
+            elif element.tag not in spec.on:
+                places = ", ".join(sorted(spec.on))
+                problems.append(_problem(
+                    diagram, "property", line, element.id,
+                    f"Thuộc tính '{name}' không dùng được trên {element.tag}; chỉ trên: {places}",
+                    f"Property '{name}' does not belong on a {element.tag}; only on: {places}"))
+            elif not spec.allows(value):
+                problems.append(_problem(
+                    diagram, "property", line, element.id,
+                    f"Giá trị '{value}' của thuộc tính '{name}' không hợp lệ; cần: {spec.expected('vi')}",
+                    f"Value '{value}' of property '{name}' is not allowed; expected: {spec.expected('en')}"))
+    return problems
+
+
+def check_dead_ends(diagram: Diagram) -> list[Problem]:
+    """Every flow node but an end event has a way out; a token stuck there would end the dossier
+    without a result."""
+    outgoing = _outgoing(diagram)
+    return [
+        _problem(diagram, "dead_end", e.line, e.id,
+                 f"Phần tử '{e.name or e.id}' không có luồng đi ra: hồ sơ sẽ dừng ở đây mà không có kết quả",
+                 f"Element '{e.name or e.id}' has no outgoing flow: the dossier would stop here with no result")
+        for e in diagram.elements.values()
+        if e.id not in outgoing and diagram.processes.get(e.process_id) and _needs_way_out(e)
+    ]
+
+
+def _needs_way_out(element: DiagramElement) -> bool:
+    node = element.node
+    if node is None or element.tag == "endEvent":
+        return False
+    if node.get("isForCompensation") == "true" or node.get("triggeredByEvent") == "true":
+        return False  # compensation handlers and event subprocesses are entered without flows
+    # A link throw continues at its catch; a compensation boundary event points by association.
+    return element.event not in ("link", "compensate")
+
+
 DIAGRAM_RULES: tuple[Callable[[Diagram], list[Problem]], ...] = (
     check_executable, check_code, check_timers, check_gateways, check_reachability, check_message_flows,
+    check_properties, check_dead_ends,
 )
 
 

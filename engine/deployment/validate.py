@@ -6,21 +6,22 @@ a procedure with any error is not stored.
 
 from __future__ import annotations
 
-import json
+import re
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from engine.deployment.diagram import HUMAN_TAGS, Diagram, read_diagram
+from engine.deployment.dataflow import check_unwritten_variables
+from engine.deployment.diagram import Diagram, read_diagram
+from engine.deployment.organisation import Organisation, check_lane_bindings
 from engine.deployment.package import ProcedurePackage
+from engine.deployment.procedure_files import check_forms, check_metadata, metadata_text
 from engine.deployment.rules import check_diagrams
+from engine.deployment.steps import check_result_ends, check_steps
 from engine.deployment.xml_safety import parse_bpmn_bytes
 from engine.errors import Problem
 
@@ -39,72 +40,6 @@ class ValidatedProcedure:
     warnings: list[Problem]
 
 
-def _procedure_schema() -> Draft202012Validator:
-    text = resources.files("engine.deployment").joinpath("procedure.schema.json").read_text("utf-8")
-    return Draft202012Validator(json.loads(text))
-
-
-def check_metadata(package: ProcedurePackage) -> tuple[dict[str, Any] | None, list[Problem]]:
-    metadata, problems = package.metadata()
-    if metadata is None:
-        return None, problems
-    for error in sorted(_procedure_schema().iter_errors(metadata), key=lambda e: list(e.path)):
-        where = "/".join(str(p) for p in error.absolute_path) or "(gốc)"
-        problems.append(
-            Problem(
-                file="procedure.json",
-                rule="procedure",
-                message=f"procedure.json, trường {where}: {error.message}",
-                message_en=f"procedure.json, field {where}: {error.message}",
-            )
-        )
-    if not problems and metadata.get("key") != package.key:
-        problems.append(
-            Problem(
-                file="procedure.json",
-                rule="procedure",
-                message=f"Trường key '{metadata.get('key')}' khác tên thư mục '{package.key}'",
-                message_en=f"key '{metadata.get('key')}' differs from the folder name '{package.key}'",
-            )
-        )
-    return (metadata if not problems else None), problems
-
-
-def check_forms(package: ProcedurePackage) -> tuple[dict[str, Any], list[Problem]]:
-    forms: dict[str, Any] = {}
-    problems: list[Problem] = []
-    for name, raw in package.form_files.items():
-        path = f"forms/{name}"
-        try:
-            schema = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            problems.append(
-                Problem(
-                    file=path,
-                    line=getattr(exc, "lineno", None),
-                    rule="form",
-                    message=f"Biểu mẫu không phải JSON hợp lệ: {exc}",
-                    message_en=f"The form is not valid JSON: {exc}",
-                )
-            )
-            continue
-        if name.endswith(".schema.json"):
-            try:
-                Draft202012Validator.check_schema(schema)
-            except SchemaError as exc:
-                problems.append(
-                    Problem(
-                        file=path,
-                        rule="form",
-                        message=f"Biểu mẫu không phải JSON Schema 2020-12 hợp lệ: {exc.message}",
-                        message_en=f"The form is not a valid JSON Schema 2020-12: {exc.message}",
-                    )
-                )
-                continue
-        forms[name] = schema
-    return forms, problems
-
-
 def read_diagrams(package: ProcedurePackage) -> tuple[list[Diagram], list[Problem]]:
     diagrams: list[Diagram] = []
     problems: list[Problem] = []
@@ -112,7 +47,7 @@ def read_diagrams(package: ProcedurePackage) -> tuple[list[Diagram], list[Proble
     sources += [(f"_shared/{name}", data) for name, data in package.shared_files.items()]
     if not package.bpmn_files:
         problems.append(
-            Problem(file=f"{package.key}.bpmn", rule="package", message="Thiếu tệp sơ đồ .bpmn",
+            Problem(file=f"{package.key}.bpmn", line=1, rule="package", message="Thiếu tệp sơ đồ .bpmn",
                     message_en="No .bpmn diagram in the package")
         )
     for name, data in sources:
@@ -138,12 +73,33 @@ def _xsd_problems(tree: etree._ElementTree, filename: str) -> list[Problem]:
             file=filename,
             line=error.line,
             rule="xsd",
-            message=f"Sơ đồ không đúng lược đồ BPMN 2.0: {error.message}",
+            message=f"Sơ đồ không đúng lược đồ BPMN 2.0: {_xsd_detail_vi(error.message)}",
             message_en=f"The diagram does not follow the BPMN 2.0 schema: {error.message}",
             element_id=_element_id_at_line(tree, error.line),
         )
         for error in schema.error_log
     ]
+
+
+_XSD_WORDS = (  # libxml2 words its schema errors in English only; these are the ones diagrams hit
+    (re.compile(r"This element is not expected"), "phần tử {element} không được phép ở vị trí này"),
+    (re.compile(r"The attribute '([^']+)' is required but missing"),
+     "phần tử {element} thiếu thuộc tính bắt buộc '{0}'"),
+    (re.compile(r"The attribute '([^']+)' is not allowed"), "thuộc tính '{0}' không được phép trên phần tử {element}"),
+    (re.compile(r"'([^']*)' is not a valid value of the (?:atomic|union|list) type '([^']+)'"),
+     "giá trị '{0}' của phần tử {element} không đúng kiểu '{1}'"),
+    (re.compile(r"Missing child element"), "phần tử {element} thiếu phần tử con bắt buộc"),
+)
+
+
+def _xsd_detail_vi(message: str) -> str:
+    named = re.match(r"^Element '(?:\{[^}]*\})?([^']+)'", message)
+    element = f"'{named.group(1)}'" if named else ""
+    for pattern, words in _XSD_WORDS:
+        found = pattern.search(message)
+        if found:
+            return words.format(*found.groups(), element=element).replace("  ", " ")
+    return f"phần tử {element} không đúng lược đồ".replace("  ", " ")
 
 
 def _element_id_at_line(tree: etree._ElementTree, line: int) -> str | None:
@@ -169,6 +125,7 @@ def parse_spec(
             return None, [
                 Problem(
                     file=main_file,
+                    line=1,
                     rule="process",
                     message=f"Không có quy trình thực thi (isExecutable=\"true\") với id '{package.key}'",
                     message_en=f"No executable process with id '{package.key}'",
@@ -181,7 +138,7 @@ def parse_spec(
     except Exception as exc:  # noqa: BLE001 - a diagram must never crash deployment
         line, element = _locate_in_message(str(exc), [d.tree for d in diagrams])
         return None, [Problem(file=main_file, rule="process", line=line or 1, element_id=element,
-                              message=f"Sơ đồ không thực thi được: {exc}",
+                              message="Sơ đồ không thực thi được: SpiffWorkflow không dựng được quy trình",
                               message_en=f"The diagram cannot be executed: {exc}")]
     return (spec, subprocess_specs), []
 
@@ -191,12 +148,14 @@ def _problem_from_spiff(exc: ValidationException, default_file: str,
     line = exc.line_number if isinstance(exc.line_number, int) else None
     element = exc.id or None
     detail = str(exc).split("\n")[0]
-    if line is None and element is None:
-        line, element = _locate_in_message(detail, trees or [])
+    if line is None:
+        found_line, found_element = _locate_in_message(detail, trees or [])
+        line, element = found_line or 1, element or found_element
+    # SpiffWorkflow words its reasons in English only: the Vietnamese message names where, not why.
     if "was not found" in detail and "called process" in detail.lower() or "callActivity" in detail:
-        message = f"Không tìm thấy quy trình con được gọi: {detail}"
+        message = "Không tìm thấy quy trình con được gọi"
     else:
-        message = f"Sơ đồ không hợp lệ: {detail}"
+        message = "Sơ đồ không hợp lệ: SpiffWorkflow không dựng được quy trình tại phần tử này"
     return Problem(
         file=exc.file_name or default_file,
         line=line,
@@ -220,51 +179,25 @@ def _locate_in_message(message: str, trees: list[etree._ElementTree]) -> tuple[i
     return best[1], best[2]
 
 
-def check_steps(diagram: Diagram, metadata: dict[str, Any], forms: dict[str, Any]) -> list[Problem]:
-    """Human steps sit in a bound lane and name a form that exists."""
-    problems = []
-    lanes = metadata.get("lanes", {})
-    for element in diagram.elements.values():
-        form = element.properties.get("formJsonSchemaFilename")
-        if element.tag in HUMAN_TAGS:
-            if element.lane is None:
-                problems.append(_step_problem(diagram, element.id, element.line,
-                                              "Bước xử lý không nằm trong làn (lane) nào",
-                                              "The step is not in any lane"))
-            elif element.lane not in lanes:
-                problems.append(_step_problem(
-                    diagram, element.id, element.line,
-                    f"Làn '{element.lane}' chưa được gán đơn vị và vai trò trong procedure.json",
-                    f"Lane '{element.lane}' is not bound to a department and role in procedure.json"))
-            if not form:
-                problems.append(_step_problem(diagram, element.id, element.line,
-                                              "Bước xử lý chưa khai báo biểu mẫu (formJsonSchemaFilename)",
-                                              "The step names no form (formJsonSchemaFilename)"))
-        if form and form not in forms:
-            problems.append(_step_problem(diagram, element.id, element.line,
-                                          f"Không tìm thấy biểu mẫu forms/{form}",
-                                          f"Form forms/{form} does not exist"))
-    return problems
-
-
-def _step_problem(diagram: Diagram, element_id: str, line: int | None, vi: str, en: str) -> Problem:
-    return Problem(file=diagram.filename, line=line, element_id=element_id, rule="step", message=vi, message_en=en)
-
-
-def validate_package(package: ProcedurePackage) -> tuple[ValidatedProcedure | None, list[Problem]]:
-    """Run every check; returns the validated procedure only when there is no error."""
-    metadata, problems = check_metadata(package)
-    forms, form_problems = check_forms(package)
+def validate_package(package: ProcedurePackage, organisation: Organisation | None = None,
+                     binding_severity: str = "error") -> tuple[ValidatedProcedure | None, list[Problem]]:
+    """Run every check on every file, whatever fails first; returns the validated procedure only when
+    there is no error. Lane bindings are checked against ``organisation`` when it is given."""
+    metadata, readable, problems = check_metadata(package)
+    forms, broken_forms, form_problems = check_forms(package)
     diagrams, diagram_problems = read_diagrams(package)
     problems += form_problems + diagram_problems
     rule_problems = check_diagrams(diagrams)
     problems += rule_problems
     structure_problems = [p for p in rule_problems if p.rule == "structure"]
-    main = next((d for d in diagrams if not d.filename.startswith("_shared/")), None)
-    if main is not None and metadata is not None:
-        for diagram in diagrams:
-            if not diagram.filename.startswith("_shared/"):
-                problems += check_steps(diagram, metadata, forms)
+    lanes = readable.get("lanes") if isinstance(readable.get("lanes"), dict) else None
+    for diagram in diagrams:
+        if not diagram.filename.startswith("_shared/"):
+            problems += check_steps(diagram, lanes, forms, broken_forms)
+            problems += check_result_ends(diagram)
+    problems += check_unwritten_variables(diagrams, forms)
+    if organisation is not None:
+        problems += check_lane_bindings(readable, metadata_text(package), organisation, binding_severity)
     parsed = None
     if not diagram_problems and not structure_problems:
         parsed, spiff_problems = parse_spec(package, diagrams)
@@ -311,6 +244,6 @@ def validate_bpmn_file(content: bytes, filename: str) -> list[Problem]:
     except Exception as exc:  # noqa: BLE001 - a diagram must never crash the validator
         line, element = _locate_in_message(str(exc), [tree])
         problems.append(Problem(file=filename, rule="process", line=line or 1, element_id=element,
-                                message=f"Sơ đồ không thực thi được: {exc}",
+                                message="Sơ đồ không thực thi được: SpiffWorkflow không dựng được quy trình",
                                 message_en=f"The diagram cannot be executed: {exc}"))
     return problems

@@ -37,10 +37,14 @@ from engine.persistence.models import Center, Deputy, LeavePeriod, Official, Off
 EDITABLE = ("full_name", "roles", "unit", "center", "active")
 
 
-def get_official(session: Session, official_id: int) -> Official:
-    official = session.get(Official, official_id)
+def get_official(session: Session, ref: int | str) -> Official:
+    """An official by id (from code) or by username (from a URL, which never carries sequential ids)."""
+    if isinstance(ref, int):
+        official = session.get(Official, ref)
+    else:
+        official = session.scalar(select(Official).where(Official.username == ref))
     if official is None:
-        raise NotFoundError(f"Không tìm thấy cán bộ {official_id}", message_en=f"Official {official_id} not found")
+        raise NotFoundError(f"Không tìm thấy cán bộ {ref}", message_en=f"Official {ref} not found")
     return official
 
 

@@ -28,9 +28,10 @@ CLOSED = (DossierStatus.COMPLETED, DossierStatus.REFUSED, DossierStatus.WITHDRAW
 
 def lock_dossier_by_ref(session: Session, ctx: EngineContext, ref: str | int, actor: Actor,
                         action: Action) -> Dossier:
-    """The dossier by code or id, locked for this command (FOR UPDATE on PostgreSQL), if ``actor`` may
-    do ``action`` to it; a dossier the actor may not see is not found, as a missing one."""
-    condition = Dossier.id == int(ref) if str(ref).isdigit() else Dossier.code == str(ref)
+    """The dossier by code (text from a request) or id (an int, from code), locked for this command
+    (FOR UPDATE on PostgreSQL), if ``actor`` may do ``action`` to it; a dossier the actor may not see
+    is not found, as a missing one."""
+    condition = Dossier.id == ref if isinstance(ref, int) else Dossier.code == ref
     dossier = session.scalar(
         select(Dossier).where(condition).with_for_update().execution_options(populate_existing=True)
     )

@@ -15,6 +15,7 @@ from engine.calendar.deadlines import Timeliness, classify_completion, shift_for
 from engine.history.events import HistoryEventType
 from engine.persistence.models import DossierStatus
 from engine.runtime.command import Command
+from forms.roles import fields_with_role
 
 PAUSE_STATUS = {"supplement": DossierStatus.AWAITING_SUPPLEMENT, "payment": DossierStatus.AWAITING_PAYMENT}
 PAUSE_REASON_VI = {"supplement": "Chờ công dân bổ sung hồ sơ", "payment": "Chờ thực hiện nghĩa vụ tài chính"}
@@ -35,7 +36,7 @@ def pause(command: Command, values: dict[str, Any], kind: str, element: dict[str
     values.update(paused_at=command.at, paused_reason=kind, status=PAUSE_STATUS[kind], supplement_requests=requests)
     if late:
         values["late_by_rule"] = True
-    reason = data.get("missing_documents") or data.get("appraisal_opinion") or PAUSE_REASON_VI[kind]
+    reason = _declared_reason(command.version.forms, data) or PAUSE_REASON_VI[kind]
     command.history.add(
         HistoryEventType.CLOCK_PAUSED, command.at, actor_id=command.actor.id, actor_name=command.actor.name,
         element_id=element.get("id"), element_name=element.get("name"),
@@ -43,6 +44,15 @@ def pause(command: Command, values: dict[str, Any], kind: str, element: dict[str
                  "supplement_request": requests if kind == "supplement" else None,
                  "counts_as_late": late},
     )
+
+
+def _declared_reason(forms: dict[str, Any], data: dict[str, Any]) -> Any:
+    """What the forms declare as the reason: missing documents, a supplementation reason, an opinion."""
+    for role in ("missing_documents", "supplement_reason", "opinion"):
+        for name in fields_with_role(forms.values(), role):
+            if data.get(name):
+                return data[name]
+    return None
 
 
 def resume(command: Command, values: dict[str, Any], element: dict[str, Any]) -> None:

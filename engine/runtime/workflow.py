@@ -182,9 +182,9 @@ def _record_transition(
     payload = None
     if is_human_completion and completion is not None:
         payload = {"data": completion.payload}
-        decision = {k: v for k, v in completion.payload.items() if k == "decision" or k.endswith("_decision")}
-        if decision:
-            payload["decision"] = decision
+        field = element.get("properties", {}).get("decisionField")  # declared, never guessed from names
+        if field and field in completion.payload:
+            payload["decision"] = {field: completion.payload[field]}
     command.history.add(
         event_type,
         command.at,

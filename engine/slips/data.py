@@ -31,6 +31,7 @@ from engine.persistence.models import (
 )
 from engine.runtime.actions import appointment
 from engine.slips.vn import nfc
+from forms.roles import fields_with_role
 
 # Generic titles for the usual values of a "how do you want the result" field, used when the
 # procedure's own form gives none.
@@ -40,8 +41,6 @@ _DELIVERY_TITLES = {
     "postal": "Nhận qua dịch vụ bưu chính công ích",
     "electronic": "Nhận bản điện tử",
 }
-_DELIVERY_FIELDS = ("delivery_channel", "result_delivery")
-_REFUSAL_WORDS = ("refus", "reject", "tu_choi")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,7 +251,8 @@ class _Loaded:
 
 
 def _load(session: Session, ref: str | int, calendar: WorkingCalendar, base_url: str = "") -> _Loaded:
-    condition = Dossier.id == int(ref) if str(ref).isdigit() else Dossier.code == str(ref)
+    # Text is always a code: a URL never reaches a dossier by its sequential id.
+    condition = Dossier.id == ref if isinstance(ref, int) else Dossier.code == ref
     dossier = session.scalar(
         select(Dossier)
         .options(
@@ -314,10 +314,7 @@ def _time_limit(metadata: Mapping[str, Any]) -> TimeLimit | None:
 
 
 def _co_agencies(metadata: Mapping[str, Any]) -> tuple[str, ...]:
-    value = metadata.get("co_agencies") or metadata.get("cooperating_agencies") or ()
-    if isinstance(value, str):
-        value = [value]
-    return tuple(_text(v) for v in value if _text(v))
+    return tuple(_text(v) for v in metadata.get("co_agencies") or () if _text(v))
 
 
 def _start_form(elements: Mapping[str, Any]) -> str | None:
@@ -399,7 +396,8 @@ def _summary(loaded: _Loaded) -> DossierSummary:
         supplement_requests=dossier.supplement_requests or 0,
         result_name=nfc(dossier.result_name or ""),
         time_limit=_time_limit(metadata),
-        result_delivery=_delivery(loaded, start_data or {}, _start_form(loaded.elements), ("result_delivery",)),
+        result_delivery=_delivery(loaded, start_data or {}, _start_form(loaded.elements),
+                                  fields_with_role(loaded.forms.values(), "result_delivery")),
         lookup_url=lookup_url(loaded.base_url, dossier.code, dossier.lookup_secret) if loaded.base_url else "",
         lookup_secret=dossier.lookup_secret,
     )
@@ -477,10 +475,6 @@ def _first_text(data: Mapping[str, Any], keys: Iterable[str]) -> str:
     return ""
 
 
-def _matching_keys(data: Mapping[str, Any], *needles: str) -> list[str]:
-    return [k for k in data if any(n in k.lower() for n in needles)]
-
-
 def _unit_of(loaded: _Loaded, element_id: str | None, lane: str | None = None, department: str | None = None) -> str:
     element = loaded.elements.get(element_id or "", {})
     return nfc(element.get("lane_name") or lane or department or "")
@@ -511,9 +505,10 @@ def supplement_request_data(
     payload = paused.payload or {}
     request = _completion_before(loaded, paused.seq)
     data = _submitted(request)
-    missing = _strings(data.get("missing_documents")) or _strings(payload.get("reason"))
-    reason_keys = ["supplement_reason", *_matching_keys(data, "reason"), "appraisal_opinion",
-                   *_matching_keys(data, "opinion", "comment")]
+    forms = loaded.forms.values()
+    missing = [s for name in fields_with_role(forms, "missing_documents") for s in _strings(data.get(name))] \
+        or _strings(payload.get("reason"))
+    reason_keys = fields_with_role(forms, "supplement_reason") + fields_with_role(forms, "opinion")
     reason = _first_text(data, reason_keys) or (_text(payload.get("reason")) if isinstance(payload.get("reason"), str)
                                                 else "")
     required = {
@@ -560,16 +555,16 @@ def _instant(value: Any) -> datetime | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _is_refusal_decision(event: HistoryEvent) -> bool:
-    decision = (event.payload or {}).get("decision") or {}
-    return any(isinstance(v, str) and any(w in v.lower() for w in _REFUSAL_WORDS) for v in decision.values())
+def _is_decision(event: HistoryEvent) -> bool:
+    """A completion of a step that declares a ``decisionField``: the history records its decision."""
+    return bool((event.payload or {}).get("decision"))
 
 
 def refusal_data(session: Session, ref: str | int, *, calendar: WorkingCalendar, base_url: str = "") -> RefusalData:
     """Mẫu 03 for a refused dossier; the grounds come from the steps' submitted data.
 
-    In order: a field named like ``*refusal_grounds*`` / ``*refusal_reason*`` (latest step first),
-    then the comment or opinion of the step that decided the refusal.
+    In order: a field the forms declare as ``refusal_grounds`` (latest step first), then a field
+    declared as the ``opinion`` of the step that decided the refusal.
     """
     loaded = _load(session, ref, calendar, base_url)
     dossier = loaded.dossier
@@ -582,14 +577,14 @@ def refusal_data(session: Session, ref: str | int, *, calendar: WorkingCalendar,
     grounds = ""
     for event in completions:
         data = _submitted(event)
-        keys = [k for k in data if "refusal" in k.lower() and ("ground" in k.lower() or "reason" in k.lower())]
-        grounds = _first_text(data, keys + _matching_keys(data, "refusal", "tu_choi"))
+        grounds = _first_text(data, fields_with_role(loaded.forms.values(), "refusal_grounds"))
         if grounds:
             break
-    decider = next((e for e in completions if _is_refusal_decision(e)), None)
+    # The latest decision of a refused dossier is the one that refused it.
+    decider = next((e for e in completions if _is_decision(e)), None)
     if not grounds and decider is not None:
         data = _submitted(decider)
-        grounds = _first_text(data, _matching_keys(data, "comment", "opinion", "reason", "note"))
+        grounds = _first_text(data, fields_with_role(loaded.forms.values(), "opinion"))
     if not grounds:
         grounds = nfc(dossier.result_name or "")
     refused_at = decider.at if decider is not None else dossier.completed_at or dossier.received_at
@@ -714,7 +709,8 @@ def _closing_rows(loaded: _Loaded, summary: DossierSummary, tasks: list[HumanTas
     from_unit, from_official = (unit(last), official(last)) if last else (summary.center_name, summary.received_by)
     if dossier.status in (DossierStatus.COMPLETED, DossierStatus.REFUSED):
         data = dict(dossier.data or {})
-        recipient = _text(data.get("recipient_name")) or summary.applicant.name
+        recipient = _first_text(data, fields_with_role(loaded.forms.values(), "recipient_name")) \
+            or summary.applicant.name
         return [Handover(
             from_unit=from_unit, from_official=from_official, to_unit="Tổ chức, cá nhân", to_official=recipient,
             handed_at=summary.completed_at, step_name="Giao kết quả cho tổ chức, cá nhân",
@@ -737,6 +733,29 @@ def _closing_rows(loaded: _Loaded, summary: DossierSummary, tasks: list[HumanTas
 # ---------------------------------------------------------------------------------------------
 
 
+# A logbook is printed per month at most: a longer one costs seconds of CPU per request.
+MAX_LOGBOOK_DAYS = 31
+MAX_LOGBOOK_ROWS = 2000
+
+
+def logbook_window(received_from: date | None, received_to: date | None, *, today: date,
+                   max_days: int = MAX_LOGBOOK_DAYS) -> tuple[date, date]:
+    """The days a logbook request covers: a missing end is filled to ``max_days``, ending today by default."""
+    if received_from and received_to and received_from > received_to:
+        raise FormInvalidError([FieldProblem("from", "“Từ ngày” phải trước hoặc bằng “Đến ngày”",
+                                             "“from” must be on or before “to”")])
+    span = timedelta(days=max_days - 1)
+    if received_to is None:
+        received_to = received_from + span if received_from else today
+    if received_from is None:
+        received_from = received_to - span
+    if received_to - received_from > span:
+        raise FormInvalidError([FieldProblem(
+            "to", f"Sổ theo dõi in tối đa {max_days} ngày một lần: chọn “Đến ngày” gần “Từ ngày” hơn",
+            f"The logbook covers at most {max_days} days at a time: choose a “to” closer to “from”")])
+    return received_from, received_to
+
+
 def logbook_data(
     session: Session,
     *,
@@ -744,10 +763,12 @@ def logbook_data(
     center: str | None = None,
     received_from: date | None = None,
     received_to: date | None = None,
+    max_rows: int | None = None,
     scope: ColumnElement[bool] | None = None,
 ) -> LogbookData:
     """The dossiers received at ``center`` (its code) between two local days, both included; only
-    those in ``scope`` (the access policy's clause for the reader)."""
+    those in ``scope`` (the access policy's clause for the reader); with ``max_rows``, more dossiers
+    than that is a FormInvalidError asking for a shorter period."""
     if received_from and received_to and received_from > received_to:
         raise FormInvalidError([FieldProblem("from", "“Từ ngày” phải trước hoặc bằng “Đến ngày”",
                                              "“from” must be on or before “to”")])
@@ -770,12 +791,19 @@ def logbook_data(
         query = query.where(Dossier.received_at >= datetime.combine(received_from, time(), zone))
     if received_to:
         query = query.where(Dossier.received_at < datetime.combine(received_to + timedelta(days=1), time(), zone))
+    dossiers = session.scalars(query if max_rows is None else query.limit(max_rows + 1)).all()
+    if max_rows is not None and len(dossiers) > max_rows:
+        raise FormInvalidError([FieldProblem(
+            "from", f"Có hơn {max_rows} hồ sơ trong khoảng này: chọn khoảng ngày ngắn hơn hoặc một trung tâm",
+            f"More than {max_rows} dossiers fall in this period: choose fewer days or one center")])
     entries = []
-    for dossier in session.scalars(query):
+    for dossier in dossiers:
         metadata = dossier.procedure_version.metadata_ or {}
         data = dossier.data or {}
         closed = dossier.status in (DossierStatus.COMPLETED, DossierStatus.REFUSED)
-        fields = _DELIVERY_FIELDS if closed else ("result_delivery",)
+        forms = (dossier.procedure_version.forms or {}).values()
+        roles = ("delivery_channel", "result_delivery") if closed else ("result_delivery",)
+        fields = [name for role in roles for name in fields_with_role(forms, role)]
         delivery = next((data[f] for f in fields if isinstance(data.get(f), str) and data.get(f)), "")
         applicant = _applicant(dossier)
         entries.append(LogbookEntry(
@@ -789,7 +817,7 @@ def logbook_data(
             appointment_at=_local(appointment(dossier), zone),
             returned_at=_local(dossier.completed_at, zone) if closed else None,
             delivery=_DELIVERY_TITLES.get(delivery, nfc(delivery)),
-            recipient=_text(data.get("recipient_name")) if closed else "",
+            recipient=_first_text(data, fields_with_role(forms, "recipient_name")) if closed else "",
             status=str(dossier.status),
             timeliness=dossier.timeliness,
         ))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from sqlalchemy import func, select
@@ -18,7 +19,9 @@ def test_only_analysts_deploy(client, reception, leader):
         assert denied.status_code == 403 and "procedure.deploy" in denied.json["message"]
 
 
-def upload(client, headers, files):
+def upload(client, headers, files, metadata=None):
+    if metadata is not None:
+        files = {**files, "procedure.json": json.dumps(metadata).encode()}
     data = {"key": tiny_procedure.KEY, "files": [(io.BytesIO(content), name) for name, content in files.items()]}
     return client.post("/api/v1/procedures", data=data, headers=headers, content_type="multipart/form-data")
 
@@ -55,6 +58,15 @@ def test_upload_deploys_then_recognises_the_same_content(client, analyst):
     assert again.status_code == 200 and again.json["created"] is False
     changed = upload(client, analyst, tiny_procedure.files(script="total = 3"))
     assert changed.status_code == 201 and changed.json["version"]["version"] == 2
+
+
+def test_a_lane_bound_to_a_unit_the_organisation_lacks_is_refused_in_the_language_asked_for(client, analyst):
+    unbound = {**tiny_procedure.METADATA, "lanes": {"staff": {"department": "phong_thu_nghiem", "role": "specialist"}}}
+    response = upload(client, {**analyst, "Accept-Language": "en"}, tiny_procedure.files(), metadata=unbound)
+    assert response.status_code == 422
+    (problem,) = [p for p in response.json["errors"]["problems"] if p["rule"] == "organisation"]
+    assert problem["file"] == "procedure.json" and problem["line"] and problem["element_id"] == "staff"
+    assert "phong_thu_nghiem" in problem["message_en"] and response.json["message"].startswith("The procedure")
 
 
 def test_deploying_needs_a_token(client):

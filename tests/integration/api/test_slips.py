@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 import pypdf
 import pytest
@@ -113,7 +114,10 @@ def test_the_logbook(client, dossiers, reception):
     assert "Tổng số: <b>0 hồ sơ</b>" in none.text
     pdf = client.get(f"/api/v1/logbook.pdf?center={TEST_CENTER[0]}", headers=headers)
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
-    assert pdf.headers["Content-Disposition"] == f'inline; filename="so-theo-doi-ho-so-{TEST_CENTER[0]}.pdf"'
+    # Without dates, the 31 days up to today.
+    named = re.fullmatch(rf'inline; filename="so-theo-doi-ho-so-{TEST_CENTER[0]}-(.{{10}})-(.{{10}}).pdf"',
+                         pdf.headers["Content-Disposition"])
+    assert named and (date.fromisoformat(named[2]) - date.fromisoformat(named[1])).days == 30
     page = pypdf.PdfReader(io.BytesIO(pdf.data)).pages[0]
     assert float(page.mediabox.width) > float(page.mediabox.height)  # A4 landscape
     assert client.get("/api/v1/logbook.pdf?center=khong_co", headers=headers).status_code == 404

@@ -107,3 +107,30 @@ def test_logbook_filters_by_center_and_days(session_factory, ctx, driver):
         with pytest.raises(FormInvalidError):
             slips.logbook_data(session, calendar=ctx.calendar, received_from=date(2026, 12, 2),
                                received_to=date(2026, 12, 1))
+
+
+def test_a_logbook_with_more_dossiers_than_the_cap_asks_for_a_shorter_period(session_factory, ctx, driver):
+    driver.start(local(27, 11, 9))
+    driver.start(local(27, 11, 10))
+    with session_factory() as session:
+        assert len(slips.logbook_data(session, calendar=ctx.calendar, max_rows=2).entries) == 2
+        with pytest.raises(FormInvalidError) as refused_:
+            slips.logbook_data(session, calendar=ctx.calendar, max_rows=1)
+    assert [p.field for p in refused_.value.problems] == ["from"]
+
+
+@pytest.mark.parametrize(("given", "window"), [
+    ((None, None), (date(2026, 10, 28), date(2026, 11, 27))),
+    ((date(2026, 11, 1), None), (date(2026, 11, 1), date(2026, 12, 1))),
+    ((None, date(2026, 11, 10)), (date(2026, 10, 11), date(2026, 11, 10))),
+    ((date(2026, 11, 1), date(2026, 11, 30)), (date(2026, 11, 1), date(2026, 11, 30))),
+])
+def test_the_logbook_window_is_at_most_31_days(given, window):
+    assert slips.logbook_window(*given, today=date(2026, 11, 27)) == window
+
+
+def test_a_logbook_window_over_31_days_names_the_end(ctx):
+    with pytest.raises(FormInvalidError) as refused_:
+        slips.logbook_window(date(2026, 1, 1), date(2026, 12, 31), today=date(2026, 11, 27))
+    assert [p.field for p in refused_.value.problems] == ["to"]
+    assert "31" in refused_.value.problems[0].message
