@@ -61,7 +61,8 @@ def people(session_factory, clock) -> dict[str, Official]:
                                         center_id=centers[center].id if center else None, active=True,
                                         created_at=clock.now())
             session.add(result[username])
-    deploy_package(session_factory, clock, tiny_procedure.package())
+    lanes = {"staff": {"department": OFFICE, "role": "specialist"}}
+    deploy_package(session_factory, clock, tiny_procedure.package(metadata={**tiny_procedure.METADATA, "lanes": lanes}))
     return result
 
 
