@@ -25,6 +25,7 @@ class HistoryEventType(enum.StrEnum):
     CLOCK_PAUSED = "clock_paused"
     CLOCK_RESUMED = "clock_resumed"
     DEADLINE_EXTENDED = "deadline_extended"
+    TIME_LIMIT_SELECTED = "time_limit_selected"
     DOSSIER_WITHDRAWN = "dossier_withdrawn"
     DOSSIER_DUE_SOON = "dossier_due_soon"
     DOSSIER_OVERDUE = "dossier_overdue"

@@ -28,7 +28,7 @@ from engine.persistence.models import (
 )
 from engine.persistence.state import StateChanges, dump_changes, full_document, load_stored_workflow
 from engine.persistence.task_rows import read_task_rows, write_task_rows
-from engine.runtime import clock_rules
+from engine.runtime import clock_rules, time_limits
 from engine.runtime.command import Command
 from engine.runtime.context import EngineContext, LoadedVersion
 from engine.runtime.human_tasks import new_human_task
@@ -131,6 +131,8 @@ def finish_command(command: Command, values: dict[str, Any] | None = None) -> li
             elif transition.state == "CANCELLED":
                 cancelled.append(transition.task_id)
             _drive_clock(command, values, transition.state, {**element, "id": element_id}, spiff_task.data)
+        if transition.state == "COMPLETED":
+            time_limits.reselect_at_step(command, values, {**element, "id": element_id}, spiff_task.data)
         if element_type == "endEvent" and transition.state == "COMPLETED":
             ends.append(element_id)
     if new_tasks:
