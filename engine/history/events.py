@@ -9,6 +9,7 @@ class HistoryEventType(enum.StrEnum):
     DOSSIER_RECEIVED = "dossier_received"
     DOSSIER_COMPLETED = "dossier_completed"
     DOSSIER_FAILED = "dossier_failed"
+    INCIDENT_RETRIED = "incident_retried"
     STEP_READY = "step_ready"
     STEP_WAITING = "step_waiting"
     STEP_STARTED = "step_started"

@@ -107,7 +107,7 @@ def start_dossier(
     )
     session.add(dossier)
     session.flush()  # the history rows and task rows need the dossier's id
-    command = Command(session, ctx, dossier, version, workflow, actor, received_at)
+    command = Command(session, ctx, dossier, version, workflow, actor, received_at, starting=True)
     command.history.add(
         HistoryEventType.DOSSIER_RECEIVED,
         received_at,

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from engine.errors import ConflictError
+from engine.errors import ConflictError, WorkflowFailedError
 from engine.history.events import HistoryEventType
 from engine.persistence.models import (
     Dossier,
@@ -42,7 +42,7 @@ _EVENT_FOR_STATE = {
     "ERROR": HistoryEventType.STEP_FAILED,
     "CANCELLED": HistoryEventType.STEP_CANCELLED,
 }
-HUMAN_TYPES = ("userTask", "manualTask")
+HUMAN_TYPES = ("userTask", "manualTask", "task")  # SpiffWorkflow leaves a plain task for a person too
 _DOSSIER = table_of(Dossier)
 _HUMAN_TASK = table_of(HumanTask)
 
@@ -106,6 +106,20 @@ _CANCEL_HUMAN_TASKS = (
 
 def finish_command(command: Command, values: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Turn the captured transitions into history and task rows; write the dossier's new state.
+
+    A step whose diagram expression fails here (a department chosen at run time) fails the
+    command like a failure inside the run, with the same way to retry it.
+    """
+    try:
+        return _finish_command(command, values)
+    except WorkflowFailedError as failure:
+        if failure.dossier_id is None:
+            failure.dossier_id, failure.retry = command.dossier.id, command.retry_plan()
+        raise
+
+
+def _finish_command(command: Command, values: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The body of finish_command.
 
     Everything is written with one statement per table (the ORM unit of work costs more than the
     writes themselves on this path). Returns the rows of the human tasks that became ready.
