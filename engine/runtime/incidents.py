@@ -27,9 +27,9 @@ from engine.errors import IncidentStateError, NotFoundError, PermissionDeniedErr
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
 from engine.persistence.models import Dossier, DossierStatus, HistoryEvent, HumanTask, Official, OfficialRole, Role
+from engine.runtime.command import Actor, Command
 from engine.runtime.context import EngineContext
 from engine.runtime.tasks import finish_completion
-from engine.runtime.command import Actor, Command
 from engine.runtime.workflow import finish_command, load_dossier_workflow, write_dossier
 
 INCIDENT_STATUS = DossierStatus.FAILED

@@ -8,11 +8,11 @@ from sqlalchemy import select
 
 from engine.errors import IncidentStateError, PermissionDeniedError, StepLimitError, WorkflowFailedError
 from engine.persistence.models import Dossier, DossierStatus, HumanTask, Official, TaskStatus
+from engine.runtime.command import Actor
 from engine.runtime.context import build_context
 from engine.runtime.dossiers import start_dossier
 from engine.runtime.incidents import list_incidents, record_incident, retry_incident
 from engine.runtime.tasks import claim_task, complete_task
-from engine.runtime.command import Actor
 from engine.settings import EngineSettings
 from tests.conftest import LIBRARY, deploy, history, open_tasks
 from tests.fixtures import tiny_procedure
@@ -147,6 +147,22 @@ def test_a_script_naming_an_unset_variable_is_an_incident_at_its_line(
     error = _fail_review(session_factory, ctx, dossier, actor)
     payload = _assert_incident(session_factory, dossier, error, "step")
     assert "NameError" in payload["detail"] and "nowhere" in payload["detail"]
+
+
+SIGNAL_THROW = ('<bpmn:intermediateThrowEvent id="step" name="Báo"><bpmn:incoming>f2</bpmn:incoming>'
+                '<bpmn:outgoing>f3</bpmn:outgoing><bpmn:signalEventDefinition signalRef="sig" />'
+                '</bpmn:intermediateThrowEvent>')
+SIGNAL = ('</bpmn:process><bpmn:signal id="sig" name="go"><bpmn:extensionElements>'
+          '<spiffworkflow:payloadExpression>nowhere</spiffworkflow:payloadExpression>'
+          '</bpmn:extensionElements></bpmn:signal>')
+
+
+def test_a_signal_payload_naming_an_unset_variable_is_an_incident(session_factory, ctx, center, actor, tmp_path):
+    _deploy(session_factory, ctx, tmp_path, diagram(SIGNAL_THROW).replace("</bpmn:process>", SIGNAL))
+    dossier = _start(session_factory, ctx, center, actor)
+    error = _fail_review(session_factory, ctx, dossier, actor)
+    payload = _assert_incident(session_factory, dossier, error, "step")
+    assert payload["expression"] == "nowhere" and "“Báo” (step)" in error.message
 
 
 def test_a_runaway_loop_stops_at_the_step_limit_as_an_incident(session_factory, clock, center, actor, tmp_path):
