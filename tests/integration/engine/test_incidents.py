@@ -51,7 +51,7 @@ def gateway(kind: str, condition: str) -> tuple[str, str]:
     flows = (f'<bpmn:sequenceFlow id="f3" sourceRef="step" targetRef="done">'
              f'<bpmn:conditionExpression>{condition}</bpmn:conditionExpression></bpmn:sequenceFlow>'
              '<bpmn:sequenceFlow id="f4" sourceRef="step" targetRef="other" />')
-    return node + '<bpmn:endEvent id="other"><bpmn:incoming>f4</bpmn:incoming></bpmn:endEvent>', flows
+    return node + '<bpmn:endEvent id="other" name="Khác"><bpmn:incoming>f4</bpmn:incoming></bpmn:endEvent>', flows
 
 
 def script(text: str, loop: str = "") -> str:
@@ -181,7 +181,8 @@ def test_a_plain_task_waits_in_an_inbox_and_completes_like_a_user_task(
     _deploy(session_factory, ctx, tmp_path, diagram(script("n = 1"), review_tag="task"))
     dossier = _start(session_factory, ctx, center, actor)
     (task,) = open_tasks(session_factory, dossier.id)
-    assert (task.element_id, task.department, task.candidate_role) == ("review", "phong_thu_nghiem", "specialist")
+    binding = tiny_procedure.METADATA["lanes"]["staff"]
+    assert (task.element_id, task.department, task.candidate_role) == ("review", binding["department"], "specialist")
     with session_factory.begin() as session:
         complete_task(session, ctx, task.id, actor=actor, data={"decision": "approve"})
     assert _status(session_factory, dossier.id) == DossierStatus.COMPLETED
