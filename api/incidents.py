@@ -46,14 +46,14 @@ class IncidentRetry(MethodView):
     @blp.response(200, DossierDetailSchema)
     @blp.doc(security=[{"bearerAuth": []}])
     def post(self, ref: str) -> Any:
-        """Re-run the failed command of a dossier (by code or id) once its cause is fixed
+        """Re-run the failed command of a dossier (by its code) once its cause is fixed
         ---
         422 with a new incident when it fails again; 409 when the dossier has no open incident.
         """
         session = get_session()
         dossier = retry_incident(session, current_engine(), ref, actor=current_actor())
         session.commit()
-        return dossier_view(find_dossier(str(dossier.id), with_data=True))
+        return dossier_view(find_dossier(dossier.id, with_data=True))
 
 
 def record_failed_command(error: WorkflowFailedError) -> None:

@@ -115,11 +115,11 @@ def list_incidents(session: Session, actor: Actor, limit: int = 200) -> list[Inc
     return incidents
 
 
-def retry_incident(session: Session, ctx: EngineContext, dossier_ref: str, *, actor: Actor) -> Dossier:
+def retry_incident(session: Session, ctx: EngineContext, dossier_code: str, *, actor: Actor) -> Dossier:
     """Re-run the command that failed, on the dossier's state from before the failure. Does not
     commit; a retry that fails again raises WorkflowFailedError, for a new incident."""
     check_may_handle_incidents(session, actor)
-    dossier = _lock_dossier(session, dossier_ref)
+    dossier = _lock_dossier(session, dossier_code)
     if dossier.status != INCIDENT_STATUS:
         raise IncidentStateError(f"Hồ sơ {dossier.code} không có sự cố đang chờ xử lý",
                                  message_en=f"Dossier {dossier.code} has no open incident")
@@ -155,8 +155,7 @@ def _retry_completion(session: Session, ctx: EngineContext, dossier: Dossier, pl
 
 
 def _lock_dossier(session: Session, ref: str) -> Dossier:
-    condition = Dossier.id == int(ref) if ref.isdigit() else Dossier.code == ref
-    dossier = session.scalar(select(Dossier).where(condition).with_for_update()
+    dossier = session.scalar(select(Dossier).where(Dossier.code == ref).with_for_update()
                              .execution_options(populate_existing=True))
     if dossier is None:
         raise NotFoundError(f"Không tìm thấy hồ sơ {ref}", message_en=f"Dossier {ref} not found")
