@@ -48,13 +48,27 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["sign_in"] = SignInGuard(ThrottleSettings.from_mapping(app.config))
 
     from admin import pages, public, sessions
-    from api import auth, deps, dossiers, edge, errors, health, inbox, observability, org, procedures, slips, tasks
+    from api import (
+        auth,
+        deps,
+        dossiers,
+        edge,
+        errors,
+        health,
+        inbox,
+        incidents,
+        observability,
+        org,
+        procedures,
+        slips,
+        tasks,
+    )
 
     observability.init_app(app)  # first: its hooks wrap every other one
     _load_calendar(app)
     deps.init_app(app)
     api = Api(app)
-    for resource in (auth, procedures, dossiers, tasks, inbox, slips, org):
+    for resource in (auth, procedures, dossiers, tasks, inbox, slips, org, incidents):
         api.register_blueprint(resource.blp)
     api.register_blueprint(slips.logbook_blp)
     # After Api(): flask-smorest registers its own HTTP error handler, ours gives the shared shape.

@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from api.deps import preferred_language
+from api.incidents import record_failed_command
 from api.schemas import DAY_RANGE_MESSAGE, EARLIEST_DAY, LATEST_DAY
 from engine.errors import (
     BusyError,
@@ -115,6 +116,8 @@ def handle_engine_error(error: EngineError) -> tuple[dict[str, Any], int, dict[s
     elif isinstance(error, DeploymentError):
         errors = {"problems": [p.as_dict() for p in error.problems]}
     elif isinstance(error, WorkflowFailedError):
+        if error.incident is None and error.retry is not None:
+            record_failed_command(error)
         errors = error.details()
     headers = {"Retry-After": str(error.retry_after)} if isinstance(error, RetryLaterError) else {}
     return error_body(status, error.message, error.message_en, error.code, errors), status, headers

@@ -143,14 +143,46 @@ class WorkflowFailedError(EngineError):
 
     code = "workflow_failed"
 
-    def __init__(self, message: str, *, element_id: str | None, detail: str) -> None:
-        super().__init__(message, message_en=f"The procedure failed at step {element_id}: {detail}")
+    def __init__(self, message: str, *, element_id: str | None, detail: str,
+                 message_en: str | None = None, expression: str | None = None) -> None:
+        super().__init__(message, message_en=message_en or f"The procedure failed at step {element_id}: {detail}")
         self.element_id = element_id
         self.detail = detail
+        self.expression = expression
+        # Set by the command that failed: what an incident needs to record and retry it.
+        self.retry: dict[str, Any] | None = None
+        self.dossier_id: int | None = None
+        # Set once the incident is recorded: the dossier, its status and who was told.
+        self.incident: dict[str, Any] | None = None
 
     def details(self) -> dict[str, Any]:
-        """What the API puts under ``errors``: where the diagram failed (an incident will keep it)."""
-        return {"element_id": self.element_id, "detail": self.detail}
+        """What the API puts under ``errors``: where the diagram failed and the incident it left."""
+        found: dict[str, Any] = {"element_id": self.element_id, "detail": self.detail}
+        if self.expression is not None:
+            found["expression"] = self.expression
+        if self.incident is not None:
+            found["incident"] = self.incident
+        return found
+
+
+class StepLimitError(WorkflowFailedError):
+    """One command moved the diagram's tasks more often than the step limit allows: a runaway loop."""
+
+    code = "step_limit_exceeded"
+
+    def __init__(self, *, element_id: str | None, limit: int) -> None:
+        super().__init__(
+            f"Quy trình dừng ở bước {element_id}: vượt quá {limit} bước trong một lần xử lý (vòng lặp không dừng?)",
+            element_id=element_id, detail=f"more than {limit} steps in one command",
+            message_en=f"The procedure stopped at step {element_id}: more than {limit} steps in one command "
+                       "(a loop that never ends?)")
+        self.limit = limit
+
+
+class IncidentStateError(ConflictError):
+    """The dossier waits for an administrator to retry its failed step, or has no incident to retry."""
+
+    code = "dossier_incident"
 
 
 class ScriptLimitError(WorkflowFailedError):
@@ -169,8 +201,8 @@ class ScriptLimitError(WorkflowFailedError):
             f"Quy trình dừng ở bước {element_id}: kịch bản vượt giới hạn {self._LIMIT_VI[kind]} ({limit}){where_vi}",
             element_id=element_id,
             detail=detail,
+            message_en=f"The procedure stopped at step {element_id}: {detail}",
         )
-        self.message_en = f"The procedure stopped at step {element_id}: {detail}"
         self.kind = kind
         self.limit = limit
         self.line = line

@@ -15,7 +15,7 @@ from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.calendar.deadlines import TimeLimit, TimeLimitUnit
-from engine.errors import EngineError
+from engine.errors import EngineError, WorkflowFailedError
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
 from engine.idempotency import purge_expired_keys
@@ -24,6 +24,7 @@ from engine.observability import command, note_dossier
 from engine.persistence.models import Dossier, DossierStatus, HumanTask, TaskStatus
 from engine.runtime.command import Actor, Command
 from engine.runtime.context import EngineContext
+from engine.runtime.incidents import record_incident
 from engine.runtime.workflow import finish_command, load_dossier_workflow, write_dossier
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,18 @@ def fire_due_timers(session_factory: sessionmaker[Session], ctx: EngineContext, 
     """Fire every due timer, one dossier per transaction; returns the number of timers fired."""
     due = (select(Dossier).where(Dossier.wake_at <= ctx.clock.now(), Dossier.status.in_(OPEN_STATUSES))
            .order_by(Dossier.wake_at))
-    return _sweep_each(session_factory, due, lambda session, dossier: fire_timers(session, ctx, dossier), limit)
+    return _sweep_each(session_factory, due, lambda session, dossier: _fire_or_record(session, ctx, dossier), limit)
+
+
+def _fire_or_record(session: Session, ctx: EngineContext, dossier: Dossier) -> int:
+    """A timer whose diagram fails leaves an incident (committed by the sweep), not a silent retry."""
+    try:
+        return fire_timers(session, ctx, dossier)
+    except WorkflowFailedError as error:
+        if not record_incident(session, ctx, error, SYSTEM):
+            raise
+        log.warning("timer_incident", extra={"dossier_id": error.dossier_id, "error": error.message_en})
+        return 0
 
 
 # --- Deadlines ---------------------------------------------------------------------------------

@@ -26,6 +26,9 @@ class EngineSettings:
     # Each script or expression of a diagram: how long it may run and how much data it may build.
     script_time_limit_seconds: float = 2.0
     script_memory_limit_mb: int = 32
+    # Task state changes one command may make before it fails as a runaway loop (an incident);
+    # an ordinary step makes a few dozen, a multi-instance consultation a few hundred.
+    max_steps_per_command: int = 20_000
     # How long the answer to a command sent with an Idempotency-Key is kept for its retries.
     idempotency_key_hours: int = 24
     # SpiffWorkflow's faster tree walk and transition hook (engine/runtime/library_patches.py).
@@ -43,6 +46,7 @@ class EngineSettings:
             script_time_limit_seconds=float(
                 config.get("SCRIPT_TIME_LIMIT_SECONDS", cls.script_time_limit_seconds)),
             script_memory_limit_mb=int(config.get("SCRIPT_MEMORY_LIMIT_MB", cls.script_memory_limit_mb)),
+            max_steps_per_command=int(config.get("MAX_STEPS_PER_COMMAND", cls.max_steps_per_command)),
             idempotency_key_hours=int(config.get("IDEMPOTENCY_KEY_HOURS", cls.idempotency_key_hours)),
             spiff_speedups=str(config.get("SPIFF_SPEEDUPS", True)).lower() not in ("0", "false", "off", "no"),
         )

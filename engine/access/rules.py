@@ -38,6 +38,7 @@ class Action(enum.StrEnum):
     ORG_IMPORT = "org.import"
     ORG_EXPORT = "org.export"
     CALENDAR_CHANGE = "calendar.change"
+    INCIDENT_MANAGE = "incident.manage"
 
 
 class Scope(enum.StrEnum):
@@ -151,4 +152,6 @@ RULES: dict[Action, Rule] = {rule.action: rule for rule in [
     Rule(Action.ORG_EXPORT, _grants(((ADMIN, *READERS), Scope.ANY)),
          "quản trị viên, kiểm tra viên, giám sát viên", "admins, auditors, supervisors"),
     Rule(Action.CALENDAR_CHANGE, _grants((ADMIN, Scope.ANY)), "chỉ quản trị viên", "admins only"),
+    Rule(Action.INCIDENT_MANAGE, _grants((ADMIN, Scope.ANY)), "chỉ quản trị viên xử lý sự cố hồ sơ",
+         "admins only handle dossier incidents"),
 ]}

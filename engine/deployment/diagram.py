@@ -19,7 +19,7 @@ FLOW_NODE_TAGS = {
     "businessRuleTask", "callActivity", "subProcess", "transaction", "exclusiveGateway",
     "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway",
 }
-HUMAN_TAGS = {"userTask", "manualTask"}
+HUMAN_TAGS = {"userTask", "manualTask", "task"}  # SpiffWorkflow waits for a person at a plain task
 
 
 @dataclass

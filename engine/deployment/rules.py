@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from lxml import etree
 
 from engine.deployment.diagram import BPMN, NS, Diagram, DiagramElement
+from engine.deployment.execution_rules import check_execution
 from engine.deployment.vocabulary import PROPERTIES
 from engine.errors import Problem
 from engine.runtime.script_env import ScriptRejectedError, check_expression, compile_script
@@ -321,7 +322,7 @@ DIAGRAM_RULES: tuple[Callable[[Diagram], list[Problem]], ...] = (
 
 def check_diagrams(diagrams: Iterable[Diagram]) -> list[Problem]:
     diagrams = list(diagrams)
-    problems = check_structure(diagrams)
+    problems = check_structure(diagrams) + check_execution(diagrams)
     for diagram in diagrams:
         for rule in DIAGRAM_RULES:
             problems += rule(diagram)

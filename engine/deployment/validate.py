@@ -22,6 +22,7 @@ from engine.deployment.package import ProcedurePackage
 from engine.deployment.procedure_files import check_forms, check_metadata, metadata_text
 from engine.deployment.rules import check_diagrams
 from engine.deployment.steps import check_result_ends, check_steps
+from engine.deployment.time_limits import check_time_limit_variants
 from engine.deployment.xml_safety import parse_bpmn_bytes
 from engine.errors import Problem
 
@@ -198,6 +199,8 @@ def validate_package(package: ProcedurePackage, organisation: Organisation | Non
     problems += check_unwritten_variables(diagrams, forms)
     if organisation is not None:
         problems += check_lane_bindings(readable, metadata_text(package), organisation, binding_severity)
+    if metadata is not None:
+        problems += check_time_limit_variants(package, metadata, diagrams)
     parsed = None
     if not diagram_problems and not structure_problems:
         parsed, spiff_problems = parse_spec(package, diagrams)

@@ -9,14 +9,14 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.orm import Session
 
-from engine.errors import ScriptLimitError, WorkflowFailedError
+from engine.errors import EngineError
 from engine.history.recorder import HistoryBuffer
 from engine.observability import note_dossier
 from engine.persistence.models import Dossier, Official
 from engine.runtime.context import EngineContext, LoadedVersion
+from engine.runtime.failures import diagram_failure
 from engine.runtime.script_env import command_instant
 from engine.runtime.script_limits import limit_reached_in
 from engine.runtime.transitions import Transition, capture_transitions
@@ -57,16 +57,27 @@ class Command:
     history: HistoryBuffer = field(init=False)
     transitions: list[Transition] = field(default_factory=list)
     completion: HumanCompletion | None = None
+    starting: bool = False
 
     def __post_init__(self) -> None:
         self.history = HistoryBuffer(self.dossier)
         note_dossier(self.dossier.code)
 
+    def retry_plan(self) -> dict[str, Any] | None:
+        """How an administrator re-runs this command once its cause is fixed (None: a dossier
+        being received is rolled back whole, so there is nothing to retry)."""
+        if self.starting:
+            return None
+        if self.completion is not None:
+            return {"kind": "complete", "task_id": str(self.completion.task_id), "data": self.completion.payload,
+                    "actor_id": self.completion.actor.id, "actor_name": self.completion.actor.name}
+        return {"kind": "resume"}
+
     def run(self, action: Callable[[], object] | None = None) -> None:
         """Run ``action`` (may be None) then the engine until the workflow waits."""
         token = command_instant.set(self.at)
         try:
-            with capture_transitions() as transitions:
+            with capture_transitions(self.ctx.settings.max_steps_per_command) as transitions:
                 try:
                     if action is not None:
                         action()
@@ -76,20 +87,14 @@ class Command:
                         # then is READY but not run yet (brief §3), so step once more.
                         self.workflow.refresh_timers()
                         self.workflow.do_engine_steps()
-                except SpiffWorkflowException as exc:
-                    raise _workflow_failed(exc) from exc
+                except EngineError:
+                    raise
+                except BaseException as exc:  # noqa: BLE001 - any failure of diagram code is the step's
+                    if not isinstance(exc, Exception) and limit_reached_in(exc) is None:
+                        raise  # KeyboardInterrupt, SystemExit: not the diagram's doing
+                    failure = diagram_failure(exc, self.workflow, transitions)
+                    failure.dossier_id, failure.retry = self.dossier.id, self.retry_plan()
+                    raise failure from exc
             self.transitions.extend(transitions)
         finally:
             command_instant.reset(token)
-
-
-def _workflow_failed(exc: SpiffWorkflowException) -> WorkflowFailedError:
-    task = getattr(exc, "task", None)
-    element_id = task.task_spec.bpmn_id if task is not None else None
-    cause = limit_reached_in(exc)
-    if cause is not None:
-        return ScriptLimitError(element_id=element_id, kind=cause.kind, limit=cause.limit, line=cause.line)
-    detail = str(exc).split("\n")[0]
-    return WorkflowFailedError(
-        f"Quy trình gặp lỗi ở bước {element_id}: {detail}", element_id=element_id, detail=detail
-    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine.access.policy import authorize
 from engine.access.rules import Action
-from engine.calendar.deadlines import TimeLimit, dossier_due_at
+from engine.calendar.deadlines import TimeLimit
 from engine.deployment.lifecycle import active_version_id
 from engine.errors import FieldProblem, FormInvalidError, NotFoundError
 from engine.history.events import HistoryEventType
@@ -25,6 +25,7 @@ from engine.persistence.models import (
     DossierStatus,
     new_row_version,
 )
+from engine.runtime import time_limits
 from engine.runtime.codes import next_dossier_code
 from engine.runtime.command import Actor, Command
 from engine.runtime.context import EngineContext, LoadedVersion
@@ -82,7 +83,8 @@ def start_dossier(
     start.data.update(copy.deepcopy(data))
     start.data.update(dossier_code=code, received_at=received_at.isoformat(), channel=str(channel))
 
-    due_at = legal_due_at(ctx, version, received_at)
+    limit = time_limits.choose_at_reception(ctx, version.metadata, data)
+    due_at = time_limits.due_for(ctx, version.metadata, received_at, limit.limit)
     dossier = Dossier(
         due_at=due_at,
         original_due_at=due_at,
@@ -108,7 +110,7 @@ def start_dossier(
     )
     session.add(dossier)
     session.flush()  # the history rows and task rows need the dossier's id
-    command = Command(session, ctx, dossier, version, workflow, actor, received_at)
+    command = Command(session, ctx, dossier, version, workflow, actor, received_at, starting=True)
     command.history.add(
         HistoryEventType.DOSSIER_RECEIVED,
         received_at,
@@ -117,18 +119,13 @@ def start_dossier(
         payload={"procedure": procedure_key, "version": version.id, "channel": str(channel),
                  "center": center_code, "data": copy.deepcopy(data)},
     )
+    if time_limits.declares_variants(version.metadata):
+        time_limits.record(command, limit, due_at)
     command.run()
     finish_command(command)
     return dossier
 
 
 def legal_due_at(ctx: EngineContext, version: LoadedVersion, received_at: datetime) -> datetime:
-    """The appointment for the result: the procedure's legal limit on the working calendar."""
-    metadata = version.metadata
-    cutoff = metadata.get("receipt_cutoff")
-    return dossier_due_at(
-        received_at,
-        TimeLimit.parse(metadata["time_limit"]),
-        ctx.calendar,
-        cutoff=time.fromisoformat(cutoff) if cutoff else None,
-    )
+    """The appointment for the result under the procedure's default legal limit."""
+    return time_limits.due_for(ctx, version.metadata, received_at, TimeLimit.parse(version.metadata["time_limit"]))

@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.access.policy import authorize, task_not_found
 from engine.access.rules import Action
-from engine.errors import DossierClosedError, TaskNotReadyError
+from engine.errors import DossierClosedError, IncidentStateError, TaskNotReadyError
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
 from engine.observability import command, note_dossier
@@ -54,6 +54,10 @@ def lock_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, actor: A
         raise DossierClosedError(
             f"Hồ sơ {dossier.code} đã kết thúc", message_en=f"Dossier {dossier.code} is already closed"
         )
+    if dossier.status == DossierStatus.FAILED:
+        raise IncidentStateError(
+            f"Hồ sơ {dossier.code} đang có sự cố chờ quản trị viên xử lý",
+            message_en=f"Dossier {dossier.code} has an open incident waiting for an administrator")
     return task, dossier
 
 
@@ -136,6 +140,14 @@ def complete_task(
     if task.status not in OPEN_STATUSES:
         raise _not_open(task)
     check_may_act(session, ctx, task, dossier, actor, Action.TASK_COMPLETE)
+    finish_completion(session, ctx, task, dossier, actor, data)
+    return task
+
+
+def finish_completion(session: Session, ctx: EngineContext, task: HumanTask, dossier: Dossier, actor: Actor,
+                      data: dict[str, Any]) -> None:
+    """Check ``data`` against the step's form, complete the step as ``actor`` and run the dossier on
+    (also how an incident's failed completion is retried)."""
     version = ctx.version(session, dossier.procedure_version_id)
     check_form_data(version, task.form_name, data)
     workflow = load_dossier_workflow(session, ctx, dossier, version)
@@ -159,4 +171,3 @@ def complete_task(
 
     command.run(submit)
     finish_command(command)
-    return task

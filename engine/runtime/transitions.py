@@ -30,7 +30,26 @@ class Transition:
     state: str  # SpiffWorkflow's state name: READY, COMPLETED, ...
 
 
-_sink: contextvars.ContextVar[list[Transition] | None] = contextvars.ContextVar("spiff_transitions", default=None)
+class StepLimitReached(Exception):
+    """Raised inside SpiffWorkflow's run when one command changed task states too often."""
+
+
+class TransitionLog(list[Transition]):
+    """The transitions of one command; past ``limit`` of them the run is stopped (a runaway loop)."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        super().__init__()
+        self.limit = limit
+        self.exceeded = False
+
+    def add(self, transition: Transition) -> None:
+        self.append(transition)
+        if self.limit is not None and len(self) > self.limit:
+            self.exceeded = True
+            raise StepLimitReached(self.limit)
+
+
+_sink: contextvars.ContextVar[TransitionLog | None] = contextvars.ContextVar("spiff_transitions", default=None)
 _STATE_NAMES = {value: TaskState.get_name(value) for value in (
     TaskState.MAYBE, TaskState.LIKELY, TaskState.FUTURE, TaskState.WAITING, TaskState.READY,
     TaskState.STARTED, TaskState.COMPLETED, TaskState.ERROR, TaskState.CANCELLED)}
@@ -43,7 +62,7 @@ def record(task_id: uuid.UUID, state: int) -> None:
     """Append a transition to the running command's list (the speed-up hook calls this)."""
     sink = _sink.get()
     if sink is not None:
-        sink.append(Transition(task_id, _STATE_NAMES.get(state, str(state))))
+        sink.add(Transition(task_id, _STATE_NAMES.get(state, str(state))))
 
 
 def feed_from_hook(hooked: bool) -> None:
@@ -60,7 +79,7 @@ class _LogFeed(logging.Handler):
         message = log_record.msg
         if sink is not None and isinstance(message, str) and message.startswith(_STATE_CHANGED):
             extra = vars(log_record)  # the library's ``extra`` fields, set on the record by name
-            sink.append(Transition(extra["task_id"], extra["state"]))
+            sink.add(Transition(extra["task_id"], extra["state"]))
 
 
 _LOG_FEED = _LogFeed()
@@ -75,10 +94,10 @@ def _listen_to_library_log() -> None:
 
 
 @contextlib.contextmanager
-def capture_transitions() -> Iterator[list[Transition]]:
+def capture_transitions(limit: int | None = None) -> Iterator[TransitionLog]:
     if not _hooked:
         _listen_to_library_log()
-    transitions: list[Transition] = []
+    transitions = TransitionLog(limit)
     token = _sink.set(transitions)
     try:
         yield transitions

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from engine.errors import ConflictError
+from engine.errors import ConflictError, WorkflowFailedError
 from engine.history.events import HistoryEventType
 from engine.persistence.models import (
     Dossier,
@@ -28,7 +28,7 @@ from engine.persistence.models import (
 )
 from engine.persistence.state import StateChanges, dump_changes, full_document, load_stored_workflow
 from engine.persistence.task_rows import read_task_rows, write_task_rows
-from engine.runtime import clock_rules
+from engine.runtime import clock_rules, time_limits
 from engine.runtime.command import Command
 from engine.runtime.context import EngineContext, LoadedVersion
 from engine.runtime.human_tasks import new_human_task
@@ -42,7 +42,7 @@ _EVENT_FOR_STATE = {
     "ERROR": HistoryEventType.STEP_FAILED,
     "CANCELLED": HistoryEventType.STEP_CANCELLED,
 }
-HUMAN_TYPES = ("userTask", "manualTask")
+HUMAN_TYPES = ("userTask", "manualTask", "task")  # SpiffWorkflow leaves a plain task for a person too
 _DOSSIER = table_of(Dossier)
 _HUMAN_TASK = table_of(HumanTask)
 
@@ -107,6 +107,20 @@ _CANCEL_HUMAN_TASKS = (
 def finish_command(command: Command, values: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Turn the captured transitions into history and task rows; write the dossier's new state.
 
+    A step whose diagram expression fails here (a department chosen at run time) fails the
+    command like a failure inside the run, with the same way to retry it.
+    """
+    try:
+        return _finish_command(command, values)
+    except WorkflowFailedError as failure:
+        if failure.dossier_id is None:
+            failure.dossier_id, failure.retry = command.dossier.id, command.retry_plan()
+        raise
+
+
+def _finish_command(command: Command, values: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The body of finish_command.
+
     Everything is written with one statement per table (the ORM unit of work costs more than the
     writes themselves on this path). Returns the rows of the human tasks that became ready.
     """
@@ -131,6 +145,8 @@ def finish_command(command: Command, values: dict[str, Any] | None = None) -> li
             elif transition.state == "CANCELLED":
                 cancelled.append(transition.task_id)
             _drive_clock(command, values, transition.state, {**element, "id": element_id}, spiff_task.data)
+        if transition.state == "COMPLETED":
+            time_limits.reselect_at_step(command, values, {**element, "id": element_id}, spiff_task.data)
         if element_type == "endEvent" and transition.state == "COMPLETED":
             ends.append(element_id)
     if new_tasks:

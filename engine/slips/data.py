@@ -249,6 +249,9 @@ class _Loaded:
     def first(self, event_type: str) -> HistoryEvent | None:
         return next((e for e in self.events if e.event_type == event_type), None)
 
+    def last(self, event_type: str) -> HistoryEvent | None:
+        return next((e for e in reversed(self.events) if e.event_type == event_type), None)
+
 
 def _load(session: Session, ref: str | int, calendar: WorkingCalendar, base_url: str = "") -> _Loaded:
     # Text is always a code: a URL never reaches a dossier by its sequential id.
@@ -305,8 +308,10 @@ def _applicant(dossier: Dossier) -> Applicant:
     )
 
 
-def _time_limit(metadata: Mapping[str, Any]) -> TimeLimit | None:
-    spec = metadata.get("time_limit")
+def _time_limit(metadata: Mapping[str, Any], loaded: _Loaded) -> TimeLimit | None:
+    # The limit the dossier runs on: the last one its history chose, else the procedure's default.
+    chosen = loaded.last(HistoryEventType.TIME_LIMIT_SELECTED)
+    spec = (chosen.payload if chosen and chosen.payload else None) or metadata.get("time_limit")
     try:
         return TimeLimit.parse(spec) if spec else None
     except ValueError:
@@ -395,7 +400,7 @@ def _summary(loaded: _Loaded) -> DossierSummary:
         paused_seconds=dossier.paused_seconds or 0,
         supplement_requests=dossier.supplement_requests or 0,
         result_name=nfc(dossier.result_name or ""),
-        time_limit=_time_limit(metadata),
+        time_limit=_time_limit(metadata, loaded),
         result_delivery=_delivery(loaded, start_data or {}, _start_form(loaded.elements),
                                   fields_with_role(loaded.forms.values(), "result_delivery")),
         lookup_url=lookup_url(loaded.base_url, dossier.code, dossier.lookup_secret) if loaded.base_url else "",

@@ -11,11 +11,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from engine.calendar.deadlines import TimeLimit, TimeLimitUnit
 from engine.errors import FormInvalidError
 from engine.persistence.models import DossierStatus
 from engine.runtime.context import EngineContext
 from engine.runtime.dossiers import start_dossier
 from engine.runtime.tasks import complete_task
+from engine.slips.data import receipt_data
 from tests.conftest import deploy, history, open_tasks
 from tests.procedures.driver import (
     Procedure,
@@ -25,9 +27,11 @@ from tests.procedures.driver import (
     complete_one_of,
     completed_steps,
     event_types,
+    events_of,
     final,
     finished_history,
     open_now,
+    start,
     step,
     steps,
     task_decisions,
@@ -301,3 +305,64 @@ def test_a_found_record_needs_its_details(session_factory, ctx, dossier_id, staf
                       data={"police_finding": "found", "police_reply_reference": "Công văn số 812/PV06"})
     assert set(open_now(session_factory, dossier_id)) == {("verify_police", *POLICE), ("verify_court", *COURT)}
     assert_state_round_trips(session_factory, ctx, dossier_id)
+
+
+HA_NOI = ZoneInfo("Asia/Ho_Chi_Minh")
+TEN_DAYS = datetime(2026, 12, 11, 17, tzinfo=HA_NOI)  # 10 working days from Friday 27/11/2026 09:00
+FIFTEEN_DAYS = datetime(2026, 12, 18, 17, tzinfo=HA_NOI)  # 15 working days from the same receipt
+APPRAISE_VERIFY_FOUND = {**APPRAISE_VERIFY, "database_search_result": "found"}
+
+
+def limit_choices(session_factory: SessionFactory, dossier_id: int) -> list[tuple[str | None, str, int]]:
+    return [(e.element_id, e.payload["limit"], e.payload["value"])
+            for e in events_of(session_factory, dossier_id, "time_limit_selected")]
+
+
+def receipt_limit(session_factory: SessionFactory, ctx: EngineContext, dossier_id: int) -> tuple[Any, datetime]:
+    with session_factory() as session:
+        slip = receipt_data(session, dossier_id, calendar=ctx.calendar, base_url="")
+    return slip.dossier.time_limit, slip.appointment_at
+
+
+def test_an_ordinary_request_runs_on_ten_working_days_and_says_so(session_factory, ctx, dossier_id):
+    assert final(session_factory, dossier_id).due_at == TEN_DAYS
+    [event] = events_of(session_factory, dossier_id, "time_limit_selected")
+    assert (event.payload["limit"], event.payload["condition"], event.payload["at"]) == ("default", None, "reception")
+    assert receipt_limit(session_factory, ctx, dossier_id) == (TimeLimit(10, TimeLimitUnit.WORKING_DAYS), TEN_DAYS)
+
+
+def test_a_subject_who_lived_elsewhere_gets_fifteen_working_days_at_reception(
+        session_factory, ctx, deployed, center, actor, clock):
+    subject = {**PROCEDURE.start_data()["subject"], "lived_elsewhere": True}
+    dossier_id = start(session_factory, ctx, PROCEDURE, center, actor, subject=subject)
+
+    dossier = final(session_factory, dossier_id)
+    assert (dossier.due_at, dossier.original_due_at) == (FIFTEEN_DAYS, FIFTEEN_DAYS)
+    [event] = events_of(session_factory, dossier_id, "time_limit_selected")
+    assert event.payload["limit"] == "resided_elsewhere_or_foreigner" and event.payload["at"] == "reception"
+    assert event.payload["reason"]["vi"].startswith("Người được cấp Phiếu đã cư trú ở nhiều tỉnh")
+    assert receipt_limit(session_factory, ctx, dossier_id) == (TimeLimit(15, TimeLimitUnit.WORKING_DAYS),
+                                                               FIFTEEN_DAYS)
+    # Finished on Tuesday 15/12: late on ten days, early on the fifteen this case has.
+    clock.set(datetime(2026, 12, 15, 10, tzinfo=HA_NOI))
+    verify(session_factory, ctx, dossier_id, actor, NOT_FOUND)
+    steps(session_factory, ctx, dossier_id, actor, ISSUE_CLEAN)
+    assert final(session_factory, dossier_id).timeliness == "early"
+
+
+def test_a_conviction_to_verify_switches_to_fifteen_days_at_appraisal(session_factory, ctx, dossier_id, actor):
+    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_VERIFY_FOUND, actor)
+
+    dossier = final(session_factory, dossier_id)
+    assert (dossier.due_at, dossier.original_due_at) == (FIFTEEN_DAYS, FIFTEEN_DAYS)
+    assert limit_choices(session_factory, dossier_id) == [
+        (None, "default", 10), ("appraise_dossier", "expungement_verification", 15)]
+    # The receipt keeps the appointment promised at the counter; the limit it states is the case's.
+    assert receipt_limit(session_factory, ctx, dossier_id) == (TimeLimit(15, TimeLimitUnit.WORKING_DAYS),
+                                                               FIFTEEN_DAYS)
+
+
+def test_appraisal_without_a_conviction_keeps_ten_days(session_factory, ctx, dossier_id, actor):
+    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_VERIFY, actor)
+    assert final(session_factory, dossier_id).due_at == TEN_DAYS
+    assert limit_choices(session_factory, dossier_id) == [(None, "default", 10)]

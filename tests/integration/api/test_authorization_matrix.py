@@ -89,15 +89,23 @@ EXPECT: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     ("GET", "/api/v1/org/units"): same(EVERYONE),
     ("GET", "/api/v1/org/officials"): same(EVERYONE),
     ("POST", "/api/v1/org/officials"): same(row("403", admin="ok")),
-    ("GET", "/api/v1/org/officials/{official_id}"): {
+    ("GET", "/api/v1/org/officials/{username}"): {
         "in": row("403", specialist="ok", unit_leader="ok", auditor="ok", supervisor="ok", admin="ok"),
         "out": row("403", auditor="ok", supervisor="ok", admin="ok")},
-    ("PATCH", "/api/v1/org/officials/{official_id}"): same(row("403", admin="ok")),
-    ("POST", "/api/v1/org/officials/{official_id}/leave"): LEADS_OR_ADMIN,
+    ("PATCH", "/api/v1/org/officials/{username}"): same(row("403", admin="ok")),
+    ("POST", "/api/v1/org/officials/{username}/leave"): LEADS_OR_ADMIN,
     ("DELETE", "/api/v1/org/leave/{leave_id}"): LEADS_OR_ADMIN,
     ("POST", "/api/v1/org/deputies"): {"in": EVERYONE, "out": row("403", admin="ok")},
     ("GET", "/api/v1/org/export"): same(row("403", auditor="ok", supervisor="ok", admin="ok")),
     ("POST", "/api/v1/org/import"): same(row("403", admin="ok")),
+    ("GET", "/api/v1/procedures/{key}/version-events"): same(EVERYONE),
+    ("GET", "/api/v1/incidents"): same(row("403", admin="ok")),
+    ("POST", "/api/v1/incidents/{ref}/retry"): same(row("403", admin="ok")),
+    # Last: the analyst's version changes (activating the active version and a rollback with nothing to
+    # roll back to change nothing; retiring is the very last call, as it closes the procedure).
+    ("POST", "/api/v1/procedures/{key}/versions/{number}/activate"): same(row("403", analyst="ok")),
+    ("POST", "/api/v1/procedures/{key}/rollback"): same(row("403", analyst="ok")),
+    ("POST", "/api/v1/procedures/{key}/versions/{number}/retire"): same(row("403", analyst="ok")),
 }
 
 # Operations that change the object they act on: once allowed, the next call needs a fresh one.
@@ -217,18 +225,30 @@ def _request(world: World, operation: tuple[str, str], role: str, scope: str) ->
                                                   dossier()["code"]),
         ("POST", "/api/v1/org/officials"): lambda: ("POST", path, {"json": {
             "username": f"moi_{role}_{scope}", "full_name": "Cán bộ mới", "roles": ["specialist"]}}, None),
-        ("GET", "/api/v1/org/officials/{official_id}"): lambda: (
-            "GET", f"/api/v1/org/officials/{world.ids[other]}", {}, None),
-        ("PATCH", "/api/v1/org/officials/{official_id}"): lambda: (
-            "PATCH", f"/api/v1/org/officials/{world.ids[other]}", {"json": {"full_name": "Tên mới"}}, None),
-        ("POST", "/api/v1/org/officials/{official_id}/leave"): lambda: (
-            "POST", f"/api/v1/org/officials/{world.ids[other]}/leave",
+        ("GET", "/api/v1/org/officials/{username}"): lambda: (
+            "GET", f"/api/v1/org/officials/{other}", {}, None),
+        ("PATCH", "/api/v1/org/officials/{username}"): lambda: (
+            "PATCH", f"/api/v1/org/officials/{other}", {"json": {"full_name": "Tên mới"}}, None),
+        ("POST", "/api/v1/org/officials/{username}/leave"): lambda: (
+            "POST", f"/api/v1/org/officials/{other}/leave",
             {"json": {"starts_on": _day(5), "ends_on": _day(5)}}, None),
         ("DELETE", "/api/v1/org/leave/{leave_id}"): lambda: (
             "DELETE", f"/api/v1/org/leave/{world.get('leave', scope)['leave_id']}", {}, None),
         ("POST", "/api/v1/org/deputies"): lambda: ("POST", path, {"json": {
             "official_id": me if scope == "in" else world.ids["chuyenvien2"],
             "deputy_id": world.ids["chuyenvien"], "valid_from": _day(3), "valid_to": _day(4)}}, None),
+        ("GET", "/api/v1/procedures/{key}/version-events"): lambda: (
+            "GET", "/api/v1/procedures/enterprise_registration/version-events", {}, None),
+        ("POST", "/api/v1/incidents/{ref}/retry"): lambda: (
+            "POST", f"/api/v1/incidents/{dossier()['code']}/retry", {}, None),
+        ("POST", "/api/v1/procedures/{key}/versions/{number}/activate"): lambda: (
+            "POST", "/api/v1/procedures/enterprise_registration/versions/1/activate",
+            {"json": {"reason": "Áp dụng"}}, None),
+        ("POST", "/api/v1/procedures/{key}/rollback"): lambda: (
+            "POST", "/api/v1/procedures/enterprise_registration/rollback", {"json": {"reason": "Quay lại"}}, None),
+        ("POST", "/api/v1/procedures/{key}/versions/{number}/retire"): lambda: (
+            "POST", "/api/v1/procedures/enterprise_registration/versions/1/retire",
+            {"json": {"reason": "Ngừng áp dụng"}}, None),
         ("GET", "/api/v1/org/export"): lambda: ("GET", f"{path}?format=json", {}, None),
         ("POST", "/api/v1/org/import"): lambda: ("POST", f"{path}?dry_run=true", {
             "data": {"file": (io.BytesIO((FIXTURES / "org_sample.csv").read_bytes()), "org.csv")},
@@ -303,10 +323,11 @@ def test_every_operation_for_every_role_in_and_out_of_scope(client, world):
 
 def test_without_a_sign_in_only_the_public_operations_answer(client):
     public = {("POST", "/api/v1/auth/login"), ("GET", "/api/v1/procedures"), ("GET", "/api/v1/procedures/{key}"),
-              ("GET", "/api/v1/procedures/{key}/versions")}
+              ("GET", "/api/v1/procedures/{key}/versions"), ("GET", "/api/v1/procedures/{key}/version-events")}
     for method, path in EXPECT:
         url = path.replace("{key}", "enterprise_registration").replace("{ref}", "X").replace(
             "{task_id}", "00000000-0000-0000-0000-000000000000").replace("{kind}", "receipt").replace(
-            "{fmt}", "html").replace("{view}", "queue").replace("{official_id}", "1").replace("{leave_id}", "1")
+            "{fmt}", "html").replace("{view}", "queue").replace("{username}", "chuyenvien").replace(
+            "{leave_id}", "1").replace("{number}", "1")
         status = client.open(url, method=method, json={}).status_code
         assert (status != 401) == ((method, path) in public), (method, path, status)

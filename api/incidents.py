@@ -1,0 +1,64 @@
+"""Incidents: dossiers whose diagram failed, for administrators to list and retry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from api.deps import current_actor, current_engine, get_session
+from api.dossiers import dossier_view, find_dossier
+from api.schemas import DossierDetailSchema
+from engine.errors import WorkflowFailedError
+from engine.runtime.incidents import list_incidents, record_incident, retry_incident
+
+blp = Blueprint("incidents", __name__, url_prefix="/api/v1/incidents", description="Sự cố hồ sơ / Incidents")
+
+
+class IncidentSchema(Schema):
+    dossier_id = fields.Integer()
+    dossier_code = fields.String()
+    procedure_version_id = fields.Integer()
+    failed_at = fields.DateTime()
+    element_id = fields.String(allow_none=True)
+    element_name = fields.String(allow_none=True)
+    error = fields.Function(lambda i: i.payload.get("error"))
+    message = fields.Function(lambda i: i.payload.get("message"))
+    message_en = fields.Function(lambda i: i.payload.get("message_en"))
+    expression = fields.Function(lambda i: i.payload.get("expression"))
+    line = fields.Function(lambda i: i.payload.get("line"))
+    retry = fields.Function(lambda i: (i.payload.get("retry") or {}).get("kind"))
+
+
+@blp.route("")
+class Incidents(MethodView):
+    @blp.response(200, IncidentSchema(many=True))
+    @blp.doc(security=[{"bearerAuth": []}])
+    def get(self) -> Any:
+        """Open incidents (dossiers in status failed), oldest first; administrators only"""
+        return list_incidents(get_session(), current_actor())
+
+
+@blp.route("/<string:ref>/retry")
+class IncidentRetry(MethodView):
+    @blp.response(200, DossierDetailSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def post(self, ref: str) -> Any:
+        """Re-run the failed command of a dossier (by its code) once its cause is fixed
+        ---
+        422 with a new incident when it fails again; 409 when the dossier has no open incident.
+        """
+        session = get_session()
+        dossier = retry_incident(session, current_engine(), ref, actor=current_actor())
+        session.commit()
+        return dossier_view(find_dossier(dossier.id, with_data=True))
+
+
+def record_failed_command(error: WorkflowFailedError) -> None:
+    """Called by the error handler: the failed command is rolled back and its dossier marked as
+    an incident, committed in the same request, before the official gets the 422."""
+    session = get_session()
+    if record_incident(session, current_engine(), error, current_actor()):
+        session.commit()

@@ -1,0 +1,84 @@
+"""Over HTTP: a step whose diagram fails answers 422 saying so and who was told, never 500; the
+dossier is an incident that administrators list and retry."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from sqlalchemy import select
+
+from engine.persistence.models import Dossier, HistoryEvent, Official
+from engine.runtime.dossiers import start_dossier
+from tests.conftest import deploy
+from tests.fixtures import tiny_procedure
+from tests.integration.api.conftest import login
+from tests.integration.engine.test_incidents import COUNTED_FLOWS, COUNTED_NODES, diagram
+
+METADATA = {**tiny_procedure.METADATA,
+            "lanes": {"staff": {"department": "so_tai_chinh.phong_dkkd", "role": "specialist"}}}
+
+
+@pytest.fixture
+def looping(app, session_factory, ctx, center, actor, password_hash, tmp_path):
+    """A dossier at its review, whose next step loops 40 rounds, with a step limit of 100."""
+    folder = tmp_path / tiny_procedure.KEY
+    content = diagram(COUNTED_NODES, flows=COUNTED_FLOWS, nodes=("step", "again"))
+    for name, body in tiny_procedure.files(diagram=content, metadata=METADATA).items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(body)
+    deploy(session_factory, ctx, tiny_procedure.KEY, folder)
+    with session_factory.begin() as session:
+        session.add(Official(username="quantri", full_name="Vũ Thị Quản", password_hash=password_hash,
+                             roles=["admin"], active=True, created_at=ctx.clock.now()))
+        dossier = start_dossier(session, ctx, tiny_procedure.KEY, actor=actor, center_code=center.code,
+                                data={"applicant": {"applicant_name": "Phạm Văn Bình"}, "rounds": 0})
+    ctx.settings = dataclasses.replace(ctx.settings, max_steps_per_command=100)
+    return dossier
+
+
+def _review_task(client, headers, code):
+    (task,) = client.get(f"/api/v1/tasks?dossier={code}", headers=headers).json
+    return task["id"]
+
+
+def test_a_failing_step_is_a_422_naming_the_step_and_who_was_told_then_an_admin_retries_it(
+        client, looping, session_factory, ctx):
+    official = login(client, "chuyenvien")
+    task_id = _review_task(client, official, looping.code)
+    response = client.post(f"/api/v1/tasks/{task_id}/complete", json={"data": {"decision": "approve"}},
+                           headers={**official, "Idempotency-Key": "k-1"})
+    assert response.status_code == 422
+    body = response.json
+    assert body["error"] == "step_limit_exceeded"
+    assert "vượt quá 100 bước" in body["message"] and "Vũ Thị Quản" in body["message"]
+    assert "more than 100 steps" in body["message_en"] and "administrators told: Vũ Thị Quản" in body["message_en"]
+    assert body["errors"]["incident"] == {"dossier": looping.code, "status": "failed", "told": ["Vũ Thị Quản"]}
+    assert body["errors"]["element_id"] in ("step", "again")
+    with session_factory() as session:
+        assert session.scalar(select(Dossier.status).where(Dossier.id == looping.id)) == "failed"
+        last = session.scalars(select(HistoryEvent).where(HistoryEvent.dossier_id == looping.id)
+                               .order_by(HistoryEvent.seq.desc())).first()
+        assert last.event_type == "dossier_failed" and last.payload["retry"]["kind"] == "complete"
+
+    again = client.post(f"/api/v1/tasks/{task_id}/complete", json={"data": {"decision": "approve"}},
+                        headers={**official, "Idempotency-Key": "k-1"})
+    assert again.status_code == 409 and again.json["error"] == "dossier_incident"
+    assert client.get("/api/v1/incidents", headers=official).status_code == 403
+
+    admin = login(client, "quantri")
+    (incident,) = client.get("/api/v1/incidents", headers=admin).json
+    assert incident["dossier_code"] == looping.code and incident["error"] == "step_limit_exceeded"
+    assert incident["retry"] == "complete" and "100" in incident["message_en"]
+    still = client.post(f"/api/v1/incidents/{looping.code}/retry", headers=admin)
+    assert still.status_code == 422 and still.json["errors"]["incident"]["status"] == "failed"
+
+    ctx.settings = dataclasses.replace(ctx.settings, max_steps_per_command=20_000)  # the operator's fix
+    retried = client.post(f"/api/v1/incidents/{looping.code}/retry", headers=admin)
+    assert retried.status_code == 200, retried.json
+    assert retried.json["status"] == "completed" and retried.json["open_tasks"] == []
+    assert client.get("/api/v1/incidents", headers=admin).json == []
+    history = client.get(f"/api/v1/dossiers/{looping.code}/history", headers=admin).json
+    types = [e["event_type"] for e in history["events"]]
+    # The retry that failed again was rolled back with its own event; its failure is the second one.
+    assert types.count("dossier_failed") == 2 and types.count("incident_retried") == 1
