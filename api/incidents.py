@@ -9,8 +9,6 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from api.deps import current_actor, current_engine, get_session
-from api.dossiers import dossier_view, find_dossier
-from api.schemas import DossierDetailSchema
 from engine.errors import WorkflowFailedError
 from engine.runtime.incidents import list_incidents, record_incident, retry_incident
 
@@ -41,9 +39,16 @@ class Incidents(MethodView):
         return list_incidents(get_session(), current_actor())
 
 
+class RetryResultSchema(Schema):
+    """What a retry did to the dossier; its content stays with the officials the policy lets read it."""
+
+    code = fields.String(required=True)
+    status = fields.String(required=True)
+
+
 @blp.route("/<string:ref>/retry")
 class IncidentRetry(MethodView):
-    @blp.response(200, DossierDetailSchema)
+    @blp.response(200, RetryResultSchema)
     @blp.doc(security=[{"bearerAuth": []}])
     def post(self, ref: str) -> Any:
         """Re-run the failed command of a dossier (by its code) once its cause is fixed
@@ -52,8 +57,9 @@ class IncidentRetry(MethodView):
         """
         session = get_session()
         dossier = retry_incident(session, current_engine(), ref, actor=current_actor())
+        answer = {"code": dossier.code, "status": str(dossier.status)}
         session.commit()
-        return dossier_view(find_dossier(dossier.id, with_data=True))
+        return answer
 
 
 def record_failed_command(error: WorkflowFailedError) -> None:

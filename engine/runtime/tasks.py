@@ -48,8 +48,8 @@ def lock_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, actor: A
     if row is None:
         raise task_not_found(task_id)
     task, dossier = row
+    note_dossier(dossier.code)  # logged even when refused: a refused attempt is worth finding too
     authorize(session, actor, Action.TASK_READ, task, today=ctx.today())
-    note_dossier(dossier.code)
     if dossier.status in CLOSED_DOSSIER:
         raise DossierClosedError(
             f"Hồ sơ {dossier.code} đã kết thúc", message_en=f"Dossier {dossier.code} is already closed"
