@@ -115,7 +115,7 @@ class ProcedureVersionEvents(MethodView):
         return version_events(get_session(), key)
 
 
-@blp.route("/<string:key>/versions/<int:number>/activate")
+@blp.route("/<string:key>/versions/<int(max=2147483647):number>/activate")
 class ActivateVersion(MethodView):
     @blp.arguments(VersionChangeArgsSchema)
     @blp.response(200, VersionChangeSchema)
@@ -130,7 +130,7 @@ class ActivateVersion(MethodView):
                                                   reason=args["reason"], clock=current_engine().clock))
 
 
-@blp.route("/<string:key>/versions/<int:number>/retire")
+@blp.route("/<string:key>/versions/<int(max=2147483647):number>/retire")
 class RetireVersion(MethodView):
     @blp.arguments(VersionChangeArgsSchema)
     @blp.response(200, VersionChangeSchema)

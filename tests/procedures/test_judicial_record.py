@@ -332,9 +332,9 @@ def test_an_ordinary_request_runs_on_ten_working_days_and_says_so(session_factor
 
 
 def test_a_subject_who_lived_elsewhere_gets_fifteen_working_days_at_reception(
-        session_factory, ctx, deployed, center, actor, clock):
+        session_factory, ctx, deployed, center, staff, clock):
     subject = {**PROCEDURE.start_data()["subject"], "lived_elsewhere": True}
-    dossier_id = start(session_factory, ctx, PROCEDURE, center, actor, subject=subject)
+    dossier_id = start(session_factory, ctx, PROCEDURE, center, staff, subject=subject)
 
     dossier = final(session_factory, dossier_id)
     assert (dossier.due_at, dossier.original_due_at) == (FIFTEEN_DAYS, FIFTEEN_DAYS)
@@ -345,13 +345,13 @@ def test_a_subject_who_lived_elsewhere_gets_fifteen_working_days_at_reception(
                                                                FIFTEEN_DAYS)
     # Finished on Tuesday 15/12: late on ten days, early on the fifteen this case has.
     clock.set(datetime(2026, 12, 15, 10, tzinfo=HA_NOI))
-    verify(session_factory, ctx, dossier_id, actor, NOT_FOUND)
-    steps(session_factory, ctx, dossier_id, actor, ISSUE_CLEAN)
+    verify(session_factory, ctx, dossier_id, staff, NOT_FOUND)
+    steps(session_factory, ctx, dossier_id, staff, ISSUE_CLEAN)
     assert final(session_factory, dossier_id).timeliness == "early"
 
 
-def test_a_conviction_to_verify_switches_to_fifteen_days_at_appraisal(session_factory, ctx, dossier_id, actor):
-    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_VERIFY_FOUND, actor)
+def test_a_conviction_to_verify_switches_to_fifteen_days_at_appraisal(session_factory, ctx, dossier_id, staff):
+    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_VERIFY_FOUND, staff)
 
     dossier = final(session_factory, dossier_id)
     assert (dossier.due_at, dossier.original_due_at) == (FIFTEEN_DAYS, FIFTEEN_DAYS)
@@ -362,7 +362,7 @@ def test_a_conviction_to_verify_switches_to_fifteen_days_at_appraisal(session_fa
                                                                FIFTEEN_DAYS)
 
 
-def test_appraisal_without_a_conviction_keeps_ten_days(session_factory, ctx, dossier_id, actor):
-    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_VERIFY, actor)
+def test_appraisal_without_a_conviction_keeps_ten_days(session_factory, ctx, dossier_id, staff):
+    step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_VERIFY, staff)
     assert final(session_factory, dossier_id).due_at == TEN_DAYS
     assert limit_choices(session_factory, dossier_id) == [(None, "default", 10)]
