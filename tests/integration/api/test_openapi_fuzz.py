@@ -27,6 +27,7 @@ from tests.integration.api.conftest import login
 pytestmark = pytest.mark.schemathesis
 
 EXAMPLES_PER_OPERATION = 8  # per generation mode
+LAST = ["POST /api/v1/auth/password", "POST /api/v1/auth/login"]
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
@@ -48,10 +49,16 @@ def test_every_operation_answers_within_its_documented_responses(app: Any, clien
     # The operations are walked here rather than parametrized: schemathesis' pytest plugin and
     # the suite's function-scoped app fixture do not mix.
     failures, answered = [], {}
-    for result in schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app).get_all_operations():
-        operation = result.ok()
-        # A token of its own per operation: signing out (one of the operations) revokes the token it used.
-        headers = login(client, "tiepnhan")
+    operations = [result.ok() for result in schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+                  .get_all_operations()]
+    # Wrong passwords sent by the password and sign-in walks count towards the throttles, so those two
+    # go last and sign-in, which needs no token, takes none.
+    operations.sort(key=lambda operation: LAST.index(operation.label) if operation.label in LAST else -1)
+    headers: dict[str, str] = {}
+    for operation in operations:
+        if operation.label != LAST[-1]:
+            # A token of its own per operation: signing out (one of the operations) revokes the one it used.
+            headers = login(client, "tiepnhan")
         for mode in GenerationMode:  # data the document allows, then data it forbids
             try:
                 answered.setdefault(operation.label, set()).update(_fuzz(operation, headers, mode))
