@@ -19,20 +19,24 @@ from typing import Any
 
 from flask import Flask, current_app, has_request_context, render_template, request
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext, lazy_gettext
 from flask_login import LoginManager, UserMixin
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from sqlalchemy.orm import Session, sessionmaker
 
+from admin.context import page_session
 from engine.errors import NotAuthenticatedError
 from engine.identity.officials import official_for_token
+from engine.identity.profile import OfficialProfile, official_profile
 from engine.persistence.models import Official
 
 
 class SignedIn(UserMixin):  # type: ignore[misc]
-    """The official of a browser session and the token the session holds."""
+    """The official of a browser session, who they are in the header's words, and the token the
+    session holds."""
 
-    def __init__(self, official: Official, token: str) -> None:
+    def __init__(self, official: Official, profile: OfficialProfile, token: str) -> None:
         self.official = official
+        self.profile = profile
         self.token = token
 
     def get_id(self) -> str:
@@ -40,13 +44,13 @@ class SignedIn(UserMixin):  # type: ignore[misc]
 
 
 def load_signed_in(token: str) -> SignedIn | None:
-    factory: sessionmaker[Session] = current_app.extensions["session_factory"]
-    with factory() as session:
-        try:
-            official = official_for_token(session, current_app.extensions["engine"].clock, token)
-        except NotAuthenticatedError:
-            return None  # signed out, expired or revoked: the browser is anonymous again
-        return SignedIn(official, token)
+    # In the page's own session, so the official stays attached for the engine calls of the view.
+    session = page_session()
+    try:
+        official = official_for_token(session, current_app.extensions["engine"].clock, token)
+    except NotAuthenticatedError:
+        return None  # signed out, expired or revoked: the browser is anonymous again
+    return SignedIn(official, official_profile(session, official), token)
 
 
 class _SessionInterface(SecureCookieSessionInterface):
@@ -60,7 +64,7 @@ def _flag(value: Any) -> bool:
 
 
 def _refused_csrf(error: CSRFError) -> tuple[str, int]:
-    return render_template("admin/refused.html", message=(
+    return render_template("admin/refused.html", message=gettext(
         "Biểu mẫu đã hết hạn hoặc không hợp lệ; vui lòng tải lại trang và gửi lại.")), 400
 
 
@@ -76,7 +80,8 @@ def init_app(app: Flask) -> None:
     app.session_interface = _SessionInterface()
     manager = LoginManager()
     manager.login_view = "signin.sign_in"
-    manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    manager.login_message = lazy_gettext("Vui lòng đăng nhập để tiếp tục.")
+    manager.login_message_category = "info"
     manager.session_protection = "strong"
     manager.user_loader(load_signed_in)
     manager.init_app(app)
@@ -89,6 +94,3 @@ def init_app(app: Flask) -> None:
             csrf.protect()  # does nothing for GET, HEAD, OPTIONS
 
     app.register_error_handler(CSRFError, _refused_csrf)
-    from admin import signin
-
-    app.register_blueprint(signin.bp)

@@ -32,7 +32,7 @@ def _load_calendar(app: Flask) -> None:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the web application; ``test_config`` replaces the environment in tests."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)  # assets: admin.workplace
     load_config(app.config, test_config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese stays readable in responses
     if not app.config.get("DATABASE_URL"):
@@ -47,7 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["engine"] = engine
     app.extensions["sign_in"] = SignInGuard(ThrottleSettings.from_mapping(app.config))
 
-    from admin import pages, public, sessions
+    from admin import workplace
     from api import (
         auth,
         deps,
@@ -74,8 +74,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # After Api(): flask-smorest registers its own HTTP error handler, ours gives the shared shape.
     errors.init_app(app)
     edge.init_app(app)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(public.bp)
-    sessions.init_app(app)
+    workplace.init_app(app)
     app.register_blueprint(health.bp)
     return app

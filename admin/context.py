@@ -1,0 +1,57 @@
+"""Per-request access for the pages: one database session, the engine, the signed-in official.
+
+The pages hold no queries of their own; they pass this session and official to engine functions,
+which apply the access policy.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from flask_login import current_user
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.identity.profile import OfficialProfile
+from engine.persistence.models import Official
+from engine.runtime.command import Actor
+from engine.runtime.context import EngineContext
+
+_SESSION_KEY = "page_db_session"
+
+
+def page_session() -> Session:
+    """The request's database session, opened on first use and closed (rolled back) at teardown."""
+    if _SESSION_KEY not in g:
+        factory: sessionmaker[Session] = current_app.extensions["session_factory"]
+        setattr(g, _SESSION_KEY, factory())
+    session: Session = getattr(g, _SESSION_KEY)
+    return session
+
+
+def engine() -> EngineContext:
+    context: EngineContext = current_app.extensions["engine"]
+    return context
+
+
+def signed_in_official() -> Official:
+    """The official of the browser session; views behind ``login_required`` only."""
+    official: Official = current_user.official
+    return official
+
+
+def signed_in_profile() -> OfficialProfile:
+    profile: OfficialProfile = current_user.profile
+    return profile
+
+
+def signed_in_actor() -> Actor:
+    return Actor.of(signed_in_official())
+
+
+def _close(_exc: BaseException | None) -> None:
+    session = g.pop(_SESSION_KEY, None)
+    if session is not None:
+        session.close()
+
+
+def init_app(app: Flask) -> None:
+    app.teardown_appcontext(_close)
