@@ -1,0 +1,43 @@
+"""The helpers every page test relies on measure and refuse what they claim to."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.browser.support import ROOT, check_accessible, script_bytes, scripts_loaded
+
+pytestmark = pytest.mark.browser
+VENDOR = ROOT / "admin" / "static" / "vendor"
+
+
+def load_script(page, path: str) -> None:
+    page.evaluate("""src => new Promise((loaded, failed) => {
+        const script = Object.assign(document.createElement('script'), {src, onload: loaded, onerror: failed});
+        document.head.append(script); })""", path)
+
+
+def test_script_bytes_counts_the_vendored_scripts_a_page_loads_but_the_diagram_viewer(page):
+    page.goto("/dang-nhap")
+    assert script_bytes(page) == 0
+    load_script(page, "/static/vendor/htmx.org/htmx.min.js")
+    load_script(page, "/static/vendor/bpmn-js/bpmn-navigated-viewer.production.min.js")
+    htmx = (VENDOR / "htmx.org" / "htmx.min.js").stat().st_size
+    viewer = (VENDOR / "bpmn-js" / "bpmn-navigated-viewer.production.min.js").stat().st_size
+    assert script_bytes(page) == htmx
+    assert sum(scripts_loaded(page).values()) == htmx + viewer
+    assert page.evaluate("() => typeof htmx.process === 'function' && typeof BpmnJS === 'function'")
+
+
+def test_the_vendored_files_served_are_the_ones_recorded(page):
+    manifest = json.loads(page.goto("/static/vendor/manifest.json").text())
+    assert set(manifest["packages"]) == {"htmx.org", "bpmn-js"}
+    assert page.goto("/static/vendor/bpmn-js/assets/bpmn-js.css").ok
+
+
+def test_check_accessible_lists_serious_violations(page):
+    page.goto("/dang-nhap")
+    page.evaluate("() => document.querySelector('label[for=password]').remove()")
+    with pytest.raises(AssertionError, match=r"critical label: Form elements must have labels\n.*#password"):
+        check_accessible(page)
