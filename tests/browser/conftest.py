@@ -29,8 +29,11 @@ from demo.province import DEMO_LOGINS
 from engine.identity.officials import hash_password
 from engine.persistence.migrate import upgrade
 from engine.persistence.models import Center, Official, OfficialRole
+from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext
+from engine.runtime.dossiers import start_dossier
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, LOCALE, PASSWORD, ROOT, SCREENSHOTS, VIEWPORT
+from tests.conftest import enterprise_start_data
 
 ARTIFACTS = ROOT / "artifacts"
 OTHER_CENTER = "hcc_ha_long"  # a local center: it never sees the provincial center's own dossiers
@@ -51,6 +54,19 @@ class LiveSite:
             found = session.scalar(select(Official).where(Official.username == username))
             assert found is not None, username
             return found
+
+    def receive(self, procedure: str = "enterprise_registration", data: dict[str, Any] | None = None, *,
+                by: str = "tiepnhan") -> str:
+        """A dossier received by ``by`` at their center through the engine (for a test whose subject
+        is a later page); its code. The counter page's own test receives through the page."""
+        reception = self.official(by)
+        with self.session_factory.begin() as session:
+            center = session.get(Center, reception.center_id)
+            assert center is not None
+            dossier = start_dossier(session, self.ctx, procedure, actor=Actor(reception.id, reception.full_name),
+                                    center_code=center.code,
+                                    data=data if data is not None else enterprise_start_data())
+            return dossier.code
 
 
 def _require_chromium() -> None:

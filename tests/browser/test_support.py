@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.browser.support import ROOT, check_accessible, script_bytes, scripts_loaded
+from tests.browser.support import PASSWORD, ROOT, check_accessible, script_bytes, scripts_loaded
 
 pytestmark = pytest.mark.browser
 VENDOR = ROOT / "admin" / "static" / "vendor"
@@ -41,3 +41,11 @@ def test_check_accessible_lists_serious_violations(page):
     page.evaluate("() => document.querySelector('label[for=password]').remove()")
     with pytest.raises(AssertionError, match=r"critical label: Form elements must have labels\n.*#password"):
         check_accessible(page)
+
+
+def test_a_dossier_received_for_a_test_is_on_the_live_site(page, live_site):
+    code = live_site.receive()
+    signed_in = page.request.post("/api/v1/auth/login", data={"username": "tiepnhan", "password": PASSWORD})
+    token = signed_in.json()["token"]
+    dossier = page.request.get(f"/api/v1/dossiers/{code}", headers={"Authorization": f"Bearer {token}"})
+    assert dossier.ok and dossier.json()["code"] == code and dossier.json()["status"] == "processing"
