@@ -27,6 +27,7 @@ from demo.org_plan import plan_org
 from demo.org_seed import apply_org, cover_bindings, deployed_procedures
 from demo.province import DEMO_LOGINS
 from engine.identity.officials import hash_password
+from engine.identity.profile import OfficialProfile, official_profile
 from engine.persistence.migrate import upgrade
 from engine.persistence.models import Center, Official, OfficialRole
 from engine.runtime.command import Actor
@@ -54,6 +55,11 @@ class LiveSite:
             found = session.scalar(select(Official).where(Official.username == username))
             assert found is not None, username
             return found
+
+    def profile(self, username: str) -> OfficialProfile:
+        """What the header shows of an official: name, unit, center, roles."""
+        with self.session_factory() as session:
+            return official_profile(session, session.merge(self.official(username), load=True))
 
     def receive(self, procedure: str = "enterprise_registration", data: dict[str, Any] | None = None, *,
                 by: str = "tiepnhan") -> str:
