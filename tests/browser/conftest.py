@@ -1,6 +1,8 @@
-"""Fixtures of the browser tests: one live site per session (the real application under gunicorn
-over a SQLite database of its own, migrated, with the procedure library deployed and active and the
-demo province's organisation), one chromium per session, and a fresh context and page per test.
+"""Fixtures of the browser tests: one live site for the whole package (the real application under
+gunicorn over a SQLite database of its own, migrated, with the procedure library deployed and active
+and the demo province's organisation), one chromium for the package, and a fresh context and page
+per test. Package scope, not session: the server and the browser stop once the browser tests are done,
+rather than idling through the rest of the suite.
 
 Without chromium the tests skip, saying why, unless MOTCUA_REQUIRE_BROWSER=1 (CI sets it), where
 they fail: CI must never pass by skipping them.
@@ -119,7 +121,7 @@ def _officials(factory: sessionmaker[Session]) -> dict[str, str]:
     return found
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSite]:
     _require_chromium()  # before the minute of setting up a site no browser will visit
     folder = tmp_path_factory.mktemp("live-site")
@@ -134,7 +136,7 @@ def live_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSite]:
         yield LiveSite(url, factory, ctx, _officials(factory))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     _require_chromium()
     from playwright.sync_api import sync_playwright
