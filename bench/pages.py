@@ -13,10 +13,11 @@ What happens:
 2. gunicorn serves it as the Docker image does (``-c python:api.gunicorn_config``, 2 workers × 4
    threads), logging JSON. Each official signs in through the sign-in page, as a browser does
    (session cookie, CSRF token), and the pages are fetched one request at a time.
-3. The pages: the sign-in page (anonymous), the home page, and, where main has them, the inbox
-   (``/hop-cong-viec``) of a specialist, a receptionist and a leader, and the dossier page
-   (``/ho-so/<code>``) of many dossiers as the center's leader, who may read them all. A page that
-   answers 404 is left out (not built yet).
+3. The pages: the sign-in page (anonymous), the home page, and, where the build has them, the inbox
+   (``/hop-cong-viec``, and its list that htmx refreshes) of a specialist, a receptionist and a
+   leader, the dossier search (``/ho-so``) and the dossier page (``/ho-so/<code>``) of many dossiers
+   as the center's leader, who may read them all. A page that answers 404 everywhere is left out
+   (not built yet).
 4. Cold: the first request for each URL after the server started (the dossier's workflow is not in
    the worker's cache, SQLAlchemy has not compiled the page's statements in that worker yet).
    Warm: ``--repeat`` more requests of each URL, shuffled together.
@@ -65,6 +66,8 @@ from bench.server import gunicorn
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "motcua-demo"
 INBOX = "/hop-cong-viec"
+INBOX_LIST = "/hop-cong-viec/danh-sach"  # the part htmx refreshes without reloading the page
+SEARCH = "/ho-so"
 DOSSIER = "/ho-so/{code}"
 INBOX_OFFICIALS = ("chuyenvien", "tiepnhan", "lanhdao")
 DOSSIER_READER = "giamdoc"  # the center's leader reads every dossier of the center and the local ones
@@ -164,6 +167,8 @@ def plan(base: str, codes: list[str]) -> tuple[dict[str, Browser], list[Fetch]]:
     browsers[""] = anonymous
     fetches = [Fetch("sign-in", "", "/dang-nhap", True, ""), Fetch("home", "tiepnhan", "/", True, "")]
     fetches += [Fetch("inbox", name, INBOX, True, "") for name in INBOX_OFFICIALS]
+    fetches += [Fetch("inbox-list", name, INBOX_LIST, True, "") for name in INBOX_OFFICIALS]
+    fetches += [Fetch("search", name, SEARCH, True, "") for name in (*INBOX_OFFICIALS, DOSSIER_READER)]
     fetches += [Fetch("dossier", DOSSIER_READER, DOSSIER.format(code=code), True, "") for code in codes]
     return browsers, fetches
 
