@@ -43,6 +43,12 @@ OTHER_CENTER = "hcc_ha_long"  # a local center: it never sees the provincial cen
 assert PASSWORD == DEMO_PASSWORD
 
 
+def _official(session: Session, username: str) -> Official:
+    found = session.scalar(select(Official).where(Official.username == username))
+    assert found is not None, username
+    return found
+
+
 @dataclass
 class LiveSite:
     """The site under test: its address, and its database for what a test prepares directly."""
@@ -54,14 +60,12 @@ class LiveSite:
 
     def official(self, username: str) -> Official:
         with self.session_factory() as session:
-            found = session.scalar(select(Official).where(Official.username == username))
-            assert found is not None, username
-            return found
+            return _official(session, username)
 
     def profile(self, username: str) -> OfficialProfile:
         """What the header shows of an official: name, unit, center, roles."""
         with self.session_factory() as session:
-            return official_profile(session, session.merge(self.official(username), load=True))
+            return official_profile(session, _official(session, username))
 
     def receive(self, procedure: str = "enterprise_registration", data: dict[str, Any] | None = None, *,
                 by: str = "tiepnhan") -> str:
