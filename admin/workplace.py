@@ -14,6 +14,7 @@ from admin.labels import role_label
 from admin.navigation import menu_for
 
 PAGE_MODULES = (
+    "admin.leader_actions",
     "admin.pages",
     "admin.public",
     "admin.signin",
