@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -112,11 +112,17 @@ def leader_bulk_offer(tasks: Iterable[Any]) -> BulkOffer | None:
 
 
 def slip_url(code: str, kind: str) -> str | None:
-    """The printable slip of a dossier on the workplace's pages, where a page serves slips."""
-    endpoint = current_app.config.get("SLIP_PAGE_ENDPOINT", "dossier_pages.slip")
-    if endpoint not in current_app.view_functions:
+    """The printable slip of a dossier on the workplace's pages (admin/slip_pages.py), once served."""
+    if "slip_pages.slip" not in current_app.view_functions:
         return None
-    return url_for(endpoint, code=code, kind=kind, fmt="html")
+    return url_for("slip_pages.slip", code=code, kind=kind, fmt="html")
+
+
+def inbox_url() -> str:
+    """Where the bulk form returns: the inbox with its filters, also when htmx rendered only its list."""
+    if "inbox_pages.inbox" not in current_app.view_functions:
+        return request.full_path if request.query_string else request.path
+    return url_for("inbox_pages.inbox", **request.args.to_dict())
 
 
 def _official_or_none() -> Any:
@@ -281,4 +287,5 @@ def withdraw(code: str) -> PageResult:
 @bp.record_once
 def _template_helpers(state: Any) -> None:
     state.app.jinja_env.globals.update(leader_offer=leader_offer, leader_bulk_offer=leader_bulk_offer,
-                                       leader_slip_url=slip_url, leader_reason_max=REASON_MAX)
+                                       leader_slip_url=slip_url, leader_inbox_url=inbox_url,
+                                       leader_reason_max=REASON_MAX)
