@@ -122,7 +122,8 @@ def inbox_url() -> str:
     """Where the bulk form returns: the inbox with its filters, also when htmx rendered only its list."""
     if "inbox_pages.inbox" not in current_app.view_functions:
         return request.full_path if request.query_string else request.path
-    return url_for("inbox_pages.inbox", **request.args.to_dict())
+    filters: dict[str, Any] = request.args.to_dict()
+    return url_for("inbox_pages.inbox", **filters)
 
 
 def _official_or_none() -> Any:
