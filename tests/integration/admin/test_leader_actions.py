@@ -293,3 +293,14 @@ def test_the_forms_need_their_csrf_token_and_a_signed_in_official(world):
     anonymous = world.test_client()
     assert post(anonymous, f"/ho-so/{code}/dung-giai-quyet", reason="x", confirmed="yes").status_code == 302
     assert dossier(world, code)["status"] == "processing"
+
+
+def test_the_forms_speak_english_when_the_official_chose_it(world, ctx):
+    code, _ = received(world)
+    leader = browser(world, "lanhdao")
+    leader.set_cookie("motcua_lang", "en")
+    blank = post(leader, f"/ho-so/{code}/gia-han", new_due_on=new_appointment(ctx, dossier(world, code)["due_at"]),
+                 reason="   ")
+    page = blank.get_data(as_text=True)
+    assert blank.status_code == 422 and "Field “reason” is required" in page and "Reason for the delay" in page
+    assert "Extend: a new date to return the result" in leader.get(f"/thu/ho-so/{code}").get_data(as_text=True)
