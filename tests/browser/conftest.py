@@ -35,7 +35,16 @@ from engine.persistence.models import Center, Official, OfficialRole
 from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext
 from engine.runtime.dossiers import start_dossier
-from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, LOCALE, PASSWORD, ROOT, SCREENSHOTS, VIEWPORT
+from tests.browser.support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LOCALE,
+    PASSWORD,
+    ROOT,
+    SCREENSHOTS,
+    VIEWPORT,
+    script_problems,
+)
 from tests.conftest import enterprise_start_data
 
 ARTIFACTS = ROOT / "artifacts"
@@ -160,5 +169,10 @@ def context(browser: Any, live_site: LiveSite) -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(context: Any) -> Any:
-    return context.new_page()
+def page(context: Any) -> Iterator[Any]:
+    """A fresh page; the test fails if a script on it threw or the site's Content-Security-Policy
+    refused something, which a page that looks right can still hide."""
+    page = context.new_page()
+    problems = script_problems(page)
+    yield page
+    assert not problems, "\n".join(problems)

@@ -64,6 +64,16 @@ def check_accessible(page: Page) -> None:
             f"    {n['target']}: {n['summary']}" for n in v["nodes"]) for v in blocking)
 
 
+def script_problems(page: Page) -> list[str]:
+    """A list that fills, from now on, with the page's uncaught script errors and whatever its
+    Content-Security-Policy refuses (an inline script, a script from elsewhere, eval)."""
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"uncaught script error: {error}"))
+    page.on("console", lambda message: problems.append(f"refused by the CSP: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text else None)
+    return problems
+
+
 def screenshot(page: Page, name: str, *, full_page: bool = False) -> Path:
     """Write the page as the official sees it (1366×768) to artifacts/screenshots/<name>.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

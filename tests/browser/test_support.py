@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.browser.support import PASSWORD, ROOT, check_accessible, script_bytes, scripts_loaded
+from tests.browser.support import PASSWORD, ROOT, check_accessible, script_bytes, script_problems, scripts_loaded
 
 pytestmark = pytest.mark.browser
 VENDOR = ROOT / "admin" / "static" / "vendor"
@@ -49,3 +49,15 @@ def test_a_dossier_received_for_a_test_is_on_the_live_site(page, live_site):
     token = signed_in.json()["token"]
     dossier = page.request.get(f"/api/v1/dossiers/{code}", headers={"Authorization": f"Bearer {token}"})
     assert dossier.ok and dossier.json()["code"] == code and dossier.json()["status"] == "processing"
+
+
+def test_scripts_the_site_refuses_and_script_errors_are_noticed(context):
+    page = context.new_page()
+    problems = script_problems(page)
+    page.goto("/dang-nhap")
+    page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.ran = 1';"
+                  " document.head.append(s); }")
+    page.evaluate("() => setTimeout(() => { throw new Error('kaputt') })")
+    page.wait_for_timeout(200)
+    assert page.evaluate("() => window.ran") is None
+    assert [p.split(":")[0] for p in problems] == ["refused by the CSP", "uncaught script error"], problems
