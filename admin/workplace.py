@@ -18,6 +18,9 @@ PAGE_MODULES = (
     "admin.pages",
     "admin.public",
     "admin.signin",
+    "admin.slip_pages",
+    "admin.task_pages",
+    "admin.counter_pages",
 )
 
 # The pages' own style and the vendored front-end packages (admin/static/vendor), at /static/.

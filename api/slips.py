@@ -8,7 +8,6 @@ center in the letterhead, e.g. "UBND tỉnh Quảng Ninh").
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import Response, current_app
@@ -25,8 +24,7 @@ from engine.slips import SLIP_KINDS
 from engine.slips.data import MAX_LOGBOOK_ROWS, logbook_data, logbook_window, slip_data
 from engine.slips.document import SlipDocument
 from engine.slips.layout import SlipOptions, compose
-from engine.slips.pdf import document_pdf
-from engine.slips.render import document_html
+from engine.slips.printed import options_from, printed
 
 blp = Blueprint("slips", __name__, url_prefix="/api/v1/dossiers",
                 description="Phiếu in của hồ sơ (Mẫu 01–05) / Printable dossier slips")
@@ -35,7 +33,6 @@ logbook_blp = Blueprint("logbook", __name__, url_prefix="/api/v1",
 
 KIND = f"any({', '.join(SLIP_KINDS)})"
 FORMAT = "any(html, pdf)"
-_MIMETYPES = {"html": "text/html", "pdf": "application/pdf"}  # Werkzeug adds charset=utf-8 to text
 _PRINTABLE = {"200": {"description": "Trang HTML in được hoặc tệp PDF / Printable HTML page or PDF file",
                       "content": {"text/html": {}, "application/pdf": {}}}}
 
@@ -63,9 +60,7 @@ class LogbookArgsSchema(Schema):
 
 
 def slip_options(paper: str = "A4") -> SlipOptions:
-    config = current_app.config
-    return SlipOptions(place=config.get("SLIP_PLACE") or "", parent=config.get("SLIP_PARENT_BODY") or "",
-                       paper=paper)
+    return options_from(current_app.config, paper)
 
 
 def public_base_url() -> str:
@@ -74,10 +69,9 @@ def public_base_url() -> str:
 
 
 def printable(document: SlipDocument, fmt: str, suffix: str) -> Response:
-    body: str | bytes = document_pdf(document) if fmt == "pdf" else document_html(document)
-    response = Response(body, mimetype=_MIMETYPES[fmt])
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", suffix)
-    response.headers["Content-Disposition"] = f'inline; filename="{document.file_stem}-{safe}.{fmt}"'
+    slip = printed(document, fmt, suffix)
+    response = Response(slip.body, mimetype=slip.mimetype)  # Werkzeug adds charset=utf-8 to text
+    response.headers["Content-Disposition"] = f'inline; filename="{slip.filename}"'
     response.headers["Cache-Control"] = "no-store"  # personal data of the applicant
     return response
 

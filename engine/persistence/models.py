@@ -458,6 +458,11 @@ class HumanTask(Base):
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     deadline_state: Mapped[str] = mapped_column(String(16), default="on_track")
     submitted_data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A half-filled form the holder saved to come back to (engine.runtime.drafts); it stays with the
+    # task when another official takes it over, and is cleared on completion. Deferred: lists of tasks
+    # never need it.
+    draft: Mapped[dict[str, Any] | None] = deferred(mapped_column(JSON(none_as_null=True)))
+    draft_saved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     dossier: Mapped[Dossier] = relationship()
     assignee: Mapped[Official | None] = relationship(foreign_keys=[assignee_id])

@@ -158,8 +158,9 @@ def finish_completion(session: Session, ctx: EngineContext, task: HumanTask, dos
     now = ctx.clock.now().astimezone(UTC)
     payload = copy.deepcopy(data)
     claim = {"claimed_at": now, "assignee_id": actor.id} if task.status == TaskStatus.READY else {}
+    # The draft goes in the same write: it served until now (engine.runtime.drafts).
     write_task(session, task, status=TaskStatus.COMPLETED, completed_at=now, completed_by_id=actor.id,
-               submitted_data=payload, **claim)
+               submitted_data=payload, draft=None, draft_saved_at=None, **claim)
 
     command = Command(session, ctx, dossier, version, workflow, actor, now,
                       completion=HumanCompletion(task.id, actor, payload))
