@@ -60,6 +60,7 @@ _TIME_UNITS: dict[str, LazyString] = {
     "working_hours": _l("%(value)s giờ làm việc"),
     "calendar_days": _l("%(value)s ngày"),
 }
+_SAME_DAY = _l("Trong ngày làm việc")
 _COPY_TYPES: dict[str, LazyString] = {"ban_chinh": _l("Bản chính"), "ban_sao": _l("Bản sao"),
                                       "ban_chup": _l("Bản chụp")}
 
@@ -70,6 +71,8 @@ def time_limit_label(limit: dict[str, object] | None) -> str:
     if not isinstance(limit, dict) or str(limit.get("unit")) not in _TIME_UNITS:
         return "—"
     value = limit.get("value")
+    if value == 0:  # decided the day it is received (certified copies)
+        return str(_SAME_DAY)
     return str(_TIME_UNITS[str(limit["unit"])]) % {"value": f"{value:g}" if isinstance(value, float) else value}
 
 
