@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
 from engine.persistence.models import Center
-from tests.integration.admin.pages import open_task_id, page_csrf, post_form, receive_dossier
+from tests.integration.admin.posting import open_task_id, page_csrf, post_form, receive_dossier
 from tests.integration.admin.test_sign_in import password_hash, sign_in  # noqa: F401 (cheap hashes)
 from tests.integration.api.conftest import add_official, login
 from tests.procedures.test_enterprise_registration import APPRAISE_SUPPLEMENT

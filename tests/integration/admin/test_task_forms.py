@@ -7,7 +7,7 @@ import re
 
 from flask.testing import FlaskClient
 
-from tests.integration.admin.pages import open_task_id, post_form, receive_dossier
+from tests.integration.admin.posting import open_task_id, post_form, receive_dossier
 from tests.integration.admin.test_sign_in import csrf_token, password_hash, sign_in  # noqa: F401 (cheap hashes)
 from tests.integration.api.conftest import login
 

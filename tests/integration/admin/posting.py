@@ -1,4 +1,4 @@
-"""Helpers for the page tests: a dossier received over the API, its open task, a page's CSRF token."""
+"""Helpers of the form pages' tests: a dossier received over the API, its open task, posting a page's form with its CSRF token."""
 
 from __future__ import annotations
 
