@@ -1,4 +1,5 @@
-"""Helpers of the form pages' tests: a dossier received over the API, its open task, posting a page's form with its CSRF token."""
+"""Helpers of the form pages' tests: a dossier received over the API, its open task, and posting a
+page's form with the CSRF token the page carries."""
 
 from __future__ import annotations
 
