@@ -16,8 +16,9 @@ What happens:
 3. The pages: the sign-in page (anonymous), the home page, and, where the build has them, the inbox
    (``/hop-cong-viec``, and its list that htmx refreshes) of a specialist, a receptionist and a
    leader, the dossier search (``/ho-so``) and the dossier page (``/ho-so/<code>``) of many dossiers
-   as the center's leader, who may read them all. A page that answers 404 everywhere is left out
-   (not built yet).
+   as the center's leader, who may read them all; the counter (``/tiep-nhan``) and a start form
+   as reception, and the forms of open tasks (``/cong-viec/<id>``) as the center's leader (read-only
+   for them). A page that answers 404 everywhere is left out (not built yet).
 4. Cold: the first request for each URL after the server started (the dossier's workflow is not in
    the worker's cache, SQLAlchemy has not compiled the page's statements in that worker yet).
    Warm: ``--repeat`` more requests of each URL, shuffled together.
@@ -69,6 +70,9 @@ INBOX = "/hop-cong-viec"
 INBOX_LIST = "/hop-cong-viec/danh-sach"  # the part htmx refreshes without reloading the page
 SEARCH = "/ho-so"
 DOSSIER = "/ho-so/{code}"
+COUNTER = "/tiep-nhan"
+START_FORM = "/tiep-nhan/enterprise_registration"
+TASK = "/cong-viec/{task_id}"
 INBOX_OFFICIALS = ("chuyenvien", "tiepnhan", "lanhdao")
 DOSSIER_READER = "giamdoc"  # the center's leader reads every dossier of the center and the local ones
 WORKERS, THREADS = 2, 4  # as the Docker image runs
@@ -141,6 +145,21 @@ def dossier_codes(database_url: str, count: int) -> list[str]:
     return random.Random(7).sample(codes, min(count, len(codes)))
 
 
+def open_task_ids(database_url: str, count: int) -> list[str]:
+    """Open tasks of the center the dossier reader leads (their forms are read-only for them)."""
+    from engine.db import make_db_engine, make_session_factory
+    from engine.persistence.models import HumanTask, TaskStatus
+
+    db_engine = make_db_engine(database_url)
+    try:
+        with make_session_factory(db_engine)() as session:
+            ids = [str(i) for i in session.scalars(select(HumanTask.id).where(
+                HumanTask.status.in_((TaskStatus.READY, TaskStatus.CLAIMED))).order_by(HumanTask.ready_at))]
+    finally:
+        db_engine.dispose()
+    return random.Random(7).sample(ids, min(count, len(ids)))
+
+
 def database_round_trip_ms(database_url: str, runs: int = 300) -> float:
     from engine.db import make_db_engine, make_session_factory
 
@@ -158,7 +177,7 @@ def database_round_trip_ms(database_url: str, runs: int = 300) -> float:
     return median_ms(seconds)
 
 
-def plan(base: str, codes: list[str]) -> tuple[dict[str, Browser], list[Fetch]]:
+def plan(base: str, codes: list[str], tasks: list[str]) -> tuple[dict[str, Browser], list[Fetch]]:
     """Who fetches what: every page that exists on this build, once each (cold)."""
     browsers = {name: Browser(base) for name in {*INBOX_OFFICIALS, DOSSIER_READER}}
     for username, browser in browsers.items():
@@ -170,6 +189,8 @@ def plan(base: str, codes: list[str]) -> tuple[dict[str, Browser], list[Fetch]]:
     fetches += [Fetch("inbox-list", name, INBOX_LIST, True, "") for name in INBOX_OFFICIALS]
     fetches += [Fetch("search", name, SEARCH, True, "") for name in (*INBOX_OFFICIALS, DOSSIER_READER)]
     fetches += [Fetch("dossier", DOSSIER_READER, DOSSIER.format(code=code), True, "") for code in codes]
+    fetches += [Fetch("counter", "tiepnhan", COUNTER, True, ""), Fetch("start-form", "tiepnhan", START_FORM, True, "")]
+    fetches += [Fetch("task", DOSSIER_READER, TASK.format(task_id=task_id), True, "") for task_id in tasks]
     return browsers, fetches
 
 
@@ -232,7 +253,7 @@ def measure(database_url: str, args: argparse.Namespace, folder: Path) -> dict[s
     with open(log_file, "wb") as server_log, gunicorn(env, workers=WORKERS, threads=THREADS, log=server_log,
                                                       cwd=ROOT) as base:
         log(f"serving at {base}; signing in and fetching the pages")
-        browsers, cold = plan(base, codes)
+        browsers, cold = plan(base, codes, open_task_ids(database_url, args.dossiers))
         cold = run(browsers, cold)
         built = [f for f in cold if f.status != 404]
         missing = sorted({f.page for f in cold} - {f.page for f in built})
