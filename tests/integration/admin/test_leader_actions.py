@@ -209,6 +209,9 @@ def test_a_leader_extends_once_with_the_apology_reason(world, ctx):
     assert after["extended_due_at"].startswith(day)
     page = flashed(leader, f"/thu/ho-so/{code}")
     assert "Đã gia hạn hồ sơ" in page and "Gia hạn, hẹn lại ngày trả kết quả" not in page  # once only
+    apology = re.search(r'<a href="([^"]+)"[^>]*>In thư xin lỗi và hẹn lại ngày trả kết quả', page).group(1)
+    letter = leader.get(apology)
+    assert letter.status_code == 200 and "Cần xác minh thêm tại địa phương" in letter.get_data(as_text=True)
 
     again = post(leader, f"/ho-so/{code}/gia-han", new_due_on=day, reason="Lần nữa", next=f"/thu/ho-so/{code}")
     assert again.status_code == 302 and "pháp luật chỉ cho phép một lần" in flashed(leader, f"/thu/ho-so/{code}")
@@ -247,7 +250,10 @@ def test_stopping_asks_to_confirm_then_stops(world):
     done = post(leader, f"/ho-so/{code}/dung-giai-quyet", reason="Công dân không bổ sung hồ sơ", confirmed="yes",
                 next=f"/thu/ho-so/{code}")
     assert done.status_code == 302 and dossier(world, code)["status"] == "stopped"
-    assert "Đã dừng giải quyết hồ sơ" in flashed(leader, f"/thu/ho-so/{code}")
+    page = flashed(leader, f"/thu/ho-so/{code}")
+    assert "Đã dừng giải quyết hồ sơ" in page and "Dừng giải quyết hồ sơ</summary>" not in page
+    control = re.search(r'<a href="([^"]+)"[^>]*>In phiếu kiểm soát quá trình giải quyết hồ sơ', page).group(1)
+    assert leader.get(control).status_code == 200
 
 
 def test_the_center_leader_withdraws_a_dossier_with_a_reason(world):
