@@ -1,32 +1,27 @@
-"""Server-rendered pages. The home page tells a visitor what runs here and where to go next."""
+"""Server-rendered pages. The home page tells a visitor what runs here and where to go next.
+
+Anyone sees the public catalogue (procedures that receive dossiers now). Dossier counts are shown
+only to a signed-in official, and only of the dossiers their access rule lets them read: how much
+work a center has is the center's business, and counting everything would let a reader of one
+center learn another's numbers.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from flask import Blueprint, render_template
+from flask_login import current_user
 
-from engine.persistence.models import Dossier, DossierStatus, Procedure, ProcedureVersion, VersionState
+from admin.context import engine, page_session, signed_in_official
+from engine.deployment.catalog import active_catalog
+from engine.reads.dossiers import dossier_counts
 
 bp = Blueprint("admin", __name__, template_folder="templates")
 
 
 @bp.get("/")
 def home() -> str:
-    factory: sessionmaker[Session] = current_app.extensions["session_factory"]
-    with factory() as session:
-        procedures = session.execute(
-            select(Procedure.key, Procedure.name, ProcedureVersion.version)
-            .join(ProcedureVersion)
-            .where(ProcedureVersion.state == VersionState.ACTIVE)  # what receives dossiers now
-            .order_by(Procedure.name)
-        ).all()
-        counts = dict(
-            session.execute(select(Dossier.status, func.count(Dossier.id)).group_by(Dossier.status)).all()
-        )
-    return render_template(
-        "admin/home.html",
-        procedures=procedures,
-        open_count=counts.get(DossierStatus.PROCESSING, 0),
-        done_count=sum(counts.get(s, 0) for s in (DossierStatus.COMPLETED, DossierStatus.REFUSED)),
-    )
+    session = page_session()
+    counts = None
+    if current_user.is_authenticated:
+        counts = dossier_counts(session, signed_in_official(), today=engine().today())
+    return render_template("admin/home.html", procedures=active_catalog(session), counts=counts)

@@ -16,10 +16,11 @@ def allow(action: Action, target: Target = None) -> None:
 
 
 def seen_dossiers(action: Action = Action.DOSSIER_READ) -> ColumnElement[bool]:
-    """The dossiers the signed-in official may read (or ``action``), as a clause on Dossier."""
+    """The dossiers the signed-in official may read (or ``action``), as the engine's clause: built before
+    a command, so that reading its result after the commit is one short query (on SQLite, a write lock)."""
     return policy.dossier_scope(get_session(), current_official(), current_engine().today(), action)
 
 
 def seen_tasks() -> ColumnElement[bool]:
-    """The tasks the signed-in official may read, as a clause on HumanTask."""
+    """The tasks the signed-in official may read, as the engine's clause (built before a command, as above)."""
     return policy.task_scope(get_session(), current_official(), current_engine().today())

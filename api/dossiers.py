@@ -1,4 +1,4 @@
-"""Dossiers: receive (start), read, and read the history of every stage."""
+"""Dossiers: receive (start), search, read, and read the history of every stage."""
 
 from __future__ import annotations
 
@@ -6,55 +6,66 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import joinedload, undefer
+from sqlalchemy import ColumnElement
 
 from api.access import seen_dossiers
-from api.deps import current_actor, current_engine, get_session
+from api.deps import current_actor, current_engine, current_official, get_session
 from api.idempotency import HEADER_DOC as IDEMPOTENCY_HEADER
 from api.idempotency import idempotent
 from api.schemas import (
     DossierDetailSchema,
     DossierHistorySchema,
+    DossierPageSchema,
+    DossierSearchArgsSchema,
     ExtendArgsSchema,
     StartDossierArgsSchema,
     WithdrawArgsSchema,
 )
-from engine.access.policy import dossier_not_found
-from engine.persistence.models import Dossier, HistoryEvent, HumanTask, Official, ProcedureVersion, TaskStatus
+from engine.persistence.models import Dossier, DossierStatus
+from engine.reads.dossiers import (
+    DossierPage,
+    DossierSearch,
+    DossierTimeliness,
+    dossier_history,
+    dossier_with_open_tasks,
+    search_dossiers,
+)
 from engine.runtime.actions import extend_deadline, stop_dossier, withdraw_dossier
 from engine.runtime.dossiers import start_dossier
 
 blp = Blueprint("dossiers", __name__, url_prefix="/api/v1/dossiers", description="Hồ sơ / Dossiers")
 
 
-def find_dossier(ref: str | int, *, with_data: bool = False, scope: ColumnElement[bool] | None = None) -> Dossier:
-    """A dossier by its code (mã hồ sơ) from a URL, or by id from code (URLs never carry sequential
-    ids), among those the official may read (else 404)."""
-    query = select(Dossier).options(
-        joinedload(Dossier.procedure_version).joinedload(ProcedureVersion.procedure), joinedload(Dossier.center)
-    )
-    if with_data:
-        query = query.options(undefer(Dossier.data))
-    condition = Dossier.id == ref if isinstance(ref, int) else Dossier.code == ref
-    dossier = get_session().scalar(query.where(condition, seen_dossiers() if scope is None else scope))
-    if dossier is None:
-        raise dossier_not_found(ref)
-    return dossier
+def dossier_page(ref: str | int, scope: ColumnElement[bool] | None = None) -> Dossier:
+    """The dossier with its data and open tasks, if the signed-in official may read it (else 404)."""
+    return dossier_with_open_tasks(get_session(), current_official(), ref, today=current_engine().today(),
+                                   scope=scope)
 
 
-def dossier_view(dossier: Dossier) -> Dossier:
-    open_tasks = get_session().scalars(
-        select(HumanTask)
-        .where(HumanTask.dossier_id == dossier.id, HumanTask.status.in_([TaskStatus.READY, TaskStatus.CLAIMED]))
-        .order_by(HumanTask.ready_at)
-    ).all()
-    dossier.open_tasks = open_tasks  # type: ignore[attr-defined]
-    return dossier
+def _search(args: dict[str, Any]) -> DossierSearch:
+    return DossierSearch(
+        text=args.get("q"), procedure=args.get("procedure"),
+        status=DossierStatus(args["status"]) if args.get("status") else None,
+        timeliness=DossierTimeliness(args["timeliness"]) if args.get("timeliness") else None,
+        received_from=args.get("received_from"), received_to=args.get("received_to"), center=args.get("center"))
 
 
 @blp.route("")
 class Dossiers(MethodView):
+    @blp.arguments(DossierSearchArgsSchema, location="query")
+    @blp.response(200, DossierPageSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def get(self, args: dict[str, Any]) -> DossierPage:
+        """Search the dossiers the official may read, newest received first, one page at a time
+        ---
+        ``q`` matches the dossier code or the applicant's name, with or without accents. Pass
+        ``next_cursor`` back as ``cursor`` for the next page.
+        """
+        engine = current_engine()
+        return search_dossiers(get_session(), current_official(), _search(args), now=engine.clock.now(),
+                               today=engine.today(), calendar=engine.calendar, limit=args["limit"],
+                               cursor=args.get("cursor"))
+
     @blp.arguments(StartDossierArgsSchema)
     @idempotent
     @blp.response(201, DossierDetailSchema)
@@ -62,7 +73,7 @@ class Dossiers(MethodView):
     def post(self, args: dict[str, Any]) -> Any:
         """Receive a dossier (tiếp nhận hồ sơ) and start its procedure"""
         session = get_session()
-        scope = seen_dossiers()  # before the command: after the commit, one short read (on SQLite, a write lock)
+        scope = seen_dossiers()
         dossier = start_dossier(
             session,
             current_engine(),
@@ -73,7 +84,7 @@ class Dossiers(MethodView):
             data=args["data"],
             applicant=args.get("applicant"),
         )
-        return dossier_view(find_dossier(dossier.id, with_data=True, scope=scope))
+        return dossier_page(dossier.id, scope)
 
 
 @blp.route("/<string:ref>")
@@ -82,7 +93,7 @@ class DossierDetail(MethodView):
     @blp.doc(security=[{"bearerAuth": []}])
     def get(self, ref: str) -> Any:
         """One dossier, by code or id, with its open tasks and current data"""
-        return dossier_view(find_dossier(ref, with_data=True))
+        return dossier_page(ref)
 
 
 @blp.route("/<string:ref>/withdraw")
@@ -93,10 +104,10 @@ class DossierWithdrawal(MethodView):
     def post(self, args: dict[str, Any], ref: str) -> Any:
         """The citizen withdraws the dossier (rút hồ sơ); open steps are cancelled"""
         session = get_session()
-        scope = seen_dossiers()  # before the command: after the commit, one short read (on SQLite, a write lock)
+        scope = seen_dossiers()
         dossier = withdraw_dossier(session, current_engine(), ref, actor=current_actor(), reason=args["reason"])
         session.commit()
-        return dossier_view(find_dossier(dossier.id, with_data=True, scope=scope))
+        return dossier_page(dossier.id, scope)
 
 
 @blp.route("/<string:ref>/stop")
@@ -107,10 +118,10 @@ class DossierStop(MethodView):
     def post(self, args: dict[str, Any], ref: str) -> Any:
         """Stop processing the dossier (dừng giải quyết), with the reason for the notice"""
         session = get_session()
-        scope = seen_dossiers()  # before the command: after the commit, one short read (on SQLite, a write lock)
+        scope = seen_dossiers()
         dossier = stop_dossier(session, current_engine(), ref, actor=current_actor(), reason=args["reason"])
         session.commit()
-        return dossier_view(find_dossier(dossier.id, with_data=True, scope=scope))
+        return dossier_page(dossier.id, scope)
 
 
 @blp.route("/<string:ref>/extend")
@@ -124,41 +135,17 @@ class DossierExtension(MethodView):
         409 when the dossier was already extended or its deadline has passed.
         """
         session = get_session()
-        scope = seen_dossiers()  # before the command: after the commit, one short read (on SQLite, a write lock)
+        scope = seen_dossiers()
         dossier = extend_deadline(session, current_engine(), ref, actor=current_actor(),
                                   new_due_at=args["new_due_at"], reason=args["reason"])
         session.commit()
-        return dossier_view(find_dossier(dossier.id, with_data=True, scope=scope))
-
-
-def _person(official: Official | None) -> str | None:
-    return official.full_name if official is not None else None
+        return dossier_page(dossier.id, scope)
 
 
 @blp.route("/<string:ref>/history")
 class DossierHistory(MethodView):
     @blp.response(200, DossierHistorySchema)
     @blp.doc(security=[{"bearerAuth": []}])
-    def get(self, ref: str) -> dict[str, Any]:
+    def get(self, ref: str) -> Any:
         """Every stage of a dossier: human steps with ready/claimed/completed times, and all events"""
-        dossier = find_dossier(ref)
-        session = get_session()
-        tasks = session.scalars(
-            select(HumanTask)
-            .options(joinedload(HumanTask.completed_by), joinedload(HumanTask.assignee))
-            .where(HumanTask.dossier_id == dossier.id)
-            .order_by(HumanTask.ready_at)
-        ).all()
-        events = session.scalars(
-            select(HistoryEvent).where(HistoryEvent.dossier_id == dossier.id).order_by(HistoryEvent.seq)
-        ).all()
-        steps = [
-            {
-                "task_id": t.id, "element_id": t.element_id, "name": t.name, "lane": t.lane, "status": t.status,
-                "ready_at": t.ready_at, "claimed_at": t.claimed_at, "completed_at": t.completed_at,
-                "actor": _person(t.completed_by or t.assignee),
-                "due_at": t.due_at,
-            }
-            for t in tasks
-        ]
-        return {"dossier": dossier.code, "steps": steps, "events": events}
+        return dossier_history(get_session(), current_official(), ref, today=current_engine().today())

@@ -9,13 +9,10 @@ from zoneinfo import ZoneInfo
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from api.deps import current_actor, current_engine, current_official, get_session
 from api.schemas import HumanTaskSchema, instant_field
-from engine.org.inbox import InboxFilters, group_by_dossier, inbox_counts, inbox_page
-from engine.persistence.models import Center, HumanTask
+from engine.org.inbox import InboxFilters, group_by_dossier, inbox_counts, inbox_filters, inbox_page
 from engine.runtime.assignments import delegate_task, reassign_tasks
 
 blp = Blueprint("inbox", __name__, url_prefix="/api/v1", description="Hộp công việc / Officials' inbox")
@@ -60,11 +57,9 @@ class ReassignArgsSchema(DelegateArgsSchema):
 
 
 def _filters(args: dict[str, Any]) -> InboxFilters:
-    center_id = None
-    if args.get("center"):
-        center_id = get_session().scalar(select(Center.id).where(Center.code == args["center"])) or -1
-    return InboxFilters(procedure=args.get("procedure"), stage=args.get("stage"), center_id=center_id,
-                        due_before=args.get("due_before"), overdue=args["overdue"], text=args.get("q"))
+    return inbox_filters(get_session(), procedure=args.get("procedure"), stage=args.get("stage"),
+                         center=args.get("center"), due_before=args.get("due_before"), overdue=args["overdue"],
+                         text=args.get("q"))
 
 
 def _now_and_day() -> tuple[Any, Any]:
@@ -87,7 +82,6 @@ class Inbox(MethodView):
         now, day = _now_and_day()
         page = inbox_page(get_session(), current_official(), view, _filters(args), now=now, day=day,
                           limit=args["limit"], cursor=args.get("cursor"))
-        _load_people(page.tasks)
         body: dict[str, Any] = {"tasks": page.tasks, "next_cursor": page.next_cursor}
         if args.get("group") == "dossier":
             body["groups"] = [
@@ -105,16 +99,6 @@ class InboxCounts(MethodView):
         """How many tasks each view holds under the filters, and how many are overdue"""
         now, day = _now_and_day()
         return inbox_counts(get_session(), current_official(), _filters(args), now=now, day=day)
-
-
-def _load_people(tasks: list[HumanTask]) -> None:
-    """Load assignees and dossiers of a page in two queries instead of one per task."""
-    if tasks:
-        get_session().scalars(
-            select(HumanTask).options(joinedload(HumanTask.assignee), joinedload(HumanTask.dossier),
-                                      joinedload(HumanTask.completed_by))
-            .where(HumanTask.id.in_([t.id for t in tasks]))
-        ).unique().all()
 
 
 @blp.route("/tasks/<uuid:task_id>/delegate")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from engine.persistence.models import DossierStatus
+from engine.reads.dossiers import DossierTimeliness
 
 # Days and instants a request may name: far enough for any dossier, leave or report, near enough
 # that adding a time limit or a month to them never leaves the calendar.
@@ -232,6 +233,49 @@ class DossierHistorySchema(Schema):
     dossier = fields.String()
     steps = fields.List(fields.Nested(StepTimesSchema))
     events = fields.List(fields.Nested(HistoryEventSchema))
+
+
+class DossierSearchArgsSchema(Schema):
+    q = fields.String(load_default=None, validate=validate.Length(max=100),
+                      metadata={"description": "dossier code or applicant name, accents optional"})
+    procedure = fields.String(load_default=None, validate=validate.Length(max=128),
+                              metadata={"description": "procedure key"})
+    status = fields.String(load_default=None, validate=validate.OneOf([s.value for s in DossierStatus]))
+    timeliness = fields.String(load_default=None, validate=validate.OneOf([t.value for t in DossierTimeliness]),
+                               metadata={"description": "where a running dossier's clock stands: on_time "
+                                                        "(a working day or more left), due_soon (less), "
+                                                        "overdue, paused (waiting for the citizen)"})
+    received_from = day_field(data_key="from", load_default=None,
+                              metadata={"description": "first day of receipt (YYYY-MM-DD), included"})
+    received_to = day_field(data_key="to", load_default=None,
+                            metadata={"description": "last day of receipt (YYYY-MM-DD), included"})
+    center = fields.String(load_default=None, validate=validate.Length(max=64), metadata={"description": "center code"})
+    cursor = fields.String(load_default=None, validate=validate.Length(max=500))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+    @validates_schema
+    def _period(self, data: dict[str, Any], **_: Any) -> None:
+        start, end = data.get("received_from"), data.get("received_to")
+        if start is not None and end is not None and end < start:
+            raise ValidationError("Must not be before 'from'.", field_name="to")
+
+
+class DossierRowSchema(Schema):
+    code = fields.String()
+    procedure = fields.String(attribute="procedure_key", metadata={"description": "procedure key"})
+    procedure_name = fields.String()
+    applicant_name = fields.String()
+    status = fields.String()
+    received_at = fields.DateTime()
+    due_at = fields.DateTime(allow_none=True)
+    timeliness = fields.String(allow_none=True, metadata={
+        "description": "on_time | due_soon | overdue | paused; none once the dossier is closed"})
+    center = fields.String(metadata={"description": "center code"})
+
+
+class DossierPageSchema(Schema):
+    dossiers = fields.List(fields.Nested(DossierRowSchema))
+    next_cursor = fields.String(allow_none=True)
 
 
 class TaskQueryArgsSchema(Schema):

@@ -16,10 +16,10 @@ from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from api.access import allow, seen_dossiers
-from api.deps import current_engine, get_session
-from api.dossiers import find_dossier
+from api.deps import current_engine, current_official, get_session
 from api.schemas import day_field
 from engine.access.rules import Action
+from engine.reads.dossiers import find_dossier
 from engine.slips import SLIP_KINDS
 from engine.slips.data import MAX_LOGBOOK_ROWS, logbook_data, logbook_window, slip_data
 from engine.slips.document import SlipDocument
@@ -87,7 +87,7 @@ class DossierSlip(MethodView):
         request, not refused, never extended).
         """
         engine = current_engine()
-        find_dossier(ref)  # 404 unless the official may read the dossier
+        find_dossier(get_session(), current_official(), ref, today=engine.today())  # 404 unless readable
         data = slip_data(get_session(), kind, ref, calendar=engine.calendar, base_url=public_base_url(),
                          number=args.get("number"))
         document = compose(data, slip_options(args["paper"]))

@@ -7,47 +7,27 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import ColumnElement
 
 from api.access import seen_tasks
-from api.deps import current_actor, current_engine, get_session
+from api.deps import current_actor, current_engine, current_official, get_session
 from api.idempotency import HEADER_DOC as IDEMPOTENCY_HEADER
 from api.idempotency import idempotent
 from api.schemas import CompleteTaskArgsSchema, HumanTaskDetailSchema, HumanTaskSchema, TaskQueryArgsSchema
-from engine.access.policy import task_not_found
-from engine.persistence.models import Dossier, HumanTask, ProcedureVersion, TaskStatus
+from engine.persistence.models import HumanTask
+from engine.reads.tasks import TaskQuery, find_task, list_tasks, task_with_form
 from engine.runtime.tasks import claim_task, complete_task, release_task
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Công việc / Officials' tasks")
 
-_STATUS_FILTER = {
-    "ready": [TaskStatus.READY],
-    "claimed": [TaskStatus.CLAIMED],
-    "open": [TaskStatus.READY, TaskStatus.CLAIMED],
-    "completed": [TaskStatus.COMPLETED],
-}
+
+def _task(task_id: uuid.UUID, scope: ColumnElement[bool] | None = None) -> HumanTask:
+    """The task if the signed-in official may see it (``scope``: their clause, when built before a command)."""
+    return find_task(get_session(), current_official(), task_id, today=current_engine().today(), scope=scope)
 
 
-def _load_task(task_id: uuid.UUID, scope: ColumnElement[bool] | None = None) -> HumanTask:
-    """The task if the official may see it (``scope``: their tasks' clause, when already built), else 404."""
-    task = get_session().scalar(
-        select(HumanTask)
-        .options(joinedload(HumanTask.dossier), joinedload(HumanTask.assignee), joinedload(HumanTask.completed_by))
-        .where(HumanTask.id == task_id, seen_tasks() if scope is None else scope)
-    )
-    if task is None:
-        raise task_not_found(task_id)
-    return task
-
-
-def _task_detail(task: HumanTask) -> HumanTask:
-    forms = get_session().scalar(
-        select(ProcedureVersion.forms).join(Dossier, Dossier.procedure_version_id == ProcedureVersion.id)
-        .where(Dossier.id == task.dossier_id)
-    ) or {}
-    task.form = forms.get(task.form_name) if task.form_name else None  # type: ignore[attr-defined]
-    return task
+def _task_with_form(task_id: uuid.UUID, scope: ColumnElement[bool] | None = None) -> HumanTask:
+    return task_with_form(get_session(), current_official(), task_id, today=current_engine().today(), scope=scope)
 
 
 @blp.route("")
@@ -57,19 +37,8 @@ class Tasks(MethodView):
     @blp.doc(security=[{"bearerAuth": []}])
     def get(self, args: dict[str, Any]) -> Any:
         """List tasks (READY by default), oldest first"""
-        actor = current_actor()
-        query = (
-            select(HumanTask)
-            .options(joinedload(HumanTask.dossier), joinedload(HumanTask.assignee), joinedload(HumanTask.completed_by))
-            .where(HumanTask.status.in_(_STATUS_FILTER[args["status"]]), seen_tasks())
-            .order_by(HumanTask.ready_at, HumanTask.id)
-            .limit(args["limit"])
-        )
-        if args.get("dossier"):
-            query = query.join(Dossier, HumanTask.dossier_id == Dossier.id).where(Dossier.code == args["dossier"])
-        if args.get("mine"):
-            query = query.where(HumanTask.assignee_id == actor.id)
-        return get_session().scalars(query).unique().all()
+        query = TaskQuery(status=args["status"], dossier=args.get("dossier"), mine=args["mine"], limit=args["limit"])
+        return list_tasks(get_session(), current_official(), query, today=current_engine().today())
 
 
 @blp.route("/<uuid:task_id>")
@@ -78,7 +47,7 @@ class TaskDetail(MethodView):
     @blp.doc(security=[{"bearerAuth": []}])
     def get(self, task_id: uuid.UUID) -> Any:
         """One task, with the JSON Schema of its form"""
-        return _task_detail(_load_task(task_id))
+        return _task_with_form(task_id)
 
 
 @blp.route("/<uuid:task_id>/claim")
@@ -88,10 +57,10 @@ class TaskClaim(MethodView):
     def post(self, task_id: uuid.UUID) -> Any:
         """Claim a task (nhận xử lý); 409 when someone else was first"""
         session = get_session()
-        scope = seen_tasks()  # before the command: after the commit, one short read (on SQLite, a write lock)
+        scope = seen_tasks()
         claim_task(session, current_engine(), task_id, actor=current_actor())
         session.commit()
-        return _load_task(task_id, scope)
+        return _task(task_id, scope)
 
 
 @blp.route("/<uuid:task_id>/release")
@@ -101,10 +70,10 @@ class TaskRelease(MethodView):
     def post(self, task_id: uuid.UUID) -> Any:
         """Give a claimed task back to its pool"""
         session = get_session()
-        scope = seen_tasks()  # before the command: after the commit, one short read (on SQLite, a write lock)
+        scope = seen_tasks()
         release_task(session, current_engine(), task_id, actor=current_actor())
         session.commit()
-        return _load_task(task_id, scope)
+        return _task(task_id, scope)
 
 
 @blp.route("/<uuid:task_id>/complete")
@@ -120,6 +89,6 @@ class TaskCompletion(MethodView):
         409 when the task was already completed by someone else.
         """
         session = get_session()
-        scope = seen_tasks()  # before the command: after the commit, one short read (on SQLite, a write lock)
+        scope = seen_tasks()
         complete_task(session, current_engine(), task_id, actor=current_actor(), data=args["data"])
-        return _task_detail(_load_task(task_id, scope))
+        return _task_with_form(task_id, scope)

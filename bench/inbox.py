@@ -984,7 +984,7 @@ class Bench:
         return tuple(row) if row else None
 
     def cases(self, name: str, count: int) -> list[Case]:
-        from engine.org.inbox import InboxFilters, encode_cursor
+        from engine.org.inbox import InboxFilters, encode_task_cursor
         from engine.persistence.models import HumanTask
 
         rng = self.rng
@@ -1005,7 +1005,7 @@ class Bench:
             if name == "mine_next_page":
                 row = self._random_own_task(info["holders"])
                 if row is not None:
-                    cursor = encode_cursor(HumanTask(id=row[1], due_at=row[0]))
+                    cursor = encode_task_cursor(HumanTask(id=row[1], due_at=row[0]))
             elif name == "mine_text_name":
                 row = self._random_own_task(info["holders"]) if rng.random() < 0.7 else None
                 filters = InboxFilters(text=row[2].split(" ", 1)[1] if row else self._name())

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.calendar.deadlines import TimeLimit, TimeLimitUnit
+from engine.calendar.deadlines import TimeLimit, TimeLimitUnit, due_soon_edge
 from engine.errors import EngineError, WorkflowFailedError
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
@@ -104,8 +104,7 @@ def _fire_or_record(session: Session, ctx: EngineContext, dossier: Dossier) -> i
 
 # --- Deadlines ---------------------------------------------------------------------------------
 #
-# "Due soon" means less than one working day left (the amber state officials expect, and the
-# point by which the law wants the apology letter, domain brief §2.2).
+# "Due soon" means less than one working day left (engine.calendar.deadlines.due_soon_edge).
 
 ON_TRACK, DUE_SOON, OVERDUE, PAUSE_EXPIRED = "on_track", "due_soon", "overdue", "pause_expired"
 OPEN_TASKS = (TaskStatus.READY, TaskStatus.CLAIMED)
@@ -114,7 +113,7 @@ OPEN_TASKS = (TaskStatus.READY, TaskStatus.CLAIMED)
 def mark_task_deadlines(session_factory: sessionmaker[Session], ctx: EngineContext) -> int:
     """Flag open tasks due within a working day, or past due; two set-based UPDATEs, idempotent."""
     now = ctx.clock.now().astimezone(UTC)
-    soon = ctx.calendar.add_working_time(now, ctx.calendar.working_day_length)
+    soon = due_soon_edge(ctx.calendar, now)
     with session_factory.begin() as session:
         overdue = session.scalars(
             update(HumanTask)
@@ -137,7 +136,7 @@ def mark_dossier_deadlines(session_factory: sessionmaker[Session], ctx: EngineCo
     requires the apology letter and new appointment, before the deadline passes.
     """
     now = ctx.clock.now().astimezone(UTC)
-    soon = ctx.calendar.add_working_time(now, ctx.calendar.working_day_length)
+    soon = due_soon_edge(ctx.calendar, now)
     due = (select(Dossier)
            .where(Dossier.status == DossierStatus.PROCESSING, Dossier.due_at < soon,
                   or_(Dossier.deadline_state == ON_TRACK,

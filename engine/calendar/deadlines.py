@@ -40,6 +40,15 @@ class Timeliness(StrEnum):
     LATE = "late"
 
 
+def due_soon_edge(calendar: WorkingCalendar, now: datetime) -> datetime:
+    """The instant before which a deadline is "due soon": less than one working day from ``now``.
+
+    The amber state officials expect, and the point by which the law wants the apology letter
+    (domain brief §2.2). The scheduler's sweep and the dossier search both judge by it.
+    """
+    return calendar.add_working_time(now, calendar.working_day_length)
+
+
 # ISO 8601 durations as step properties write them: days alone ("P2D") or hours/minutes/seconds
 # alone ("PT4H", "PT1H30M"). Years, months and weeks have no working-time meaning, so no match.
 _ISO_DURATION = re.compile(

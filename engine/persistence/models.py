@@ -327,6 +327,8 @@ class Dossier(Base):
     """One application (hồ sơ) = one process instance."""
 
     __tablename__ = "dossier"
+    # The dossier search pages newest received first (engine.reads.dossiers).
+    __table_args__ = (Index("ix_dossier_received", "received_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
@@ -337,6 +339,8 @@ class Dossier(Base):
     channel: Mapped[Channel] = mapped_column(_enum(Channel))
     status: Mapped[DossierStatus] = mapped_column(_enum(DossierStatus), index=True)
     applicant_name: Mapped[str] = mapped_column(String(255))
+    # Code and applicant name folded (engine.org.text.fold), so the search finds "Nguyen" in "Nguyễn".
+    search_text: Mapped[str | None] = mapped_column(String(512))
     applicant: Mapped[dict[str, Any]] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -18,6 +18,7 @@ from engine.deployment.lifecycle import active_version_id
 from engine.errors import FieldProblem, FormInvalidError, NotFoundError
 from engine.history.events import HistoryEventType
 from engine.observability import command
+from engine.org.text import fold
 from engine.persistence.models import (
     Center,
     Channel,
@@ -100,6 +101,7 @@ def start_dossier(
         channel=channel,
         status=DossierStatus.PROCESSING,
         applicant_name=applicant_name,
+        search_text=fold(f"{code} {applicant_name}"),
         applicant=applicant,
         received_at=received_at,
         created_by_id=actor.id,

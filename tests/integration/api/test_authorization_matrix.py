@@ -64,6 +64,9 @@ EXPECT: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     ("GET", "/api/v1/procedures/{key}"): same(EVERYONE),
     ("GET", "/api/v1/procedures/{key}/versions"): same(EVERYONE),
     ("POST", "/api/v1/dossiers"): {"in": row("403", reception="ok"), "out": row("403")},
+    ("GET", "/api/v1/dossiers"): {"in": row("unlisted", reception="listed", specialist="listed",
+                                            unit_leader="listed", center_leader="listed", auditor="listed",
+                                            supervisor="listed"), "out": row("unlisted")},
     ("GET", "/api/v1/dossiers/{ref}"): {"in": SEES_DOSSIER, "out": HIDDEN},
     ("GET", "/api/v1/dossiers/{ref}/history"): {"in": SEES_DOSSIER, "out": HIDDEN},
     ("GET", "/api/v1/dossiers/{ref}/slips/{kind}.{fmt}"): {"in": SEES_DOSSIER, "out": HIDDEN},
@@ -192,6 +195,7 @@ def _request(world: World, operation: tuple[str, str], role: str, scope: str) ->
             "GET", "/api/v1/procedures/enterprise_registration/versions", {}, None),
         ("POST", "/api/v1/dossiers"): lambda: ("POST", path, {"json": {
             "procedure": "enterprise_registration", "center": center, "data": enterprise_start_data()}}, None),
+        ("GET", "/api/v1/dossiers"): lambda: ("GET", f"{path}?q={dossier()['code']}", {}, dossier()["code"]),
         ("GET", "/api/v1/dossiers/{ref}"): lambda: ("GET", f"/api/v1/dossiers/{dossier()['code']}", {}, None),
         ("GET", "/api/v1/dossiers/{ref}/history"): lambda: (
             "GET", f"/api/v1/dossiers/{dossier()['code']}/history", {}, None),

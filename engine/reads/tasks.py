@@ -1,0 +1,71 @@
+"""Reading tasks as one official: a list, one task, and one task with the schema of its form.
+
+Every function applies the access policy itself (``engine.access.policy.task_scope``): a task
+outside the official's scope is "not found", as a missing one; a list never holds it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session, joinedload
+
+from engine.access.policy import task_not_found, task_scope
+from engine.persistence.models import Dossier, HumanTask, Official, ProcedureVersion, TaskStatus
+
+STATUS_FILTER = {
+    "ready": (TaskStatus.READY,),
+    "claimed": (TaskStatus.CLAIMED,),
+    "open": (TaskStatus.READY, TaskStatus.CLAIMED),
+    "completed": (TaskStatus.COMPLETED,),
+}
+_PEOPLE = (joinedload(HumanTask.dossier), joinedload(HumanTask.assignee), joinedload(HumanTask.completed_by))
+
+
+@dataclass(frozen=True)
+class TaskQuery:
+    status: str = "ready"            # a key of STATUS_FILTER
+    dossier: str | None = None       # dossier code
+    mine: bool = False               # only the tasks the official holds
+    limit: int = 100
+
+
+def list_tasks(session: Session, official: Official, query: TaskQuery, *, today: date) -> Sequence[HumanTask]:
+    """The tasks ``official`` may see that match ``query``, oldest ready first."""
+    statement = (
+        select(HumanTask).options(*_PEOPLE)
+        .where(HumanTask.status.in_(STATUS_FILTER[query.status]), task_scope(session, official, today))
+        .order_by(HumanTask.ready_at, HumanTask.id)
+        .limit(query.limit)
+    )
+    if query.dossier:
+        statement = statement.join(Dossier, HumanTask.dossier_id == Dossier.id).where(Dossier.code == query.dossier)
+    if query.mine:
+        statement = statement.where(HumanTask.assignee_id == official.id)
+    return session.scalars(statement).unique().all()
+
+
+def find_task(session: Session, official: Official, task_id: uuid.UUID, *, today: date,
+              scope: ColumnElement[bool] | None = None) -> HumanTask:
+    """The task if ``official`` may see it, else NotFoundError. ``scope``: the clause, when built beforehand."""
+    visible = task_scope(session, official, today) if scope is None else scope
+    task = session.scalar(select(HumanTask).options(*_PEOPLE).where(HumanTask.id == task_id, visible))
+    if task is None:
+        raise task_not_found(task_id)
+    return task
+
+
+def task_with_form(session: Session, official: Official, task_id: uuid.UUID, *, today: date,
+                   scope: ColumnElement[bool] | None = None) -> HumanTask:
+    """The task, with the JSON Schema of its step's form as ``form`` (None for a step without one)."""
+    task = find_task(session, official, task_id, today=today, scope=scope)
+    forms = session.scalar(
+        select(ProcedureVersion.forms).join(Dossier, Dossier.procedure_version_id == ProcedureVersion.id)
+        .where(Dossier.id == task.dossier_id)
+    ) or {}
+    task.form = forms.get(task.form_name) if task.form_name else None  # type: ignore[attr-defined]
+    return task
