@@ -12,7 +12,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from admin.context import engine, page_session, signed_in_official
-from engine.deployment.catalog import active_catalog
+from engine.reads.counter import receiving_procedures
 from engine.reads.dossiers import dossier_counts
 
 bp = Blueprint("admin", __name__, template_folder="templates")
@@ -24,4 +24,4 @@ def home() -> str:
     counts = None
     if current_user.is_authenticated:
         counts = dossier_counts(session, signed_in_official(), today=engine().today())
-    return render_template("admin/home.html", procedures=active_catalog(session), counts=counts)
+    return render_template("admin/home.html", procedures=receiving_procedures(session), counts=counts)

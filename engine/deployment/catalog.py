@@ -68,12 +68,6 @@ def catalog(session: Session) -> list[CatalogEntry]:
     return [_entry(procedure) for procedure in procedures]
 
 
-def active_catalog(session: Session) -> list[CatalogEntry]:
-    """The public catalogue: procedures that receive dossiers now (an active version), by name."""
-    return sorted((entry for entry in catalog(session) if entry.active_version is not None),
-                  key=lambda entry: entry.name)
-
-
 def catalog_entry(session: Session, key: str) -> CatalogEntry:
     return _entry(_procedure(session, key))
 

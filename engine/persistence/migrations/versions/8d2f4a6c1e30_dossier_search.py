@@ -1,7 +1,7 @@
 """dossier search: folded code and applicant name, and an index for newest-received-first pages
 
 Revision ID: 8d2f4a6c1e30
-Revises: 654122991890
+Revises: 75aa996e120c
 Create Date: 2026-12-02 03:10:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from engine.org.text import fold
 
 revision = '8d2f4a6c1e30'
-down_revision = '654122991890'
+down_revision = '75aa996e120c'
 branch_labels = None
 depends_on = None
 
