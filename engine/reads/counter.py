@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from engine.access.policy import authorize, dossier_not_found, dossier_scope, task_scope
+from engine.access.policy import authorize, task_scope
 from engine.access.rules import Action
 from engine.calendar.working_calendar import WorkingCalendar
 from engine.deployment.catalog import CatalogEntry, catalog
@@ -23,6 +23,8 @@ from engine.deployment.lifecycle import active_version_id
 from engine.errors import NotFoundError
 from engine.org.text import fold
 from engine.persistence.models import Center, Dossier, DossierStatus, HumanTask, Official, TaskStatus
+from engine.reads.dossiers import find_dossier
+from engine.reads.task_forms import procedure_names
 from engine.runtime.context import EngineContext
 from engine.runtime.dossiers import start_form_name
 from engine.slips import SLIP_KINDS
@@ -60,11 +62,11 @@ def start_form(session: Session, ctx: EngineContext, procedure_key: str) -> Star
     version = ctx.version(session, active_version_id(session, procedure_key))
     form_name = start_form_name(version)
     metadata = version.metadata
-    names = metadata.get("name") or {}
+    name, name_en = procedure_names(version)
     return StartForm(
         key=procedure_key,
-        name=str(names.get("vi") if isinstance(names, dict) else names or procedure_key),
-        name_en=str(names.get("en")) if isinstance(names, dict) and names.get("en") else None,
+        name=name,
+        name_en=name_en,
         schema=version.forms.get(form_name) if form_name else None,
         required_documents=tuple(d for d in metadata.get("required_documents") or () if isinstance(d, dict)),
         time_limit=metadata.get("time_limit"),
@@ -106,11 +108,7 @@ def printable_kinds(dossier: Dossier) -> tuple[str, ...]:
 
 def readable_dossier(session: Session, ctx: EngineContext, official: Official, code: str) -> Dossier:
     """The dossier by code if the official may read it, else NotFoundError (as a missing one)."""
-    dossier = session.scalar(select(Dossier).where(Dossier.code == code,
-                                                   dossier_scope(session, official, ctx.today())))
-    if dossier is None:
-        raise dossier_not_found(code)
-    return dossier
+    return find_dossier(session, official, code, today=ctx.today())
 
 
 def dossier_slip(session: Session, ctx: EngineContext, official: Official, code: str, kind: str, *,

@@ -12,12 +12,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
-from engine.access.policy import may, task_not_found, task_scope
+from engine.access.policy import may
 from engine.access.rules import Action
-from engine.persistence.models import Dossier, HumanTask, Official, ProcedureVersion, TaskStatus
+from engine.persistence.models import Dossier, HumanTask, Official, TaskStatus
+from engine.reads.tasks import find_task
 from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext, LoadedVersion
 from engine.runtime.drafts import held_draft
@@ -65,6 +65,14 @@ def choices(field: Any) -> tuple[Choice, ...]:
     return ()
 
 
+def procedure_names(version: LoadedVersion) -> tuple[str, str | None]:
+    """The procedure's name in Vietnamese and, where it has one, in English (procedure.json)."""
+    names = version.metadata.get("name") or {}
+    if not isinstance(names, dict):
+        return str(names or version.key), None
+    return str(names.get("vi") or version.key), str(names["en"]) if names.get("en") else None
+
+
 def step_decision_field(version: LoadedVersion, element_id: str) -> str | None:
     element = version.elements.get(element_id) or {}
     field = (element.get("properties") or {}).get("decisionField")
@@ -74,14 +82,7 @@ def step_decision_field(version: LoadedVersion, element_id: str) -> str | None:
 def task_form(session: Session, ctx: EngineContext, official: Official, task_id: uuid.UUID) -> TaskForm:
     """The form page's task, as ``official`` may see it; NotFoundError outside their scope."""
     today = ctx.today()
-    task = session.scalar(
-        select(HumanTask)
-        .options(joinedload(HumanTask.dossier).joinedload(Dossier.procedure_version)
-                 .joinedload(ProcedureVersion.procedure), joinedload(HumanTask.assignee))
-        .where(HumanTask.id == task_id, task_scope(session, official, today))
-    )
-    if task is None:
-        raise task_not_found(task_id)
+    task = find_task(session, official, task_id, today=today)
     dossier = task.dossier
     version = ctx.version(session, dossier.procedure_version_id)
     schema = version.forms.get(task.form_name) if task.form_name else None
@@ -89,9 +90,9 @@ def task_form(session: Session, ctx: EngineContext, official: Official, task_id:
     properties = (schema or {}).get("properties") or {}
     is_open = task.status in (TaskStatus.READY, TaskStatus.CLAIMED)
     holds = task.status == TaskStatus.CLAIMED and task.assignee_id == official.id
-    procedure = dossier.procedure_version.procedure
+    name, name_en = procedure_names(version)
     return TaskForm(
-        task=task, dossier=dossier, procedure_name=procedure.name, procedure_name_en=procedure.name_en,
+        task=task, dossier=dossier, procedure_name=name, procedure_name_en=name_en,
         schema=schema, decision_field=decision_field if decision_field in properties else None,
         decisions=choices(properties.get(decision_field)) if decision_field else (),
         may_claim=is_open and task.status == TaskStatus.READY
