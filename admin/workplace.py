@@ -14,6 +14,8 @@ from admin.labels import role_label
 from admin.navigation import menu_for
 
 PAGE_MODULES = (
+    "admin.dossiers",
+    "admin.inbox",
     "admin.leader_actions",
     "admin.pages",
     "admin.public",

@@ -322,7 +322,7 @@ def _co_agencies(metadata: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(_text(v) for v in metadata.get("co_agencies") or () if _text(v))
 
 
-def _start_form(elements: Mapping[str, Any]) -> str | None:
+def start_form_name(elements: Mapping[str, Any]) -> str | None:
     for element in elements.values():
         if element.get("type") == "startEvent":
             name = element.get("properties", {}).get("formJsonSchemaFilename")
@@ -401,7 +401,7 @@ def _summary(loaded: _Loaded) -> DossierSummary:
         supplement_requests=dossier.supplement_requests or 0,
         result_name=nfc(dossier.result_name or ""),
         time_limit=_time_limit(metadata, loaded),
-        result_delivery=_delivery(loaded, start_data or {}, _start_form(loaded.elements),
+        result_delivery=_delivery(loaded, start_data or {}, start_form_name(loaded.elements),
                                   fields_with_role(loaded.forms.values(), "result_delivery")),
         lookup_url=lookup_url(loaded.base_url, dossier.code, dossier.lookup_secret) if loaded.base_url else "",
         lookup_secret=dossier.lookup_secret,
