@@ -33,7 +33,8 @@ def test_lists_of_choices_read_as_one_line_and_lists_of_objects_as_numbered_entr
     documents, members = describe(SCHEMA, {"documents": ["application", "charter"],
                                            "members": [{"name": "An"}, {"name": "Bình"}]})
     assert documents.text == "Giấy đề nghị; Điều lệ"
-    assert [(m.label, m.children[0].text) for m in members.children] == [("Thành viên 1", "An"), ("Thành viên 2", "Bình")]
+    assert [(m.label, m.children[0].text) for m in members.children] == \
+        [("Thành viên 1", "An"), ("Thành viên 2", "Bình")]
 
 
 def test_fields_the_schema_does_not_name_keep_their_name_and_empty_ones_are_left_out():
