@@ -20,6 +20,7 @@ from wtforms import DateField, Form, HiddenField, SearchField, SelectField, Vali
 from wtforms.validators import Length, Optional
 
 from admin.context import engine, page_session, signed_in_official
+from admin.i18n import current_language
 from admin.inbox import explain
 from admin.labels import (
     COPY_TYPE_LABELS,
@@ -66,7 +67,7 @@ class SearchForm(Form):  # type: ignore[misc]
 def _search_form() -> SearchForm:
     form = SearchForm(request.args)
     every = [("", gettext("Tất cả"))]
-    form.procedure.choices = every + procedure_choices(page_session())
+    form.procedure.choices = every + procedure_choices(page_session(), english=current_language() == "en")
     form.status.choices = every + [(key, str(name)) for key, name in STATUS_CHOICE_LABELS.items()]
     form.timeliness.choices = every + [(key, str(name)) for key, name in TIMELINESS_LABELS.items()]
     form.center.choices = every + center_choices(page_session(), engine(), signed_in_official())

@@ -53,7 +53,7 @@ def _form(args: MultiDict[str, str]) -> InboxFilterForm:
     form = InboxFilterForm(args)
     session, official = page_session(), signed_in_official()
     every = [("", gettext("Tất cả"))]
-    form.procedure.choices = every + procedure_choices(session)
+    form.procedure.choices = every + procedure_choices(session, english=current_language() == "en")
     form.stage.choices = every + [(key, str(name)) for key, name in STAGE_LABELS.items()]
     form.center.choices = every + center_choices(session, engine(), official)
     if form.view.data not in VIEWS:

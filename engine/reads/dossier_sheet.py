@@ -88,7 +88,6 @@ class Document:
 @dataclass
 class DossierSheet:
     dossier: Dossier
-    procedure_name: str
     start_form: Mapping[str, Any] | None
     start_data: Mapping[str, Any]
     documents: list[Document]
@@ -109,7 +108,6 @@ def dossier_sheet(session: Session, ctx: EngineContext, official: Official, code
     form_name = start_form_name(version.elements)
     return DossierSheet(
         dossier=dossier,
-        procedure_name=dossier.procedure_version.procedure.name,
         start_form=version.forms.get(form_name) if form_name else None,
         start_data=((received.payload or {}).get("data") or {}) if received else {},
         documents=_documents(version.metadata),

@@ -74,10 +74,11 @@ def inbox_screen(session: Session, ctx: EngineContext, official: Official, view:
     return InboxScreen(view, groups, counts, page.next_cursor)
 
 
-def procedure_choices(session: Session) -> list[tuple[str, str]]:
-    """Every procedure's key and name, by name, for the filters of the inbox and the search."""
-    return [(row.key, row.name) for row in session.execute(select(Procedure.key, Procedure.name)
-                                                          .order_by(Procedure.name))]
+def procedure_choices(session: Session, *, english: bool = False) -> list[tuple[str, str]]:
+    """Every procedure's key and name (English where it has one, if asked), by Vietnamese name, for
+    the filters of the inbox and the search."""
+    rows = session.execute(select(Procedure.key, Procedure.name, Procedure.name_en).order_by(Procedure.name))
+    return [(row.key, (english and row.name_en) or row.name) for row in rows]
 
 
 def center_choices(session: Session, ctx: EngineContext, official: Official) -> list[tuple[str, str]]:
