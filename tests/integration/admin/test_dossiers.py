@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from tests.integration.admin.pages import other_center_official, receive, text_of
 from tests.integration.admin.test_sign_in import sign_in
-from tests.integration.api.conftest import login
+from tests.integration.api.conftest import add_official, login
 
 
 def _codes(page: str) -> list[str]:
@@ -114,3 +114,18 @@ def test_the_slips_open_as_pdf_from_the_page(client, dossier):
 def test_the_pages_need_a_signed_in_official(client, dossier):
     assert client.get(f"/ho-so/{dossier}").status_code == 302
     assert client.get("/ho-so").status_code == 302
+
+
+def test_an_extension_shows_on_the_legal_clock_with_its_apology_letter(client, dossier, session_factory, ctx,
+                                                                      password_hash):
+    add_official(session_factory, ctx, password_hash, "giamdoc", ["center_leader"], "trung_tam_hcc")
+    extended = client.post(f"/api/v1/dossiers/{dossier}/extend", headers=login(client, "giamdoc"),
+                           json={"new_due_at": "2026-12-15T10:00:00+00:00", "reason": "Chờ ý kiến liên ngành"})
+    assert extended.status_code == 200, extended.json
+    sign_in(client, "giamdoc")
+    page = client.get(f"/ho-so/{dossier}").get_data(as_text=True)
+    words = text_of(page)
+    assert "Hẹn lại (gia hạn) 17:00 15/12/2026" in words and "Chờ ý kiến liên ngành" in words
+    assert "giamdoc: hẹn lại từ" in words  # who extended (the leader's name is their username here)
+    assert f"/ho-so/{dossier}/phieu/apology.pdf" in page
+    assert client.get(f"/ho-so/{dossier}/phieu/apology.pdf").status_code == 200
