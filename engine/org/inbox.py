@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, true, tuple_
+from sqlalchemy import ColumnElement, Select, func, select, true, tuple_
 from sqlalchemy.orm import Session, joinedload
 
 from engine.access.policy import task_scope
@@ -48,10 +48,12 @@ class InboxPage:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def view_query(session: Session, official: Official, view: str, day: date) -> Select[Any]:
+def view_query(session: Session, official: Official, view: str, day: date,
+               scope: ColumnElement[bool] | None = None) -> Select[Any]:
     """The tasks of one inbox view, unfiltered and unsorted: only those the access policy lets the
-    official see (a shared unit's queue holds only the tasks of the official's centers)."""
-    query = select(HumanTask).where(task_scope(session, official, day))
+    official see (a shared unit's queue holds only the tasks of the official's centers).
+    ``scope``: the policy's clause (``task_scope``), when built beforehand for several views."""
+    query = select(HumanTask).where(task_scope(session, official, day) if scope is None else scope)
     if view == "mine":
         holders = [official.id, *absent_officials_covered_by(session, official.id, day)]
         return query.where(HumanTask.assignee_id.in_(holders), HumanTask.status == TaskStatus.CLAIMED)
@@ -98,9 +100,10 @@ def decode_task_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
 
 
 def inbox_page(session: Session, official: Official, view: str, filters: InboxFilters, *, now: datetime,
-               day: date, limit: int = 50, cursor: str | None = None) -> InboxPage:
+               day: date, limit: int = 50, cursor: str | None = None,
+               scope: ColumnElement[bool] | None = None) -> InboxPage:
     """One page of a view, soonest due first; ``next_cursor`` continues after the last task."""
-    query = apply_filters(view_query(session, official, view, day), filters, now)
+    query = apply_filters(view_query(session, official, view, day, scope), filters, now)
     if cursor:
         due, task_id = decode_task_cursor(cursor)
         query = query.where(tuple_(HumanTask.due_at, HumanTask.id) > tuple_(due, task_id))
@@ -112,14 +115,16 @@ def inbox_page(session: Session, official: Official, view: str, filters: InboxFi
 
 
 def inbox_counts(session: Session, official: Official, filters: InboxFilters, *, now: datetime,
-                 day: date) -> dict[str, int]:
+                 day: date, scope: ColumnElement[bool] | None = None) -> dict[str, int]:
     """How many tasks each view holds under the filters, and how many of them are overdue.
 
     One statement: each view's two counts as a one-row aggregate, the three cross-joined. (As
     UNION ALL, PostgreSQL plans it in parallel, and starting workers costs more than the query.)
+    The policy's clause is built once for the three views (it reads the official's centers and deputies).
     """
+    scope = task_scope(session, official, day) if scope is None else scope
     parts = [
-        apply_filters(view_query(session, official, view, day), filters, now)
+        apply_filters(view_query(session, official, view, day, scope), filters, now)
         .with_only_columns(func.count().label(view),
                            func.count().filter(HumanTask.due_at < now).label(f"{view}_overdue"))
         .select_from(HumanTask)

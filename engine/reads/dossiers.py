@@ -179,6 +179,16 @@ def _timeliness(now: datetime, soon: datetime) -> ColumnElement[Any]:
     )
 
 
+def timeliness_at(due_at: datetime | None, paused: bool, *, now: datetime, soon: datetime) -> DossierTimeliness:
+    """``_timeliness`` for one due time, in Python: the inbox's traffic light on a task's due time.
+    Keep the two in step: the same order of tests, the same edge."""
+    if paused:
+        return DossierTimeliness.PAUSED
+    if due_at is None or due_at >= soon:
+        return DossierTimeliness.ON_TIME
+    return DossierTimeliness.OVERDUE if due_at < now else DossierTimeliness.DUE_SOON
+
+
 def _local_day_start(day: date, calendar: WorkingCalendar) -> datetime:
     return datetime.combine(day, time.min, tzinfo=calendar.timezone)
 

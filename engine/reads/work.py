@@ -2,33 +2,24 @@
 its traffic light, the counts of every view, and the choices the filters offer.
 
 The lists come from ``engine.org.inbox`` (which applies the access policy); the traffic light is the
-dossier search's ``DossierTimeliness`` judged on the task's own due time, with the same due-soon edge.
+dossier search's rule (``timeliness_at``) judged on the task's own due time, with the same due-soon edge.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.access.policy import task_scope
 from engine.access.scopes import official_centers
 from engine.calendar.deadlines import due_soon_edge
 from engine.org.inbox import group_by_dossier, inbox_counts, inbox_filters, inbox_page
 from engine.persistence.models import Center, HumanTask, Official, Procedure
-from engine.reads.dossiers import DossierTimeliness
+from engine.reads.dossiers import DossierTimeliness, timeliness_at
 from engine.runtime.context import EngineContext
-
-
-def timeliness_at(due_at: datetime | None, paused: bool, *, now: datetime, soon: datetime) -> DossierTimeliness:
-    """Where a deadline stands at ``now``: the dossier search's rule, for one due time."""
-    if paused:
-        return DossierTimeliness.PAUSED
-    if due_at is None or due_at >= soon:
-        return DossierTimeliness.ON_TIME
-    return DossierTimeliness.OVERDUE if due_at < now else DossierTimeliness.DUE_SOON
 
 
 @dataclass(frozen=True)
@@ -62,7 +53,8 @@ def inbox_screen(session: Session, ctx: EngineContext, official: Official, view:
     dossier in the order of each dossier's most urgent task, and the counts of all views."""
     now, day = ctx.clock.now(), ctx.today()
     chosen = inbox_filters(session, **filters)
-    page = inbox_page(session, official, view, chosen, now=now, day=day, limit=limit, cursor=cursor)
+    scope = task_scope(session, official, day)  # once for the page and the three counts
+    page = inbox_page(session, official, view, chosen, now=now, day=day, limit=limit, cursor=cursor, scope=scope)
     soon = due_soon_edge(ctx.calendar, now)
     groups = [
         InboxGroup(group["dossier_code"] or "", group["tasks"][0].dossier.applicant_name,
@@ -70,7 +62,7 @@ def inbox_screen(session: Session, ctx: EngineContext, official: Official, view:
                     for task in group["tasks"]])
         for group in group_by_dossier(page.tasks)
     ]
-    counts = inbox_counts(session, official, chosen, now=now, day=day)
+    counts = inbox_counts(session, official, chosen, now=now, day=day, scope=scope)
     return InboxScreen(view, groups, counts, page.next_cursor)
 
 

@@ -1,4 +1,4 @@
-"""The inbox's traffic light: the dossier search's timeliness rule, judged on one due time."""
+"""The dossier search's timeliness rule judged on one due time, as the inbox's traffic light does."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from engine.reads.dossiers import DossierTimeliness
-from engine.reads.work import timeliness_at
+from engine.reads.dossiers import DossierTimeliness, timeliness_at
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 SOON = NOW + timedelta(hours=8)  # one working day ahead
