@@ -2,16 +2,15 @@
 national list's words, the legal clock, the timeline of every stage, the diagram with the path
 taken, and the slips to print.
 
-The diagram's XML and the slips are routes of their own, behind the browser session, so the page
-never needs the API's bearer token.
+The diagram's XML is a route of its own behind the browser session, and the slips print through
+the workplace's slip pages (admin/slip_pages.py), so the page never needs the API's bearer token.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -26,7 +25,6 @@ from admin.labels import (
     COPY_TYPE_LABELS,
     NATIONAL_STATUS_LABELS,
     PAUSE_LABELS,
-    SLIP_LABELS,
     STATUS_CHOICE_LABELS,
     TASK_STATUS_LABELS,
     TIMELINESS_LABELS,
@@ -35,12 +33,8 @@ from admin.labels import (
 from engine.errors import EngineError, NotFoundError
 from engine.persistence.models import DossierStatus
 from engine.reads.dossier_sheet import CurrentStep, dossier_diagram, dossier_sheet
-from engine.reads.dossiers import DossierPage, DossierSearch, DossierTimeliness, find_dossier, search_dossiers
+from engine.reads.dossiers import DossierPage, DossierSearch, DossierTimeliness, search_dossiers
 from engine.reads.work import center_choices, procedure_choices
-from engine.slips import SLIP_KINDS
-from engine.slips.data import slip_data
-from engine.slips.layout import SlipOptions, compose
-from engine.slips.pdf import document_pdf
 from forms.display import describe
 
 bp = Blueprint("dossier_pages", __name__, template_folder="templates")
@@ -134,8 +128,8 @@ def dossier(code: str) -> str | tuple[str, int]:
         submitted=[entry for entry in describe(form, sheet.start_data) if entry.name != "applicant"],
         current_steps=[{"id": step.element_id, "label": _holder(step)} for step in sheet.path.current],
         status_name=NATIONAL_STATUS_LABELS[sheet.dossier.status.national_code],
-        labels={"copy_types": COPY_TYPE_LABELS, "pauses": PAUSE_LABELS, "slips": SLIP_LABELS,
-                "tasks": TASK_STATUS_LABELS, "verdicts": VERDICT_LABELS})
+        labels={"copy_types": COPY_TYPE_LABELS, "pauses": PAUSE_LABELS, "tasks": TASK_STATUS_LABELS,
+                "verdicts": VERDICT_LABELS})
 
 
 def _holder(step: CurrentStep) -> str:
@@ -159,38 +153,6 @@ def diagram(code: str) -> Response | tuple[str, int]:
     return response
 
 
-@bp.get(f"/ho-so/<code>/phieu/<any({', '.join(SLIP_KINDS)}):kind>.pdf")
-@login_required  # type: ignore[misc]
-def slip(code: str, kind: str) -> Response | tuple[str, int]:
-    """A slip of the dossier as PDF, opened in a new tab to print (the API's slip, by the page session)."""
-    session, ctx = page_session(), engine()
-    try:
-        find_dossier(session, signed_in_official(), code, today=ctx.today())  # only a dossier the official reads
-        data = slip_data(session, kind, code, calendar=ctx.calendar, base_url=_public_base_url())
-    except NotFoundError:
-        return not_found(code)
-    config = current_app.config
-    document = compose(data, SlipOptions(place=config.get("SLIP_PLACE") or "",
-                                         parent=config.get("SLIP_PARENT_BODY") or ""))
-    response = Response(document_pdf(document), mimetype="application/pdf")
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", data.dossier.code)
-    response.headers["Content-Disposition"] = f'inline; filename="{document.file_stem}-{stem}.pdf"'
-    response.headers["Cache-Control"] = "no-store"  # personal data of the applicant
-    return response
-
-
 def not_found(code: str) -> tuple[str, int]:
     """The same page for a dossier that does not exist and one outside the official's scope."""
     return render_template("dossiers/not_found.html", code=code), 404
-
-
-def _public_base_url() -> str:
-    # The setting (required in production), never the request's Host header: the receipt's QR code.
-    return str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
-
-
-def slip_url(code: str, kind: str) -> str:
-    return url_for("dossier_pages.slip", code=code, kind=kind)
-
-
-bp.add_app_template_global(slip_url)

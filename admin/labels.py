@@ -74,14 +74,6 @@ PAUSE_LABELS: dict[str, LazyString] = {
     "payment": _l("Chờ thực hiện nghĩa vụ tài chính"),
 }
 
-SLIP_LABELS: dict[str, LazyString] = {
-    "receipt": _l("Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)"),
-    "supplement_request": _l("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)"),
-    "refusal": _l("Phiếu từ chối tiếp nhận, giải quyết hồ sơ (Mẫu 03)"),
-    "apology": _l("Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết"),
-    "control": _l("Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 05)"),
-}
-
 COPY_TYPE_LABELS: dict[str, LazyString] = {
     "ban_chinh": _l("Bản chính"),
     "ban_sao": _l("Bản sao"),

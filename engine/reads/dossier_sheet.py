@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from engine.access.policy import dossier_scope
 from engine.history.events import HistoryEventType as Event
 from engine.persistence.models import Dossier, DossierStatus, HistoryEvent, Official, ProcedureVersion
+from engine.reads.counter import printable_kinds
 from engine.reads.dossiers import StepTimes, dossier_history, find_dossier
 from engine.runtime.context import EngineContext
 from engine.slips.data import start_form_name
@@ -114,7 +115,7 @@ def dossier_sheet(session: Session, ctx: EngineContext, official: Official, code
         clock=_clock(dossier, events),
         steps=history.steps,
         path=diagram_path(dossier, events, history.steps, version.elements),
-        slips=printable_slips(dossier, events),
+        slips=list(printable_kinds(dossier)),
     )
 
 
@@ -178,20 +179,6 @@ def diagram_path(dossier: Dossier, events: Sequence[HistoryEvent], steps: Sequen
         queue = element.get("lane_name") if step is not None and holder is None else None
         current.append(CurrentStep(element_id, str(element.get("name") or element_id), holder, queue))
     return DiagramPath(list(done), current)
-
-
-def printable_slips(dossier: Dossier, events: Sequence[HistoryEvent]) -> list[str]:
-    """The slips (``engine.slips.SLIP_KINDS``) this dossier has: the receipt and control slip always,
-    the others once what they record happened."""
-    kinds = ["receipt"]
-    if dossier.supplement_requests:
-        kinds.append("supplement_request")
-    if dossier.status == DossierStatus.REFUSED:
-        kinds.append("refusal")
-    if any(e.event_type == Event.DEADLINE_EXTENDED for e in events):
-        kinds.append("apology")
-    kinds.append("control")
-    return kinds
 
 
 def dossier_diagram(session: Session, ctx: EngineContext, official: Official, code: str) -> str:

@@ -1,4 +1,4 @@
-"""What a dossier's page derives from its history: the path on the diagram, the legal clock, the slips."""
+"""What a dossier's page derives from its history: the path on the diagram and the legal clock."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from engine.persistence.models import Dossier, DossierStatus, HistoryEvent
-from engine.reads.dossier_sheet import _clock, diagram_path, printable_slips
+from engine.reads.dossier_sheet import _clock, diagram_path
 from engine.reads.dossiers import StepTimes
 
 T0 = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
@@ -62,6 +62,3 @@ def test_the_clock_pairs_each_pause_with_its_resumption_and_lists_the_extension(
     assert ongoing.kind == "payment" and ongoing.resumed_at is None
     (extension,) = clock.extensions
     assert extension.new_due_at == T0 + timedelta(days=2) and extension.by == "Đặng Minh Tuấn"
-    assert printable_slips(_dossier(supplement_requests=1), events) == \
-        ["receipt", "supplement_request", "apology", "control"]
-    assert printable_slips(_dossier(DossierStatus.REFUSED), []) == ["receipt", "refusal", "control"]
