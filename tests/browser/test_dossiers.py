@@ -48,7 +48,7 @@ def test_search_by_an_accent_free_name_opens_the_dossier_page_with_its_diagram(p
     screenshot(page, "dossier-page", full_page=True)
 
     with page.expect_popup() as popup:
-        page.get_by_role("link", name="Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)").click()
+        page.get_by_role("link", name="Giấy tiếp nhận hồ sơ và hẹn trả kết quả").click()
     assert popup.value.url.endswith(f"/ho-so/{dossier}/phieu/receipt.pdf")
 
 
