@@ -38,7 +38,7 @@ def test_search_by_an_accent_free_name_opens_the_dossier_page_with_its_diagram(p
         page.locator("dd time").first.inner_text())  # the first step became ready when it was received
 
     diagram = page.locator("#diagram")
-    expect(diagram).to_have_attribute("data-ready", "true")
+    expect(diagram).to_have_attribute("data-ready", "true", timeout=30_000)  # the viewer is 1 MB of script
     expect(diagram.locator('g.djs-element.path-done[data-element-id="dossier_received"]')).to_have_count(1)
     expect(diagram.locator("g.djs-connection.path-done").first).to_be_attached()
     expect(diagram.locator("g.djs-element.path-current")).to_have_count(1)

@@ -12,6 +12,10 @@ from tests.conftest import enterprise_start_data
 pytestmark = pytest.mark.browser
 
 
+def _list_answer(response) -> bool:
+    return "/hop-cong-viec/danh-sach" in response.url
+
+
 def test_a_specialist_claims_from_the_queue_and_releases(page, live_site):
     data = enterprise_start_data()
     data["applicant"] = {**data["applicant"], "applicant_name": "Phùng Thị Hải Yến"}
@@ -24,25 +28,30 @@ def test_a_specialist_claims_from_the_queue_and_releases(page, live_site):
     screenshot(page, "inbox-queue")
 
     page.get_by_label("Mã hồ sơ hoặc tên người nộp").fill("phung thi hai yen")
-    page.get_by_label("Mã hồ sơ hoặc tên người nộp").press("Enter")
+    with page.expect_response(_list_answer):  # htmx fetches the list alone, however long the server takes
+        page.get_by_label("Mã hồ sơ hoặc tên người nộp").press("Enter")
     group = page.locator("tbody", has=page.get_by_role("link", name=code))
     expect(group).to_be_visible()
     expect(page.locator("#inbox-results tbody")).to_have_count(1)  # the filter answered in place
     expect(group.locator(".light")).to_have_text("Còn hạn")
 
-    group.get_by_role("button", name="Nhận việc").click()
+    with page.expect_response(lambda response: response.url.endswith("/nhan")):
+        group.get_by_role("button", name="Nhận việc").click()
     expect(page.locator(".inbox-status")).to_contain_text("Đã nhận công việc")
     expect(page.get_by_role("link", name=code)).to_have_count(0)  # gone from the queue
     check_accessible(page)
 
-    page.locator('.tabs a[data-view="mine"]').click()
+    with page.expect_response(_list_answer):
+        page.locator('.tabs a[data-view="mine"]').click()
     mine = page.locator("tbody", has=page.get_by_role("link", name=code))
     expect(mine).to_be_visible()
     expect(page).to_have_url(f"{live_site.url}/hop-cong-viec?view=mine&q=phung+thi+hai+yen")
     screenshot(page, "inbox-mine")
-    mine.get_by_role("button", name="Trả lại").click()
+    with page.expect_response(lambda response: response.url.endswith("/tra-lai")):
+        mine.get_by_role("button", name="Trả lại").click()
     expect(page.locator(".inbox-status")).to_contain_text("Đã trả lại công việc")
     expect(page.get_by_role("link", name=code)).to_have_count(0)
 
-    page.locator('.tabs a[data-view="queue"]').click()
+    with page.expect_response(_list_answer):
+        page.locator('.tabs a[data-view="queue"]').click()
     expect(page.locator("tbody", has=page.get_by_role("link", name=code))).to_be_visible()
