@@ -250,6 +250,7 @@ def measure(database_url: str, args: argparse.Namespace, folder: Path) -> dict[s
     log_file = folder / "server.log"
     env = {"MOTCUA_DATABASE_URL": database_url, "MOTCUA_LOG_FORMAT": "json", "MOTCUA_LOG_LEVEL": "INFO",
            "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics")}
+    load_before = os.getloadavg()[0]
     with open(log_file, "wb") as server_log, gunicorn(env, workers=WORKERS, threads=THREADS, log=server_log,
                                                       cwd=ROOT) as base:
         log(f"serving at {base}; signing in and fetching the pages")
@@ -264,7 +265,9 @@ def measure(database_url: str, args: argparse.Namespace, folder: Path) -> dict[s
     server = server_times(log_file)
     return {"database": database_url.split(":")[0].split("+")[0], "pages": summarise(built + warm, server),
             "not_built_yet": missing, "http_floor_ms": round(floor, 2),
-            "database_round_trip_ms": round(database_round_trip_ms(database_url), 3)}
+            "database_round_trip_ms": round(database_round_trip_ms(database_url), 3),
+            # Other work on the machine moves p95 most: the 1-minute load average before and after.
+            "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)], "cpus": os.cpu_count()}
 
 
 def print_report(report: dict[str, Any]) -> None:
@@ -273,7 +276,8 @@ def print_report(report: dict[str, Any]) -> None:
     for result in report["results"]:
         print(f"\n{result['database']}: HTTP floor (/healthz) {result['http_floor_ms']:.2f} ms, "
               f"database round trip {result['database_round_trip_ms']:.3f} ms, "
-              f"raw SpiffWorkflow step {report['raw_step_ms']:.3f} ms")
+              f"raw SpiffWorkflow step {report['raw_step_ms']:.3f} ms; load average "
+              f"{result['load_average'][0]:.1f} → {result['load_average'][1]:.1f} on {result['cpus']} CPUs")
         print(f"  {'page':10s} {'':5s} {'n':>5s} {'p50':>7s} {'p95':>7s} {'max':>7s}   "
               f"{'client p50':>10s} {'p95':>7s}  status")
         for r in result["pages"]:
