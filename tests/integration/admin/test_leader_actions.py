@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from flask import Flask, render_template_string
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -18,39 +18,21 @@ from tests.integration.api.conftest import add_official
 from tests.integration.api.conftest import login as api_login
 from tests.integration.api.test_dossiers import start
 
-DESK, OFFICE = "trung_tam_hcc", "so_tai_chinh.phong_dkkd"
-
-# Until the dossier page and the inbox include them, a page of the test's own includes each one
-# the way PAGES.md says those pages do: the dossier page with ``dossier``, the inbox with ``tasks``.
-_DOSSIER_HOST = ('{% extends "layout/base.html" %}{% block title %}Hồ sơ{% endblock %}{% block content %}'
-                 '<h1>{{ dossier.code }}</h1>{% include "leader/dossier_actions.html" ignore missing %}{% endblock %}')
-_INBOX_HOST = ('{% extends "layout/base.html" %}{% block title %}Hộp công việc{% endblock %}{% block content %}'
-               '<h1>Hộp công việc</h1>{% include "leader/inbox_bulk.html" ignore missing %}{% endblock %}')
-
+DESK, DEPARTMENT = "trung_tam_hcc", "so_tai_chinh"
+QUEUE = "/hop-cong-viec?view=queue"
 
 @pytest.fixture
 def world(app: Flask, session_factory: Any, ctx: Any, password_hash: str) -> Flask:  # noqa: F811
-    """The test center's officials plus its center leader, and another center with a leader of its own."""
-    app.add_url_rule("/thu/ho-so/<code>", "test_dossier_host",
-                     lambda code: render_template_string(_DOSSIER_HOST, dossier={"code": code}))
-    app.add_url_rule("/thu/hop-cong-viec", "test_inbox_host",
-                     lambda: render_template_string(_INBOX_HOST, tasks=_open_task_ids(app)))
+    """The test center's officials plus its center leader and a second department leader, and another
+    center with a leader of its own."""
     with session_factory.begin() as session:
         here = session.scalar(select(Center).where(Center.code == "hcc_test"))
         session.add(Center(code="hcc_khac", name="Trung tâm khác", agency_identifier="000.00.98.H99",
                            parent_id=here.parent_id))
     add_official(session_factory, ctx, password_hash, "giamdoc", ["center_leader"], DESK, name="Vũ Văn Đức")
+    add_official(session_factory, ctx, password_hash, "lanhdao2", ["unit_leader"], DEPARTMENT, name="Phan Thị Mai")
     add_official(session_factory, ctx, password_hash, "giamdoc_khac", ["center_leader"], DESK, "hcc_khac")
     return app
-
-
-def _open_task_ids(app: Flask) -> list[dict[str, str]]:
-    """Every open task, as the inbox would list a page of them (the include filters by the policy)."""
-    factory = app.extensions["session_factory"]
-    from engine.persistence.models import HumanTask, TaskStatus
-    with factory() as session:
-        ids = session.scalars(select(HumanTask.id).where(HumanTask.status.in_([TaskStatus.READY, TaskStatus.CLAIMED])))
-        return [{"id": str(i)} for i in ids]
 
 
 def login(client: FlaskClient, username: str) -> dict[str, str]:
@@ -82,6 +64,15 @@ def received(app: Flask, claimed_by: str | None = "chuyenvien") -> tuple[str, st
     return code, task["id"]
 
 
+def at_approval(app: Flask, code: str, task_id: str) -> str:
+    """The specialist appraises the dossier: its approval waits in the department leaders' queue."""
+    api = app.test_client()
+    done = api.post(f"/api/v1/tasks/{task_id}/complete", headers=login(api, "chuyenvien"), json={
+        "data": {"appraisal_decision": "propose_approval", "appraisal_opinion": "Hồ sơ hợp lệ"}})
+    assert done.status_code == 200, done.json
+    return str(api.get(f"/api/v1/tasks?dossier={code}&status=open", headers=login(api, "lanhdao")).json[0]["id"])
+
+
 def dossier(app: Flask, code: str) -> dict[str, Any]:
     api = app.test_client()
     return api.get(f"/api/v1/dossiers/{code}", headers=login(api, "giamdoc")).json
@@ -109,7 +100,7 @@ def new_appointment(ctx: Any, code_due_at: str, working_days: int = 3) -> str:
 
 def test_each_official_sees_only_the_actions_the_policy_allows(world):
     code, task_id = received(world)
-    page = f"/thu/ho-so/{code}"
+    page = f"/ho-so/{code}"
 
     leader = browser(world, "lanhdao").get(page).get_data(as_text=True)
     assert "Gia hạn, hẹn lại ngày trả kết quả" in leader and "Dừng giải quyết hồ sơ" in leader
@@ -125,12 +116,20 @@ def test_each_official_sees_only_the_actions_the_policy_allows(world):
 
 
 def test_the_inbox_offers_a_leader_the_tasks_they_may_reassign(world):
-    received(world)
-    received(world, claimed_by=None)
-    leader = browser(world, "lanhdao").get("/thu/hop-cong-viec").get_data(as_text=True)
-    assert leader.count('name="task_ids"') == 2 and '<th scope="col">Chọn</th>' in leader
-    assert 'data-testid="leader-bulk"' not in browser(world, "chuyenvien").get("/thu/hop-cong-viec").get_data(
-        as_text=True)
+    approvals = [at_approval(world, *received(world)) for _ in range(2)]
+    leader = browser(world, "lanhdao")
+    queue = leader.get(QUEUE).get_data(as_text=True)
+    assert queue.count('name="task_ids"') == 2 and '<th scope="col">Chọn</th>' in queue
+    assert "Phan Thị Mai" in queue  # the department's other leader, who could take the approvals
+    assert 'data-testid="leader-bulk"' not in browser(world, "chuyenvien").get(QUEUE).get_data(as_text=True)
+
+    colleague = official_id(world, "lanhdao2")
+    done = leader.post("/cong-viec/chuyen-xu-ly", data={
+        "csrf_token": csrf_token(leader), "task_ids": approvals, "to_official": colleague,
+        "reason": "Lãnh đạo đi công tác", "next": QUEUE})
+    assert done.status_code == 302 and done.headers["Location"] == QUEUE
+    assert [holder(world, t) for t in approvals] == [colleague, colleague]
+    assert 'data-testid="leader-bulk"' not in leader.get(QUEUE).get_data(as_text=True)  # nothing left to move
 
 
 # -- delegate and reassign --------------------------------------------------------------------------
@@ -140,17 +139,17 @@ def test_the_holder_delegates_a_task_to_a_colleague_with_a_reason(world):
     specialist = browser(world, "chuyenvien")
     colleague = official_id(world, "chuyenvien2")
     done = post(specialist, f"/cong-viec/{task_id}/uy-quyen", to_official=colleague, reason="Tôi đi công tác",
-                next=f"/thu/ho-so/{code}")
-    assert done.status_code == 302 and done.headers["Location"] == f"/thu/ho-so/{code}"
+                next=f"/ho-so/{code}")
+    assert done.status_code == 302 and done.headers["Location"] == f"/ho-so/{code}"
     assert holder(world, task_id) == colleague
-    assert "Đã ủy quyền công việc" in flashed(specialist, f"/thu/ho-so/{code}")
+    assert "Đã ủy quyền công việc" in flashed(specialist, f"/ho-so/{code}")
 
 
 def test_a_delegation_needs_a_reason_shown_at_its_field(world):
     code, task_id = received(world)
     specialist = browser(world, "chuyenvien")
     refused = post(specialist, f"/cong-viec/{task_id}/uy-quyen", to_official=official_id(world, "chuyenvien2"),
-                   reason="  ", next=f"/thu/ho-so/{code}")
+                   reason="  ", next=f"/ho-so/{code}")
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422 and holder(world, task_id) == official_id(world, "chuyenvien")
     field = re.search(r'<textarea id="delegate-[^"]+-reason"[^>]*>', page).group(0)
@@ -161,35 +160,23 @@ def test_a_hidden_delegation_posted_by_someone_else_is_refused(world):
     code, task_id = received(world)
     other = browser(world, "chuyenvien2")  # sees the task (same office) but does not hold it
     refused = post(other, f"/cong-viec/{task_id}/uy-quyen", to_official=official_id(world, "chuyenvien2"),
-                   reason="Tôi nhận thay", next=f"/thu/ho-so/{code}")
+                   reason="Tôi nhận thay", next=f"/ho-so/{code}")
     assert refused.status_code == 302 and holder(world, task_id) == official_id(world, "chuyenvien")
-    assert "Không được phép (task.delegate)" in flashed(other, f"/thu/ho-so/{code}")
-
-
-def test_a_leader_reassigns_two_tasks_at_once(world):
-    tasks = [received(world)[1], received(world)[1]]
-    leader = browser(world, "lanhdao")
-    colleague = official_id(world, "chuyenvien2")
-    done = leader.post("/cong-viec/chuyen-xu-ly", data={
-        "csrf_token": csrf_token(leader), "task_ids": tasks, "to_official": colleague,
-        "reason": "Cân đối công việc", "next": "/thu/hop-cong-viec"})
-    assert done.status_code == 302 and done.headers["Location"] == "/thu/hop-cong-viec"
-    assert [holder(world, t) for t in tasks] == [colleague, colleague]
-    assert "Đã chuyển 2 công việc cho cán bộ khác xử lý." in flashed(leader, "/thu/hop-cong-viec")
+    assert "Không được phép (task.delegate)" in flashed(other, f"/ho-so/{code}")
 
 
 def test_a_specialist_posting_a_reassignment_by_hand_is_refused(world):
     _, task_id = received(world)
     specialist = browser(world, "chuyenvien2")
     refused = post(specialist, "/cong-viec/chuyen-xu-ly", task_ids=task_id,
-                   to_official=official_id(world, "chuyenvien2"), reason="Tôi làm", next="/thu/hop-cong-viec")
+                   to_official=official_id(world, "chuyenvien2"), reason="Tôi làm", next=QUEUE)
     assert refused.status_code == 302 and holder(world, task_id) == official_id(world, "chuyenvien")
-    assert "Không được phép (task.reassign)" in flashed(specialist, "/thu/hop-cong-viec")
+    assert "Không được phép (task.reassign)" in flashed(specialist, QUEUE)
 
 
 def test_a_reassignment_needs_tasks_an_official_and_a_reason(world):
     leader = browser(world, "lanhdao")
-    refused = post(leader, "/cong-viec/chuyen-xu-ly", reason="", next="/thu/hop-cong-viec")
+    refused = post(leader, "/cong-viec/chuyen-xu-ly", reason="", next=QUEUE)
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422
     assert "Vui lòng chọn ít nhất một công việc" in page and "Vui lòng chọn cán bộ nhận" in page
@@ -203,18 +190,18 @@ def test_a_leader_extends_once_with_the_apology_reason(world, ctx):
     leader = browser(world, "lanhdao")
     day = new_appointment(ctx, dossier(world, code)["due_at"])
     done = post(leader, f"/ho-so/{code}/gia-han", new_due_on=day, reason="Cần xác minh thêm tại địa phương",
-                next=f"/thu/ho-so/{code}")
+                next=f"/ho-so/{code}")
     assert done.status_code == 302
     after = dossier(world, code)
     assert after["extended_due_at"].startswith(day)
-    page = flashed(leader, f"/thu/ho-so/{code}")
+    page = flashed(leader, f"/ho-so/{code}")
     assert "Đã gia hạn hồ sơ" in page and "Gia hạn, hẹn lại ngày trả kết quả" not in page  # once only
     apology = re.search(r'<a href="([^"]+)"[^>]*>In thư xin lỗi và hẹn lại ngày trả kết quả', page).group(1)
     letter = leader.get(apology)
     assert letter.status_code == 200 and "Cần xác minh thêm tại địa phương" in letter.get_data(as_text=True)
 
-    again = post(leader, f"/ho-so/{code}/gia-han", new_due_on=day, reason="Lần nữa", next=f"/thu/ho-so/{code}")
-    assert again.status_code == 302 and "pháp luật chỉ cho phép một lần" in flashed(leader, f"/thu/ho-so/{code}")
+    again = post(leader, f"/ho-so/{code}/gia-han", new_due_on=day, reason="Lần nữa", next=f"/ho-so/{code}")
+    assert again.status_code == 302 and "pháp luật chỉ cho phép một lần" in flashed(leader, f"/ho-so/{code}")
 
 
 def test_an_extension_needs_a_reason_and_a_working_day_after_the_deadline(world, ctx):
@@ -242,15 +229,15 @@ def test_stopping_asks_to_confirm_then_stops(world):
     code, _ = received(world)
     leader = browser(world, "lanhdao")
     asked = post(leader, f"/ho-so/{code}/dung-giai-quyet", reason="Công dân không bổ sung hồ sơ",
-                 next=f"/thu/ho-so/{code}")
+                 next=f"/ho-so/{code}")
     page = asked.get_data(as_text=True)
     assert asked.status_code == 200 and "Xác nhận dừng giải quyết" in page and "Công dân không bổ sung hồ sơ" in page
     assert dossier(world, code)["status"] == "processing"
 
     done = post(leader, f"/ho-so/{code}/dung-giai-quyet", reason="Công dân không bổ sung hồ sơ", confirmed="yes",
-                next=f"/thu/ho-so/{code}")
+                next=f"/ho-so/{code}")
     assert done.status_code == 302 and dossier(world, code)["status"] == "stopped"
-    page = flashed(leader, f"/thu/ho-so/{code}")
+    page = flashed(leader, f"/ho-so/{code}")
     assert "Đã dừng giải quyết hồ sơ" in page and "Dừng giải quyết hồ sơ</summary>" not in page
     control = re.search(r'<a href="([^"]+)"[^>]*>In phiếu kiểm soát quá trình giải quyết hồ sơ', page).group(1)
     assert leader.get(control).status_code == 200
@@ -262,7 +249,7 @@ def test_the_center_leader_withdraws_a_dossier_with_a_reason(world):
     missing = post(director, f"/ho-so/{code}/rut-ho-so", reason="", confirmed="yes")
     assert missing.status_code == 422 and 'id="withdraw-reason-error"' in missing.get_data(as_text=True)
     done = post(director, f"/ho-so/{code}/rut-ho-so", reason="Công dân xin rút hồ sơ", confirmed="yes",
-                next=f"/thu/ho-so/{code}")
+                next=f"/ho-so/{code}")
     assert done.status_code == 302 and dossier(world, code)["status"] == "withdrawn"
 
 
@@ -271,11 +258,11 @@ def test_a_specialist_posting_a_closing_form_by_hand_is_refused(world, ctx, acti
     code, _ = received(world)
     specialist = browser(world, "chuyenvien")
     refused = post(specialist, f"/ho-so/{code}/{action}", reason="Tự ý", confirmed="yes",
-                   new_due_on=new_appointment(ctx, dossier(world, code)["due_at"]), next=f"/thu/ho-so/{code}")
+                   new_due_on=new_appointment(ctx, dossier(world, code)["due_at"]), next=f"/ho-so/{code}")
     assert refused.status_code == 302
     after = dossier(world, code)
     assert after["status"] == "processing" and after["extended_due_at"] is None
-    assert "Không được phép (dossier." in flashed(specialist, f"/thu/ho-so/{code}")
+    assert "Không được phép (dossier." in flashed(specialist, f"/ho-so/{code}")
 
 
 @pytest.mark.parametrize("action", ["dung-giai-quyet", "rut-ho-so", "gia-han"])
@@ -289,7 +276,7 @@ def test_another_centers_leader_finds_no_such_dossier(world, ctx, action):
                 reason="Không phải của tôi").status_code == 404
     assert post(stranger, f"/cong-viec/{task_id}/uy-quyen", to_official=official_id(world, "chuyenvien2"),
                 reason="x").status_code == 404
-    assert 'data-testid="leader-actions"' not in stranger.get(f"/thu/ho-so/{code}").get_data(as_text=True)
+    assert 'data-testid="leader-actions"' not in stranger.get(f"/ho-so/{code}").get_data(as_text=True)
 
 
 def test_the_forms_need_their_csrf_token_and_a_signed_in_official(world):
@@ -309,4 +296,4 @@ def test_the_forms_speak_english_when_the_official_chose_it(world, ctx):
                  reason="   ")
     page = blank.get_data(as_text=True)
     assert blank.status_code == 422 and "Field “reason” is required" in page and "Reason for the delay" in page
-    assert "Extend: a new date to return the result" in leader.get(f"/thu/ho-so/{code}").get_data(as_text=True)
+    assert "Extend: a new date to return the result" in leader.get(f"/ho-so/{code}").get_data(as_text=True)
