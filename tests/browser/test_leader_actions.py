@@ -46,6 +46,15 @@ def status_and_appointment(live_site, code: str) -> tuple[str, object]:
         return dossier.status.value, dossier.extended_due_at
 
 
+REFRESH_WOULD_RUN = """() => {
+    const list = document.getElementById("inbox-results");
+    const asked = new CustomEvent("htmx:beforeRequest", {bubbles: true, cancelable: true,
+                                                         detail: {elt: list, requestConfig: {verb: "get"}}});
+    list.dispatchEvent(asked);
+    return !asked.defaultPrevented;
+}"""
+
+
 def test_a_leader_reassigns_two_tasks_extends_one_dossier_and_stops_another(page, live_site):
     queued = [live_site.receive(), live_site.receive()]
     for code in queued:
@@ -56,8 +65,10 @@ def test_a_leader_reassigns_two_tasks_extends_one_dossier_and_stops_another(page
     page.goto("/hop-cong-viec?view=queue")
     bulk = page.get_by_test_id("leader-bulk")
     expect(bulk).to_be_visible()
+    assert page.evaluate(REFRESH_WOULD_RUN)  # the list refreshes itself while nobody fills in the form
     for code in queued:
         bulk.get_by_role("checkbox", name=re.compile(code)).check()
+    assert not page.evaluate(REFRESH_WOULD_RUN)  # and waits while boxes are ticked, not to wipe them
     receiver = bulk.get_by_label("Chuyển cho")
     me = live_site.official(LEADER).full_name
     colleague = next(name for name in receiver.locator("option").all_inner_texts()[1:] if name != me)
