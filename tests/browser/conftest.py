@@ -48,6 +48,7 @@ from tests.browser.support import (
 from tests.conftest import enterprise_start_data
 
 ARTIFACTS = ROOT / "artifacts"
+EXPECT_TIMEOUT_MS = 20_000
 OTHER_CENTER = "hcc_ha_long"  # a local center: it never sees the provincial center's own dossiers
 assert PASSWORD == DEMO_PASSWORD
 
@@ -152,7 +153,11 @@ def live_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSite]:
 @pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     _require_chromium()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # The tests check what a page shows, not how fast (bench.pages measures that): on a busy two-core
+    # machine an answer can take seconds, past the 5 s Playwright waits for by default.
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
