@@ -50,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from admin import workplace
     from api import (
         auth,
+        calendar,
         deps,
         dossiers,
         edge,
@@ -68,7 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _load_calendar(app)
     deps.init_app(app)
     api = Api(app)
-    for resource in (auth, procedures, dossiers, tasks, inbox, slips, org, incidents):
+    for resource in (auth, procedures, dossiers, tasks, inbox, slips, org, incidents, calendar):
         api.register_blueprint(resource.blp)
     api.register_blueprint(slips.logbook_blp)
     # After Api(): flask-smorest registers its own HTTP error handler, ours gives the shared shape.

@@ -17,7 +17,7 @@ from api.app import create_app
 from api.observability import configure_logging
 from demo.province import DEMO_LOGINS, PROVINCIAL_CENTER
 from demo.seed import seed_demo_province
-from engine.calendar.store import set_override
+from engine.calendar.changes import set_calendar_day
 from engine.deployment.deploy import deploy_procedure
 from engine.deployment.lifecycle import activate_version, active_version_id
 from engine.deployment.organisation import Organisation
@@ -318,7 +318,12 @@ def calendar_set(day: datetime, kind: str | None, name: str, province: str | Non
         raise click.UsageError("choose --day-off or --working-day")
     app = _app()
     with _session(app) as session:
-        set_override(session, day.date(), kind, name, province)
+        engine = app.extensions["engine"]
+        try:
+            set_calendar_day(session, Actor(None, "cli"), day=day.date(), kind=kind, reason=name, province=province,
+                             now=engine.clock.now(), today=engine.today())
+        except EngineError as error:
+            raise click.ClickException(error.message) from None
         session.commit()
     click.echo(f"{day.date().isoformat()}: {kind} — {name} (khởi động lại dịch vụ để áp dụng / restart to apply)")
 

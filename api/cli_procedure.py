@@ -62,7 +62,7 @@ def procedure_versions(key: str) -> None:
     app = create_app()
     with app.extensions["session_factory"]() as session:
         try:
-            summaries = version_summaries(session, key)
+            summaries = version_summaries(session, Actor(None, "cli"), key, today=app.extensions["engine"].today())
         except EngineError as error:
             raise click.ClickException(error.message) from None
     click.echo(f"{'phiên bản':>9}  {'trạng thái':<10} {'triển khai / deployed':<32} {'kích hoạt / activated':<32} "

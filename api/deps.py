@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -68,7 +70,8 @@ PUBLIC_API = {
     ("POST", "/api/v1/auth/logout"),  # an unknown or expired token is already signed out
     ("GET", "/api/v1/openapi.json"),
 }
-PUBLIC_API_PREFIXES = (("GET", "/api/v1/procedures"),)
+# The public catalogue: the procedures and one procedure, never their versions (they name officials).
+PUBLIC_API_PATTERNS = (("GET", re.compile(r"/api/v1/procedures(/[^/]+)?")),)
 
 
 def _require_token() -> None:
@@ -77,7 +80,7 @@ def _require_token() -> None:
         return
     if (request.method, path) in PUBLIC_API:
         return
-    if any(request.method == method and path.startswith(prefix) for method, prefix in PUBLIC_API_PREFIXES):
+    if any(request.method == method and pattern.fullmatch(path) for method, pattern in PUBLIC_API_PATTERNS):
         return
     current_official()
 

@@ -8,7 +8,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from api.deps import current_actor, current_engine, get_session
+from api.deps import current_actor, current_engine, current_official, get_session
 from api.schemas import (
     DeployResultSchema,
     ProcedureSchema,
@@ -102,17 +102,25 @@ class ProcedureDetail(MethodView):
 @blp.route("/<string:key>/versions")
 class ProcedureVersions(MethodView):
     @blp.response(200, VersionSummarySchema(many=True))
+    @blp.doc(security=[{"bearerAuth": []}])
     def get(self, key: str) -> list[VersionSummary]:
-        """Every deployed version: its state, who deployed and activated it, how many dossiers run on it"""
-        return version_summaries(get_session(), key)
+        """Every deployed version: its state, who deployed and activated it, how many dossiers run on it
+        ---
+        Analysts, admins, auditors and supervisors (``procedure.version.read``).
+        """
+        return version_summaries(get_session(), current_official(), key, today=current_engine().today())
 
 
 @blp.route("/<string:key>/version-events")
 class ProcedureVersionEvents(MethodView):
     @blp.response(200, VersionEventSchema(many=True))
+    @blp.doc(security=[{"bearerAuth": []}])
     def get(self, key: str) -> list[VersionEventView]:
-        """The recorded life of the procedure's versions: deploy, activate, roll back, retire"""
-        return version_events(get_session(), key)
+        """The recorded life of the procedure's versions: deploy, activate, roll back, retire
+        ---
+        Analysts, admins, auditors and supervisors (``procedure.version.read``).
+        """
+        return version_events(get_session(), current_official(), key, today=current_engine().today())
 
 
 @blp.route("/<string:key>/versions/<int(max=2147483647):number>/activate")

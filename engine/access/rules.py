@@ -30,6 +30,7 @@ class Action(enum.StrEnum):
     PROCEDURE_ACTIVATE = "procedure.activate"
     PROCEDURE_ROLLBACK = "procedure.rollback"
     PROCEDURE_RETIRE = "procedure.retire"
+    PROCEDURE_VERSION_READ = "procedure.version.read"
     ORG_READ = "org.read"
     OFFICIAL_READ = "org.official.read"
     OFFICIAL_MANAGE = "org.official.manage"
@@ -37,6 +38,7 @@ class Action(enum.StrEnum):
     DEPUTY_MANAGE = "org.deputy"
     ORG_IMPORT = "org.import"
     ORG_EXPORT = "org.export"
+    CALENDAR_READ = "calendar.read"
     CALENDAR_CHANGE = "calendar.change"
     INCIDENT_MANAGE = "incident.manage"
 
@@ -136,6 +138,10 @@ RULES: dict[Action, Rule] = {rule.action: rule for rule in [
     Rule(Action.PROCEDURE_ACTIVATE, _ANALYSTS, _ANALYSTS_VI, _ANALYSTS_EN),
     Rule(Action.PROCEDURE_ROLLBACK, _ANALYSTS, _ANALYSTS_VI, _ANALYSTS_EN),
     Rule(Action.PROCEDURE_RETIRE, _ANALYSTS, _ANALYSTS_VI, _ANALYSTS_EN),
+    # Versions name the officials who deployed and activated them: those who manage or watch the catalogue.
+    Rule(Action.PROCEDURE_VERSION_READ, _grants(((ANALYST, ADMIN, *READERS), Scope.ANY)),
+         "chuyên viên quy trình, quản trị viên, kiểm tra viên, giám sát viên",
+         "analysts, admins, auditors, supervisors"),
     Rule(Action.ORG_READ, _grants((ANYONE, Scope.ANY)),
          "mọi cán bộ đã đăng nhập", "any signed-in official"),
     Rule(Action.OFFICIAL_READ, _grants((ANYONE, Scope.SELF), (UNIT_LEADER, Scope.LEADS),
@@ -151,6 +157,7 @@ RULES: dict[Action, Rule] = {rule.action: rule for rule in [
     Rule(Action.ORG_IMPORT, _grants((ADMIN, Scope.ANY)), "chỉ quản trị viên", "admins only"),
     Rule(Action.ORG_EXPORT, _grants(((ADMIN, *READERS), Scope.ANY)),
          "quản trị viên, kiểm tra viên, giám sát viên", "admins, auditors, supervisors"),
+    Rule(Action.CALENDAR_READ, _grants((ANYONE, Scope.ANY)), "mọi cán bộ đã đăng nhập", "any signed-in official"),
     Rule(Action.CALENDAR_CHANGE, _grants((ADMIN, Scope.ANY)), "chỉ quản trị viên", "admins only"),
     Rule(Action.INCIDENT_MANAGE, _grants((ADMIN, Scope.ANY)), "chỉ quản trị viên xử lý sự cố hồ sơ",
          "admins only handle dossier incidents"),

@@ -47,6 +47,11 @@ def _package_holidays(year: int, language: str) -> Mapping[date, str]:
     return MappingProxyType(dict(holidays.country_holidays("VN", years=year, language=language)))
 
 
+def national_holidays(year: int, language: str = "vi") -> Mapping[date, str]:
+    """Vietnam's public holidays of ``year`` (day -> name), as every calendar counts them."""
+    return _package_holidays(year, language)
+
+
 @dataclass(frozen=True)
 class WorkingCalendar:
     """Working days and working hours of one reception unit.

@@ -1,14 +1,20 @@
-"""What is deployed: the procedure catalog, each procedure's versions and their recorded life."""
+"""What is deployed: the procedure catalog, each procedure's versions and their recorded life.
+
+The catalog is public (no personal data); the versions and their life name the officials who
+deployed and changed them, so reading them asks the access policy (``procedure.version.read``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from engine.access.policy import Someone, authorize
+from engine.access.rules import Action
 from engine.errors import NotFoundError
 from engine.persistence.models import (
     Dossier,
@@ -72,8 +78,10 @@ def catalog_entry(session: Session, key: str) -> CatalogEntry:
     return _entry(_procedure(session, key))
 
 
-def version_summaries(session: Session, key: str) -> list[VersionSummary]:
-    """Every version of a procedure, oldest first: its state, who deployed and activated it, its dossiers."""
+def version_summaries(session: Session, who: Someone, key: str, *, today: date) -> list[VersionSummary]:
+    """Every version of a procedure, oldest first: its state, who deployed and activated it, its dossiers
+    (for those the policy lets read versions, since they name officials)."""
+    authorize(session, who, Action.PROCEDURE_VERSION_READ, today=today)
     procedure = _procedure(session, key)
     counts = _dossier_counts(session, procedure.id)
     latest: dict[tuple[int, str], ProcedureVersionEvent] = {}
@@ -95,8 +103,10 @@ def version_summaries(session: Session, key: str) -> list[VersionSummary]:
     return summaries
 
 
-def version_events(session: Session, key: str) -> list[VersionEventView]:
-    """The recorded life of a procedure's versions, oldest first: deploy, activate, roll back, retire."""
+def version_events(session: Session, who: Someone, key: str, *, today: date) -> list[VersionEventView]:
+    """The recorded life of a procedure's versions, oldest first: deploy, activate, roll back, retire
+    (for those the policy lets read versions)."""
+    authorize(session, who, Action.PROCEDURE_VERSION_READ, today=today)
     procedure = _procedure(session, key)
     numbers = {version.id: version.version for version in procedure.versions}
     return [

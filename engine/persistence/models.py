@@ -180,6 +180,22 @@ class CalendarOverride(Base):
     province: Mapped[str | None] = mapped_column(String(64))
 
 
+class CalendarChange(Base):
+    """One recorded change of the calendar: a day set as a day off or a working day, or taken back."""
+
+    __tablename__ = "calendar_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # day_off | working_day
+    action: Mapped[str] = mapped_column(String(16))  # set | remove
+    reason: Mapped[str] = mapped_column(String(255))
+    province: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("official.id"))
+    actor_name: Mapped[str] = mapped_column(String(255))
+
+
 class OfficialRole(Base):
     __tablename__ = "official_role"
     __table_args__ = (Index("ix_official_role_role", "role", "official_id"),)

@@ -13,14 +13,16 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from engine.calendar.changes import set_calendar_day
 from engine.persistence.models import Center, LeavePeriod, Official
+from engine.runtime.command import Actor
 from tests.conftest import FIXTURES, enterprise_start_data
 from tests.integration.api.conftest import PASSWORD, add_official, login
 
@@ -52,6 +54,7 @@ CLOSE = {"in": row("404", reception="403", specialist="403", unit_leader="ok", c
                    auditor="403", supervisor="403"), "out": HIDDEN}
 ACT_ON_TASK = {"in": row("404", specialist="ok", unit_leader="403", center_leader="403", auditor="403",
                          supervisor="403"), "out": HIDDEN}
+READS_VERSIONS = same(row("403", analyst="ok", auditor="ok", supervisor="ok", admin="ok"))  # they name officials
 LEADS_OR_ADMIN = {"in": row("403", unit_leader="ok", admin="ok"), "out": row("403", admin="ok")}
 
 EXPECT: dict[tuple[str, str], dict[str, dict[str, str]]] = {
@@ -62,7 +65,7 @@ EXPECT: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     ("GET", "/api/v1/procedures"): same(EVERYONE),
     ("POST", "/api/v1/procedures"): same(row("403", analyst="ok")),
     ("GET", "/api/v1/procedures/{key}"): same(EVERYONE),
-    ("GET", "/api/v1/procedures/{key}/versions"): same(EVERYONE),
+    ("GET", "/api/v1/procedures/{key}/versions"): READS_VERSIONS,
     ("POST", "/api/v1/dossiers"): {"in": row("403", reception="ok"), "out": row("403")},
     ("GET", "/api/v1/dossiers"): {"in": row("unlisted", reception="listed", specialist="listed",
                                             unit_leader="listed", center_leader="listed", auditor="listed",
@@ -101,7 +104,10 @@ EXPECT: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     ("POST", "/api/v1/org/deputies"): {"in": EVERYONE, "out": row("403", admin="ok")},
     ("GET", "/api/v1/org/export"): same(row("403", auditor="ok", supervisor="ok", admin="ok")),
     ("POST", "/api/v1/org/import"): same(row("403", admin="ok")),
-    ("GET", "/api/v1/procedures/{key}/version-events"): same(EVERYONE),
+    ("GET", "/api/v1/procedures/{key}/version-events"): READS_VERSIONS,
+    ("GET", "/api/v1/calendar/{year}"): same(EVERYONE),
+    ("POST", "/api/v1/calendar/days"): same(row("403", admin="ok")),
+    ("DELETE", "/api/v1/calendar/days/{day}"): same(row("403", admin="ok")),
     ("GET", "/api/v1/incidents"): same(row("403", admin="ok")),
     ("POST", "/api/v1/incidents/{ref}/retry"): same(row("403", admin="ok")),
     # Last: the analyst's version changes (activating the active version and a rollback with nothing to
@@ -243,6 +249,10 @@ def _request(world: World, operation: tuple[str, str], role: str, scope: str) ->
             "deputy_id": world.ids["chuyenvien"], "valid_from": _day(3), "valid_to": _day(4)}}, None),
         ("GET", "/api/v1/procedures/{key}/version-events"): lambda: (
             "GET", "/api/v1/procedures/enterprise_registration/version-events", {}, None),
+        ("GET", "/api/v1/calendar/{year}"): lambda: ("GET", "/api/v1/calendar/2026", {}, None),
+        ("POST", "/api/v1/calendar/days"): lambda: ("POST", path, {"json": {
+            "day": "2026-12-24", "kind": "day_off", "reason": "Nghỉ theo quyết định"}}, None),
+        ("DELETE", "/api/v1/calendar/days/{day}"): lambda: _day_off_to_take_back(world),
         ("POST", "/api/v1/incidents/{ref}/retry"): lambda: (
             "POST", f"/api/v1/incidents/{dossier()['code']}/retry", {}, None),
         ("POST", "/api/v1/procedures/{key}/versions/{number}/activate"): lambda: (
@@ -260,6 +270,14 @@ def _request(world: World, operation: tuple[str, str], role: str, scope: str) ->
     }
     build = builders.get(operation)
     return build() if build is not None else (method, path, {}, None)
+
+
+def _day_off_to_take_back(world: World) -> Request:
+    """A day off set beforehand (as the system), so that each role finds one to take back."""
+    with world.session_factory.begin() as session:
+        set_calendar_day(session, Actor(None, "Hệ thống"), day=date(2026, 12, 24), kind="day_off", reason="Nghỉ",
+                         province=None, now=datetime(2026, 11, 27, tzinfo=UTC), today=date(2026, 11, 27))
+    return "DELETE", "/api/v1/calendar/days/2026-12-24", {"json": {"reason": "Hủy quyết định"}}, None
 
 
 def _tiny_files() -> dict[str, bytes]:
@@ -326,12 +344,11 @@ def test_every_operation_for_every_role_in_and_out_of_scope(client, world):
 
 
 def test_without_a_sign_in_only_the_public_operations_answer(client):
-    public = {("POST", "/api/v1/auth/login"), ("GET", "/api/v1/procedures"), ("GET", "/api/v1/procedures/{key}"),
-              ("GET", "/api/v1/procedures/{key}/versions"), ("GET", "/api/v1/procedures/{key}/version-events")}
+    public = {("POST", "/api/v1/auth/login"), ("GET", "/api/v1/procedures"), ("GET", "/api/v1/procedures/{key}")}
     for method, path in EXPECT:
         url = path.replace("{key}", "enterprise_registration").replace("{ref}", "X").replace(
             "{task_id}", "00000000-0000-0000-0000-000000000000").replace("{kind}", "receipt").replace(
             "{fmt}", "html").replace("{view}", "queue").replace("{username}", "chuyenvien").replace(
-            "{leave_id}", "1").replace("{number}", "1")
+            "{leave_id}", "1").replace("{number}", "1").replace("{year}", "2026").replace("{day}", "2026-12-24")
         status = client.open(url, method=method, json={}).status_code
         assert (status != 401) == ((method, path) in public), (method, path, status)

@@ -62,7 +62,7 @@ def test_a_deployed_version_is_not_used_until_it_is_activated(client, analyst, r
     assert started_on(client, reception)[1] == 2
     assert client.get(BASE).json["time_limit"] == SIXTY_DAYS["time_limit"]
 
-    versions = client.get(f"{BASE}/versions").json
+    versions = client.get(f"{BASE}/versions", headers=analyst).json
     assert [(v["version"], v["state"]) for v in versions] == [(1, "retired"), (2, "active")]
     assert versions[1]["deployed_by"] == versions[1]["activated_by"] == "Phạm Thu Trang"
     assert [(v["dossiers_running"], v["dossiers_total"]) for v in versions] == [(1, 1), (1, 1)]
@@ -82,7 +82,7 @@ def test_rollback_restores_the_earlier_version_and_is_recorded(client, analyst, 
     assert rolled_back.json["version"]["version"] == 1 and rolled_back.json["replaced_version"] == 2
     assert started_on(client, reception)[1] == 1
 
-    events = client.get(f"{BASE}/version-events").json
+    events = client.get(f"{BASE}/version-events", headers=analyst).json
     last = events[-1]
     assert (last["version"], last["action"], last["from_state"], last["to_state"]) == (1, "rollback", "retired",
                                                                                       "active")
@@ -123,15 +123,25 @@ def test_only_analysts_change_versions_and_the_403_names_the_rule(client, analys
     assert refused.status_code == 403
     assert refused.json["error"] == "permission_denied" and rule in refused.json["message"]
     assert "analyst" in refused.json["message_en"] and rule in refused.json["message_en"]
-    states = [(v["version"], v["state"]) for v in client.get(f"{BASE}/versions").json]
+    states = [(v["version"], v["state"]) for v in client.get(f"{BASE}/versions", headers=analyst).json]
     assert states == [(1, "active"), (2, "deployed")]
 
 
 @pytest.mark.parametrize("who", ["reception", "specialist", "leader"])
-def test_only_analysts_deploy(client, who, request):
+def test_only_analysts_deploy(client, who, request, analyst):
     refused = upload(client, request.getfixturevalue(who), library_files(**SIXTY_DAYS))
     assert refused.status_code == 403 and "procedure.deploy" in refused.json["message"]
-    assert [v["version"] for v in client.get(f"{BASE}/versions").json] == [1]
+    assert [v["version"] for v in client.get(f"{BASE}/versions", headers=analyst).json] == [1]
+
+
+@pytest.mark.parametrize("path", ["versions", "version-events"])
+def test_versions_name_officials_so_only_their_readers_see_them(client, path, reception, analyst):
+    assert client.get(f"{BASE}/{path}").status_code == 401
+    refused = client.get(f"{BASE}/{path}", headers=reception)
+    assert refused.status_code == 403 and "procedure.version.read" in refused.json["message"]
+    assert client.get(f"{BASE}/{path}", headers=analyst).status_code == 200
+    catalogue = client.get(BASE)  # the public catalogue stays public, without names
+    assert catalogue.status_code == 200 and "Phạm Thu Trang" not in catalogue.get_data(as_text=True)
 
 
 def test_a_version_change_needs_a_reason_and_an_existing_version(client, analyst):

@@ -31,13 +31,13 @@ def activate(client, headers, number, key=tiny_procedure.KEY, reason="Áp dụng
                        headers=headers)
 
 
-def test_catalog_is_public_and_lists_the_sample(client):
+def test_catalog_is_public_and_lists_the_sample(client, analyst):
     response = client.get("/api/v1/procedures")
     assert response.status_code == 200
     (procedure,) = response.json
     assert procedure["key"] == "enterprise_registration" and procedure["latest_version"] == 1
     assert procedure["time_limit"] == {"value": 3, "unit": "working_days"}
-    versions = client.get("/api/v1/procedures/enterprise_registration/versions").json
+    versions = client.get("/api/v1/procedures/enterprise_registration/versions", headers=analyst).json
     assert [v["version"] for v in versions] == [1]
 
 
