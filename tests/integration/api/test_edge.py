@@ -71,10 +71,11 @@ def test_officials_are_reached_by_username_never_by_sequential_id(client, leader
 
 
 def test_every_route_names_objects_by_code_username_or_uuid(app):
-    # Allowed numbers: a procedure's version number (public, per procedure) and a leave period's id
-    # (admins and leaders only; see api/org.py).
+    # Allowed numbers: a procedure's version number (per procedure), a leave period's id (admins and
+    # leaders only; see api/org.py) and a calendar year.
+    allowed = ("/leave/", "/versions/", "/calendar/")
     sequential = [rule.rule for rule in app.url_map.iter_rules()
-                  if "<int" in rule.rule and "/leave/" not in rule.rule and "/versions/" not in rule.rule]
+                  if "<int" in rule.rule and not any(part in rule.rule for part in allowed)]
     assert sequential == []
 
 
