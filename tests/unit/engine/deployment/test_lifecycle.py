@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +20,7 @@ from tests.fixtures import tiny_procedure
 
 KEY = tiny_procedure.KEY
 SYSTEM = Actor(None, "cli")
+TODAY = date(2026, 11, 27)  # the clock fixture's day
 V1, V2 = tiny_procedure.package(), tiny_procedure.package(script="total = 2 + 2")
 
 
@@ -51,7 +54,7 @@ def start(session_factory, ctx, center, actor) -> int:
 
 def states(session_factory) -> list[tuple[int, str]]:
     with session_factory() as session:
-        return [(v.version, v.state) for v in version_summaries(session, KEY)]
+        return [(v.version, v.state) for v in version_summaries(session, SYSTEM, KEY, today=TODAY)]
 
 
 def official(session_factory, clock, username, roles) -> Actor:
@@ -99,7 +102,7 @@ def test_activating_the_active_version_changes_and_records_nothing(session_facto
     activate(session_factory, clock, 1)
     assert activate(session_factory, clock, 1).changed is False
     with session_factory() as session:
-        assert [e.action for e in version_events(session, KEY)] == ["deploy", "activate"]
+        assert [e.action for e in version_events(session, SYSTEM, KEY, today=TODAY)] == ["deploy", "activate"]
 
 
 def test_rollback_reactivates_the_version_active_before_the_latest_activation(session_factory, clock, ctx, center,
@@ -115,7 +118,7 @@ def test_rollback_reactivates_the_version_active_before_the_latest_activation(se
     assert states(session_factory) == [(1, "active"), (2, "retired")]
     assert start(session_factory, ctx, center, actor) == 1
     with session_factory() as session:
-        last = version_events(session, KEY)[-1]
+        last = version_events(session, SYSTEM, KEY, today=TODAY)[-1]
     assert (last.version, last.action, last.from_state, last.to_state) == (1, "rollback", "retired", "active")
     assert (last.actor_name, last.reason, last.at) == ("cli", "Phiên bản mới có lỗi", clock.now())
 
@@ -159,7 +162,7 @@ def test_retiring_refuses_new_dossiers_and_running_ones_finish_on_their_version(
     with session_factory() as session:
         dossier = session.get(Dossier, dossier_id)
         assert dossier.status == DossierStatus.COMPLETED and dossier.procedure_version.version == 1
-        (summary,) = version_summaries(session, KEY)
+        (summary,) = version_summaries(session, SYSTEM, KEY, today=TODAY)
     assert (summary.state, summary.dossiers_running, summary.dossiers_total) == ("retired", 0, 1)
     assert summary.retired_by == "cli" and summary.activated_by == "cli"
 
@@ -197,8 +200,8 @@ def test_an_analyst_changes_versions_and_is_recorded_by_id(session_factory, cloc
     deploy(session_factory, clock, actor=analyst)
     activate(session_factory, clock, 1, actor=analyst)
     with session_factory() as session:
-        events = version_events(session, KEY)
-        (summary,) = version_summaries(session, KEY)
+        events = version_events(session, SYSTEM, KEY, today=TODAY)
+        (summary,) = version_summaries(session, SYSTEM, KEY, today=TODAY)
     assert [(e.action, e.actor_id, e.actor_name) for e in events] == [("deploy", analyst.id, "Phantich"),
                                                                       ("activate", analyst.id, "Phantich")]
     assert (summary.deployed_by, summary.activated_by) == ("Phantich", "Phantich")
