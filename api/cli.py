@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from api.app import create_app
 from api.observability import configure_logging
-from demo.province import DEMO_LOGINS, PROVINCIAL_CENTER
+from demo.province import DEMO_LOGINS, LOGIN_CENTERS, PROVINCIAL_CENTER
 from demo.seed import seed_demo_province
 from engine.calendar.changes import set_calendar_day
 from engine.deployment.deploy import deploy_procedure
@@ -26,6 +26,7 @@ from engine.deployment.validate import validate_bpmn_file, validate_package
 from engine.errors import DeploymentError, EngineError, Problem
 from engine.identity.officials import hash_password
 from engine.org.exchange import detect_format, read_document
+from engine.org.localities import LOCALITY_KIND
 from engine.persistence.migrate import upgrade
 from engine.persistence.models import VersionState
 from engine.runtime.command import Actor
@@ -182,7 +183,8 @@ def _organisation_file(path: Path) -> Organisation:
     except EngineError as error:
         raise click.UsageError(f"{path}: {error.message}") from error
     return Organisation.of((u.code for u in document.units),
-                           ((o.username, o.unit, o.roles, o.active) for o in document.officials))
+                           ((o.username, o.unit, o.roles, o.active) for o in document.officials),
+                           (u.code for u in document.units if u.kind == LOCALITY_KIND))
 
 
 def _print_verdict(path: Path, problems: list[Problem], language: str) -> None:
@@ -219,7 +221,8 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     click.echo(f"Trung tâm demo: {PROVINCIAL_CENTER[0]} — {PROVINCIAL_CENTER[1]}")
     click.echo(f"Tài khoản demo (mật khẩu: {DEMO_PASSWORD}):")
     for username, full_name, roles, _ in DEMO_LOGINS:
-        click.echo(f"  {username:<11} {full_name} ({', '.join(roles)})")
+        center = LOGIN_CENTERS.get(username)
+        click.echo(f"  {username:<15} {full_name} ({', '.join(roles)})" + (f" — {center}" if center else ""))
     if no_serve:
         return
     # The demo runs the scheduler beside the web server so its timers fire; production never

@@ -23,6 +23,7 @@ from engine.errors import (
     EngineError,
     FormInvalidError,
     IdempotencyKeyError,
+    MigrationRefusedError,
     NotAuthenticatedError,
     NotFoundError,
     PermissionDeniedError,
@@ -115,9 +116,10 @@ def handle_engine_error(error: EngineError) -> tuple[dict[str, Any], int, dict[s
         errors = {"data": fields}
     elif isinstance(error, DeploymentError):
         errors = {"problems": [p.as_dict() for p in error.problems]}
+    elif isinstance(error, MigrationRefusedError):
+        errors = {"element_ids": error.element_ids}
     elif isinstance(error, WorkflowFailedError):
-        if error.incident is None and error.retry is not None:
-            record_failed_command(error)
+        record_failed_command(error)
         errors = error.details()
     headers = {"Retry-After": str(error.retry_after)} if isinstance(error, RetryLaterError) else {}
     return error_body(status, error.message, error.message_en, error.code, errors), status, headers

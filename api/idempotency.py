@@ -8,6 +8,7 @@ commit. Without the header the command simply commits.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -15,6 +16,8 @@ from typing import Any
 from flask import Response, current_app, request
 
 from api.deps import current_engine, current_official, get_session
+from api.errors import error_body
+from engine.errors import WorkflowFailedError
 from engine.idempotency import MAX_KEY_LENGTH, check_key, record_answer, request_fingerprint, take_key
 
 HEADER = "Idempotency-Key"
@@ -47,7 +50,15 @@ def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
             replay = current_app.response_class(stored.body, status=stored.status, mimetype="application/json")
             replay.headers["Idempotent-Replayed"] = "true"
             return replay
-        response = view(*args, **kwargs)
+        try:
+            response = view(*args, **kwargs)
+        except WorkflowFailedError as error:
+            if error.incident is not None:
+                # A failed reception keeps its dossier as an incident: the retry gets this answer
+                # (naming that dossier) rather than receiving a second one.
+                body = error_body(422, error.message, error.message_en, error.code, error.details())
+                record_answer(session, official_id, key, 422, json.dumps(body, ensure_ascii=False))
+            raise
         record_answer(session, official_id, key, response.status_code, response.get_data(as_text=True))
         session.commit()
         return response

@@ -6,11 +6,12 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from api.deps import current_actor, current_engine, get_session
 from engine.errors import WorkflowFailedError
 from engine.runtime.incidents import list_incidents, record_incident, retry_incident
+from engine.runtime.migration import migrate_incident
 
 blp = Blueprint("incidents", __name__, url_prefix="/api/v1/incidents", description="Sự cố hồ sơ / Incidents")
 
@@ -62,9 +63,42 @@ class IncidentRetry(MethodView):
         return answer
 
 
+class MigrateArgsSchema(Schema):
+    version = fields.Integer(required=True, validate=validate.Range(min=1, max=2_147_483_647),
+                             metadata={"description": "the number of the procedure's version to move to"})
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500),
+                           metadata={"description": "why, kept in the dossier's history"})
+
+
+class MigrateResultSchema(RetryResultSchema):
+    version = fields.Integer(required=True)
+
+
+@blp.route("/<string:ref>/migrate")
+class IncidentMigration(MethodView):
+    @blp.arguments(MigrateArgsSchema)
+    @blp.response(200, MigrateResultSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def post(self, args: dict[str, Any], ref: str) -> Any:
+        """Move a dossier in incident (by its code) to another version of its procedure, to retry it there
+        ---
+        Its steps are matched by element id; 409 `migration_refused` names the steps the version
+        lacks (`errors.element_ids`). The dossier stays an incident until it is retried.
+        """
+        session = get_session()
+        dossier = migrate_incident(session, current_engine(), ref, version=args["version"], reason=args["reason"],
+                                   actor=current_actor())
+        answer = {"code": dossier.code, "status": str(dossier.status), "version": args["version"]}
+        session.commit()
+        return answer
+
+
 def record_failed_command(error: WorkflowFailedError) -> None:
     """Called by the error handler: the failed command is rolled back and its dossier marked as
-    an incident, committed in the same request, before the official gets the 422."""
+    an incident, committed in the same request, before the official gets the 422. A failed
+    reception has already kept its dossier as an incident in the session: it is committed."""
     session = get_session()
-    if record_incident(session, current_engine(), error, current_actor()):
+    if error.incident is not None:
+        session.commit()
+    elif error.retry is not None and record_incident(session, current_engine(), error, current_actor()):
         session.commit()

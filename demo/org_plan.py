@@ -22,6 +22,7 @@ class CenterSpec:
     agency_identifier: str
     kind: str  # provincial | local
     parent: str | None
+    locality: str | None = None  # the unit code of the commune whose one-stop desk it is
 
 
 @dataclass
@@ -84,7 +85,7 @@ def plan_org() -> OrgPlan:
     _plan_commune_centers(plan)
     _plan_departments(plan, seats)
     _plan_agencies(plan)
-    _plan_communes(plan)
+    _plan_communes(plan, seats)
     # Two retired officials: kept for the history, no longer active.
     plan.add_staff("trung_tam_hcc", _province(), "reception", 1, active=False)
     plan.add_staff("so_xay_dung.phong_qlhdxd", _province(), "specialist", 1, active=False)
@@ -108,13 +109,15 @@ def _free_seats() -> Counter[tuple[str, str]]:
 def _plan_centers(plan: OrgPlan) -> None:
     code, name, agency = p.PROVINCIAL_CENTER
     plan.centers.append(CenterSpec(code, name, agency, "provincial", None))
-    plan.centers += [CenterSpec(c, n, a, "local", code) for c, n, a in p.LOCAL_CENTERS]
+    plan.centers += [CenterSpec(c, n, a, "local", code, locality_unit(p.CENTER_LOCALITIES[c]))
+                     for c, n, a in p.LOCAL_CENTERS]
 
 
 def _plan_demo_logins(plan: OrgPlan) -> None:
     for username, full_name, roles, unit_code in p.DEMO_LOGINS:
         plan.names.full_names.add(full_name)
-        plan.officials.append(OfficialSpec(username, full_name, unit_code, _province(), list(roles)))
+        plan.officials.append(OfficialSpec(username, full_name, unit_code,
+                                           p.LOGIN_CENTERS.get(username, _province()), list(roles)))
 
 
 def _plan_provincial_center(plan: OrgPlan, taken: Counter[tuple[str, str]]) -> None:
@@ -158,7 +161,7 @@ def _plan_agencies(plan: OrgPlan) -> None:
             plan.add_staff(code, _province(), role, 1)
 
 
-def _plan_communes(plan: OrgPlan) -> None:
+def _plan_communes(plan: OrgPlan, taken: Counter[tuple[str, str]]) -> None:
     """The commune-level units the procedures bind, then every locality's own units."""
     local = _local_centers()
     committee, committee_name = p.COMMUNE_COMMITTEE
@@ -178,10 +181,11 @@ def _plan_communes(plan: OrgPlan) -> None:
     for slug, name, center in p.LOCALITIES:
         code = locality_unit(slug)
         plan.add_unit(code, f"Ủy ban nhân dân {name}", "commune", None, center)
-        plan.add_staff(code, center, "unit_leader", 2)
-        for suffix, template, count in p.LOCALITY_DIVISIONS:
-            plan.add_unit(f"{code}.{suffix}", template.format(name=name), "division", code, center)
-            plan.add_staff(f"{code}.{suffix}", center, "specialist", count)
+        plan.add_staff(code, center, "unit_leader", max(0, p.LOCALITY_LEADERS - taken[(code, "unit_leader")]))
+        for suffix, template, role, count in p.LOCALITY_DIVISIONS:
+            division = f"{code}.{suffix}"
+            plan.add_unit(division, template.format(name=name), "division", code, center)
+            plan.add_staff(division, center, role, max(0, count - taken[(division, role)]))
 
 
 def locality_unit(slug: str) -> str:

@@ -5,6 +5,7 @@ deployed procedure gets people, also a lane the demo plan does not know."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from demo.org_plan import OfficialSpec, OrgPlan, UnitSpec
 from demo.province import PROVINCIAL_CENTER
 from engine.org.directory import normalise_role
+from engine.org.localities import LOCALITY_KIND, is_located, units_needed
 from engine.persistence.models import (
     Center,
     Deputy,
@@ -39,13 +41,15 @@ def deployed_procedures(session: Session) -> Deployed:
     return {key: (version_id, metadata) for key, version_id, metadata in rows}
 
 
-def lane_bindings(metadata: dict[str, Any]) -> list[tuple[str, str]]:
-    """(department, role) of every lane of a procedure version."""
+def lane_bindings(metadata: dict[str, Any], localities: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """(department, role) of every lane of a procedure version; a lane routed by locality gives one
+    pair per locality."""
     pairs = []
     for binding in (metadata.get("lanes") or {}).values():
         department, role = binding.get("department"), normalise_role(binding.get("role"))
         if department and role:
-            pairs.append((department, role))
+            departments = units_needed(department, localities).values() if is_located(department) else [department]
+            pairs += [(unit, role) for unit in departments]
     return pairs
 
 
@@ -58,8 +62,9 @@ def cover_bindings(session: Session, plan: OrgPlan, deployed: Deployed) -> None:
         select(Unit.code, OfficialRole.role).join(Official, Official.unit_id == Unit.id)
         .join(OfficialRole, OfficialRole.official_id == Official.id).where(Official.active.is_(True)))}
     away = {leave.username for leave in plan.leave if leave.starts <= 0 <= leave.ends}
+    localities = {u.code for u in plan.units if u.kind == LOCALITY_KIND}
     for key, (_version_id, metadata) in deployed.items():
-        for department, role in lane_bindings(metadata):
+        for department, role in lane_bindings(metadata, localities):
             present = [o for o in plan.officials if o.unit == department and role in o.roles
                        and o.active and o.username not in away]
             if present or ((department, role) in covered and department not in planned_units):
@@ -100,6 +105,7 @@ def _apply_centers(session: Session, plan: OrgPlan, created: Counter[str]) -> di
             session.add(center)
             created["centers"] += 1
         center.kind = spec.kind
+        center.locality = spec.locality
         center.parent_id = centers[spec.parent].id if spec.parent else None
         session.flush()
     return centers

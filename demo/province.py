@@ -48,6 +48,16 @@ LOCALITIES: list[tuple[str, str, str]] = [
     ("dac_khu_co_to", "đặc khu Cô Tô", "hcc_van_don"),
 ]
 
+# Each local center is the one-stop desk of the ward or special zone it is named after: dossiers of a
+# procedure routed by the receiving center's locality go to that locality's units.
+CENTER_LOCALITIES: dict[str, str] = {
+    "hcc_ha_long": "phuong_ha_long",
+    "hcc_uong_bi": "phuong_uong_bi",
+    "hcc_cam_pha": "phuong_cam_pha",
+    "hcc_mong_cai": "phuong_mong_cai_1",
+    "hcc_van_don": "dac_khu_van_don",
+}
+
 # Provincial departments and agencies: code, name, leaders (Giám đốc + deputies), specialists seated
 # in the department itself, divisions as (suffix, name, specialists). Each division also gets its head.
 DEPARTMENTS: list[tuple[str, str, int, int, list[tuple[str, str, int]]]] = [
@@ -191,11 +201,16 @@ COMMUNE_COMMITTEE_SPECIALISTS = 2  # who answers the province's requests for opi
 COMMUNE_CIVIL_STATUS = ("ubnd_xa.tu_phap_ho_tich", "Công chức Tư pháp – Hộ tịch cấp xã")
 COMMUNE_LAND = ("ubnd_xa.dia_chinh", "Công chức Địa chính – Xây dựng cấp xã", 4)
 
-# Units of every locality: (suffix, name template, specialists); the committee itself has 2 leaders.
-LOCALITY_DIVISIONS: list[tuple[str, str, int]] = [
-    ("van_phong", "Văn phòng HĐND và UBND {name}", 1),
-    ("kinh_te", "Phòng Kinh tế {name}", 1),
-    ("van_hoa_xa_hoi", "Phòng Văn hóa – Xã hội {name}", 1),
+# Units of every locality: (suffix, name template, role, officials); the committee itself has its
+# chairman and a vice-chairman (unit_leader). The one-stop desk and the justice and civil status
+# officer are what a commune-level procedure routed by locality needs (bpmn/README.md).
+LOCALITY_LEADERS = 2
+LOCALITY_DIVISIONS: list[tuple[str, str, str, int]] = [
+    ("mot_cua", "Bộ phận Một cửa {name}", "reception", 2),
+    ("tu_phap_ho_tich", "Công chức Tư pháp – Hộ tịch {name}", "specialist", 1),
+    ("van_phong", "Văn phòng HĐND và UBND {name}", "specialist", 1),
+    ("kinh_te", "Phòng Kinh tế {name}", "specialist", 1),
+    ("van_hoa_xa_hoi", "Phòng Văn hóa – Xã hội {name}", "specialist", 1),
 ]
 
 # The logins of the README walk-through; `motcua demo` prints them.
@@ -206,7 +221,14 @@ DEMO_LOGINS: list[tuple[str, str, list[str], str | None]] = [
     ("giamdoc", "Đặng Minh Tuấn", ["center_leader"], "trung_tam_hcc"),
     ("giamsat", "Vũ Thị Thanh", ["supervisor"], None),
     ("quantri", "Phạm Thu Hà", ["admin", "analyst", "auditor"], None),
+    ("tiepnhan_halong", "Hoàng Thị Mai", ["reception"], "ubnd_phuong_ha_long.mot_cua"),
+    ("tuphap_halong", "Ngô Văn Bình", ["specialist"], "ubnd_phuong_ha_long.tu_phap_ho_tich"),
+    ("chutich_halong", "Đỗ Mạnh Hùng", ["unit_leader"], "ubnd_phuong_ha_long"),
 ]
+# The logins that sit at a local center rather than the provincial one.
+LOGIN_CENTERS: dict[str, str] = {
+    "tiepnhan_halong": "hcc_ha_long", "tuphap_halong": "hcc_ha_long", "chutich_halong": "hcc_ha_long",
+}
 
 LEAVE_REASONS = ["Nghỉ phép năm", "Đi công tác tại Hà Nội", "Nghỉ ốm", "Tập huấn nghiệp vụ tại Bộ Tư pháp",
                  "Nghỉ việc riêng", "Học bồi dưỡng lý luận chính trị"]

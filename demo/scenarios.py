@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from demo.paths import CONSULT_STEPS, CONSULT_WINDOW, DEFAULT_VOLUME, PATHS, VOLUME, Stage
 from demo.province import COMMUNE_DESK, LOCAL_CENTERS, LOCALITIES, PROVINCIAL_CENTER
 from engine.calendar.working_calendar import WorkingCalendar
+from engine.org.localities import locality_source
 from engine.persistence.models import Channel
 from engine.runtime.context import EngineContext, LoadedVersion
 from engine.runtime.dossiers import legal_due_at
@@ -75,7 +76,8 @@ def scenarios_for(session: Session, ctx: EngineContext, key: str, deployed: tupl
     volume = VOLUME.get(key, DEFAULT_VOLUME)
     reception_unit = next((b.get("department") for b in (metadata.get("lanes") or {}).values()
                            if b.get("role") == "reception"), None)
-    commune_level = reception_unit == COMMUNE_DESK[0]
+    # Routed by locality, or received at the commune-level desk: received at a local center.
+    commune_level = reception_unit == COMMUNE_DESK[0] or locality_source(metadata) is not None
     probe = calendar.start_of_working_day(working_day_back(calendar, today, 0))
     limit_days = max(0, calendar.working_days_between(probe, legal_due_at(ctx, version, probe)))
     scenarios: list[Scenario] = []

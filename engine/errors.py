@@ -179,6 +179,16 @@ class StepLimitError(WorkflowFailedError):
         self.limit = limit
 
 
+class MigrationRefusedError(ConflictError):
+    """A dossier cannot move to that version of its procedure: steps of its own are missing there."""
+
+    code = "migration_refused"
+
+    def __init__(self, message: str, *, message_en: str, element_ids: list[str]) -> None:
+        super().__init__(message, message_en=message_en)
+        self.element_ids = element_ids
+
+
 class IncidentStateError(ConflictError):
     """The dossier waits for an administrator to retry its failed step, or has no incident to retry."""
 

@@ -17,6 +17,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine.deployment.dataflow import check_unwritten_variables
 from engine.deployment.diagram import Diagram, read_diagram
+from engine.deployment.localities import check_locality
 from engine.deployment.organisation import Organisation, check_lane_bindings
 from engine.deployment.package import ProcedurePackage
 from engine.deployment.procedure_files import check_forms, check_metadata, metadata_text
@@ -201,6 +202,7 @@ def validate_package(package: ProcedurePackage, organisation: Organisation | Non
         problems += check_lane_bindings(readable, metadata_text(package), organisation, binding_severity)
     if metadata is not None:
         problems += check_time_limit_variants(package, metadata, diagrams)
+        problems += check_locality(metadata, metadata_text(package), forms, diagrams)
     parsed = None
     if not diagram_problems and not structure_problems:
         parsed, spiff_problems = parse_spec(package, diagrams)

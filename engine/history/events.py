@@ -10,6 +10,7 @@ class HistoryEventType(enum.StrEnum):
     DOSSIER_COMPLETED = "dossier_completed"
     DOSSIER_FAILED = "dossier_failed"
     INCIDENT_RETRIED = "incident_retried"
+    DOSSIER_MIGRATED = "dossier_migrated"
     STEP_READY = "step_ready"
     STEP_WAITING = "step_waiting"
     STEP_STARTED = "step_started"

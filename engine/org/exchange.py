@@ -5,7 +5,7 @@ One document, two encodings; ``export → import`` round-trips in either.
 JSON::
 
     {"format": "motcua-org", "version": 1,
-     "centers":   [{"code", "name", "kind", "parent", "agency_identifier"}],
+     "centers":   [{"code", "name", "kind", "parent", "agency_identifier", "locality"}],
      "units":     [{"code", "name", "kind", "parent", "center"}],
      "officials": [{"username", "full_name", "unit", "center", "roles": ["specialist", ...], "active",
                     "email", "password"}],
@@ -19,7 +19,8 @@ another kind's column is an error, it is almost always a shifted cell)::
 
     record   | columns it fills
     ---------+----------------------------------------------------------------------------------
-    center   | code, name, kind (provincial|local), parent (center code), agency_identifier
+    center   | code, name, kind (provincial|local), parent (center code), agency_identifier,
+             | locality (code of the commune unit whose one-stop desk the center is)
     unit     | code, name, kind (department|division|commune|agency|desk), parent (unit code),
              | center (center code)
     official | username, full_name, unit (unit code), center (center code),
@@ -84,14 +85,14 @@ MIN_PASSWORD_LENGTH = 8
 # record kind -> JSON section, and the keys (CSV columns) each kind carries, in export order.
 SECTIONS = {"center": "centers", "unit": "units", "official": "officials", "leave": "leave", "deputy": "deputies"}
 FIELDS: dict[str, tuple[str, ...]] = {
-    "center": ("code", "name", "kind", "parent", "agency_identifier"),
+    "center": ("code", "name", "kind", "parent", "agency_identifier", "locality"),
     "unit": ("code", "name", "kind", "parent", "center"),
     "official": ("username", "full_name", "unit", "center", "roles", "active", "email", "password"),
     "leave": ("username", "starts_on", "ends_on", "reason"),
     "deputy": ("username", "deputy", "valid_from", "valid_to"),
 }
-CSV_COLUMNS = ("record", "code", "name", "kind", "parent", "center", "agency_identifier", "username", "full_name",
-               "unit", "roles", "active", "email", "password", "deputy", "starts_on", "ends_on", "reason",
+CSV_COLUMNS = ("record", "code", "name", "kind", "parent", "center", "agency_identifier", "locality", "username",
+               "full_name", "unit", "roles", "active", "email", "password", "deputy", "starts_on", "ends_on", "reason",
                "valid_from", "valid_to")
 
 _PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I
@@ -278,6 +279,7 @@ class CenterRecord:
     kind: str
     agency_identifier: str
     parent: str | None = None
+    locality: str | None = None
     at: Locator = field(default=_NOWHERE, compare=False, repr=False)
 
 
@@ -466,7 +468,8 @@ def _build(kind: str, at: Locator, values: dict[str, Any], problems: list[FieldP
         record = CenterRecord(code=get("code", parse_code, True), name=get("name", parse_text, True),
                               kind=get("kind", lambda v: parse_choice(v, CENTER_KINDS), True),
                               agency_identifier=get("agency_identifier", parse_code, True),
-                              parent=get("parent", parse_code), at=at)
+                              parent=get("parent", parse_code),
+                              locality=get("locality", lambda v: parse_code(v, 128)), at=at)
     elif kind == "unit":
         record = UnitRecord(code=get("code", lambda v: parse_code(v, 128), True), name=get("name", parse_text, True),
                             kind=get("kind", lambda v: parse_choice(v, UNIT_KINDS), True),
@@ -636,6 +639,7 @@ def check_references(session: Session, document: OrgDocument, *, invalid: set[in
     officials = set(existing.officials) | {r.username for r in document.officials}
     for center in document.centers:
         _unknown(center, "parent", center.parent, centers, "trung tâm cấp trên", "parent center", problems)
+        _unknown(center, "locality", center.locality, units, "xã, phường", "locality", problems)
     for unit in document.units:
         _unknown(unit, "parent", unit.parent, units, "đơn vị cấp trên", "parent unit", problems)
         _unknown(unit, "center", unit.center, centers, "trung tâm", "center", problems)
@@ -721,9 +725,10 @@ def _apply(session: Session, document: OrgDocument, clock: Clock, result: Import
     existing = _Existing.load(session)
     centers, units, officials = dict(existing.centers), dict(existing.units), dict(existing.officials)
 
-    _write_tree(session, Center, document.centers, centers, ("name", "kind", "agency_identifier", "parent_id"),
-                lambda r: {"name": r.name, "kind": r.kind, "agency_identifier": r.agency_identifier}, "centers",
-                result)
+    _write_tree(session, Center, document.centers, centers,
+                ("name", "kind", "agency_identifier", "locality", "parent_id"),
+                lambda r: {"name": r.name, "kind": r.kind, "agency_identifier": r.agency_identifier,
+                           "locality": r.locality}, "centers", result)
     _write_tree(session, Unit, document.units, units, ("name", "kind", "center_id", "parent_id"),
                 lambda r: {"name": r.name, "kind": r.kind, "center_id": centers[r.center].id if r.center else None},
                 "units", result)
@@ -851,7 +856,8 @@ def export_document(session: Session) -> OrgDocument:
     document = OrgDocument(
         centers=_tree_order([CenterRecord(code=c.code, name=c.name, kind=c.kind or "local",
                                           agency_identifier=c.agency_identifier,
-                                          parent=center_code.get(c.parent_id) if c.parent_id else None)
+                                          parent=center_code.get(c.parent_id) if c.parent_id else None,
+                                          locality=c.locality)
                              for c in centers]),
         units=_tree_order([UnitRecord(code=u.code, name=u.name, kind=u.kind,
                                       parent=unit_code.get(u.parent_id) if u.parent_id else None,

@@ -146,6 +146,10 @@ class Center(Base):
     agency_identifier: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16), default="local")  # provincial | local
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("center.id"))
+    # The unit code of the commune, ward or special zone (its People's Committee) whose one-stop
+    # desk this center is: lanes bound to "{locality}" route its dossiers there. None for a
+    # provincial center, which belongs to no commune.
+    locality: Mapped[str | None] = mapped_column(String(128))
 
 
 class Unit(Base):
@@ -352,6 +356,9 @@ class Dossier(Base):
     lookup_secret: Mapped[str] = mapped_column(String(16), default=new_lookup_secret)
     procedure_version_id: Mapped[int] = mapped_column(ForeignKey("procedure_version.id"), index=True)
     center_id: Mapped[int] = mapped_column(ForeignKey("center.id"))
+    # The commune or ward (unit code of its People's Committee) whose units handle the steps bound
+    # to "{locality}": chosen at reception as the procedure says (receiving center or applicant).
+    locality: Mapped[str | None] = mapped_column(String(128))
     channel: Mapped[Channel] = mapped_column(_enum(Channel))
     status: Mapped[DossierStatus] = mapped_column(_enum(DossierStatus), index=True)
     applicant_name: Mapped[str] = mapped_column(String(255))

@@ -18,6 +18,7 @@ from engine.org.directory import normalise_role
 from engine.org.text import fold
 from engine.persistence.models import HumanTask, Official, TaskStatus
 from engine.runtime.command import Command
+from engine.runtime.localities import step_department
 
 
 def local_day(command: Command) -> date:
@@ -29,7 +30,7 @@ def new_human_task(command: Command, spiff_task: SpiffTask, element: dict[str, A
     binding = command.version.metadata.get("lanes", {}).get(lane, {}) if lane else {}
     properties = element.get("properties", {})
     element_id = spiff_task.task_spec.bpmn_id
-    department = binding.get("department")
+    department = step_department(binding.get("department"), command.dossier, element_id)
     if binding.get("department_expression"):
         # A consultation chosen at run time: each multi-instance child names its own department.
         department = _evaluate(command, spiff_task, binding["department_expression"]) or department

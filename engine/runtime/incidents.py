@@ -9,8 +9,9 @@ is fixed (a setting, the organisation, the script limits); the retry re-runs the
 on the dossier's state from before the failure. ``failed`` is never final: a retry that succeeds
 returns the dossier to the status it had.
 
-A dossier being received has no state before its failure: its reception is rolled back whole and
-the official gets the located error (nothing is left stuck).
+A dossier whose diagram fails while it is being received is kept as received (its intake data,
+number and deadline, its diagram not yet run) in the same incident state; its retry runs the
+diagram from the start.
 """
 
 from __future__ import annotations
@@ -54,14 +55,22 @@ class Incident:
 
 def record_incident(session: Session, ctx: EngineContext, error: WorkflowFailedError, actor: Actor) -> bool:
     """Roll back the failed command, then mark its dossier failed with a history event naming the
-    step and the error. Does not commit. Returns False when there is no dossier to mark (a failed
-    reception leaves nothing behind); ``error.incident`` then stays None."""
+    step and the error. Does not commit. Returns False when there is no dossier to mark;
+    ``error.incident`` then stays None."""
     session.rollback()
     if error.dossier_id is None or error.retry is None:
         return False
     dossier = session.get(Dossier, error.dossier_id, with_for_update=True, populate_existing=True)
     if dossier is None:
         return False
+    mark_incident(session, ctx, dossier, error, actor)
+    return True
+
+
+def mark_incident(session: Session, ctx: EngineContext, dossier: Dossier, error: WorkflowFailedError,
+                  actor: Actor) -> None:
+    """Put ``dossier`` (as stored before the failed command) in incident state, with the history
+    event that names the step, the error and how to retry it; sets ``error.incident``."""
     at = ctx.clock.now().astimezone(UTC)
     version = ctx.version(session, dossier.procedure_version_id)
     element = version.elements.get(error.element_id or "", {})
@@ -81,7 +90,6 @@ def record_incident(session: Session, ctx: EngineContext, error: WorkflowFailedE
     names = ", ".join(told) or "—"
     error.message += f". Hồ sơ {dossier.code} chuyển sang trạng thái sự cố; đã báo quản trị viên: {names}"
     error.message_en += f". Dossier {dossier.code} is now an incident; administrators told: {names}"
-    return True
 
 
 def incident_handlers(session: Session) -> list[str]:
@@ -116,7 +124,7 @@ def retry_incident(session: Session, ctx: EngineContext, dossier_code: str, *, a
     """Re-run the command that failed, on the dossier's state from before the failure. Does not
     commit; a retry that fails again raises WorkflowFailedError, for a new incident."""
     check_may_handle_incidents(session, actor)
-    dossier = _lock_dossier(session, dossier_code)
+    dossier = lock_dossier(session, dossier_code)
     if dossier.status != INCIDENT_STATUS:
         raise IncidentStateError(f"Hồ sơ {dossier.code} không có sự cố đang chờ xử lý",
                                  message_en=f"Dossier {dossier.code} has no open incident")
@@ -151,7 +159,7 @@ def _retry_completion(session: Session, ctx: EngineContext, dossier: Dossier, pl
                       plan.get("data") or {})
 
 
-def _lock_dossier(session: Session, ref: str) -> Dossier:
+def lock_dossier(session: Session, ref: str) -> Dossier:
     dossier = session.scalar(select(Dossier).where(Dossier.code == ref).with_for_update()
                              .execution_options(populate_existing=True))
     if dossier is None:

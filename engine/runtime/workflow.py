@@ -240,7 +240,7 @@ def _dossier_changes(command: Command, end_element: str | None, values: dict[str
     """Add the dossier columns this command sets to ``values``; return the task rows to write."""
     workflow, version = command.workflow, command.version
     changes = dump_changes(workflow, {t.task_id for t in command.transitions})
-    values.update(state=changes.meta, data=_current_data(workflow))
+    values.update(state=changes.meta, data=current_data(workflow))
     if end_element is not None and workflow.completed:
         element = version.elements.get(end_element, {})
         outcome = element.get("properties", {}).get("outcome", "issued")
@@ -271,7 +271,7 @@ def verify_stored_state(session: Session, ctx: EngineContext, dossier: Dossier, 
         raise AssertionError(f"stored state of dossier {dossier.code} diverges from the workflow")
 
 
-def _current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
     if workflow.completed:
         data = workflow.data
     elif workflow.last_task is not None:

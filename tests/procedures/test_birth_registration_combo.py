@@ -13,8 +13,10 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.calendar.deadlines import TimeLimit, TimeLimitUnit, dossier_due_at, step_due_at
+from engine.errors import FormInvalidError
 from engine.persistence.models import DossierStatus, HumanTask
 from engine.runtime.context import EngineContext
+from engine.runtime.tasks import complete_task
 from tests.conftest import open_tasks
 from tests.procedures.driver import (
     Procedure,
@@ -25,6 +27,7 @@ from tests.procedures.driver import (
     decisions,
     do_branches,
     event_types,
+    events_of,
     final,
     finished_history,
     open_now,
@@ -59,11 +62,13 @@ SIGN_REFUSAL = {"approval_decision": "sign_refusal", "approval_comment": "Đồn
 REAPPRAISE = {"approval_decision": "return_for_reappraisal", "approval_comment": "Kiểm tra lại tên của trẻ"}
 RESIDENCE_OK = {
     "residence_decision": "registered",
+    "residence_verified": False,
     "personal_id_number": "022226001234",
     "registered_address": "Số 5 phố Cao Thắng, phường Hạ Long, tỉnh Quảng Ninh",
 }
 RESIDENCE_PROBLEM = {
     "residence_decision": "not_registered",
+    "residence_verified": False,
     "residence_problem": "Chỗ ở đề nghị đăng ký chưa có ý kiến đồng ý của chủ hộ",
 }
 INSURANCE_OK = {
@@ -289,3 +294,38 @@ def test_an_authorised_applicant_must_file_the_authorisation(session_factory, ct
     dossier_id = start(session_factory, ctx, PROCEDURE, center, staff, applicant=applicant,
                        documents=["interlink_declaration", "birth_witness_statement", "authorisation_letter"])
     assert open_now(session_factory, dossier_id) == [("register_birth", *CIVIL_STATUS)]
+
+
+THREE_DAYS = datetime(2026, 12, 2, 17, 0, tzinfo=VN)  # 3 working days from Friday 27/11/2026 09:00
+FIVE_DAYS = datetime(2026, 12, 4, 17, 0, tzinfo=VN)  # 5 working days from the same receipt
+
+
+def limit_choices(session_factory: SessionFactory, dossier_id: int) -> list[tuple[str | None, str, int]]:
+    return [(e.element_id, e.payload["limit"], e.payload["value"])
+            for e in events_of(session_factory, dossier_id, "time_limit_selected")]
+
+
+def test_residence_registered_without_verification_keeps_three_working_days(session_factory, ctx, dossier_id, staff):
+    interlink(session_factory, ctx, dossier_id, staff, ("residence", "insurance"), RESIDENCE_OK, INSURANCE_OK)
+    assert final(session_factory, dossier_id).due_at == THREE_DAYS
+    assert limit_choices(session_factory, dossier_id) == [(None, "default", 3)]
+
+
+def test_residence_verification_gives_the_dossier_five_working_days(session_factory, ctx, dossier_id, staff):
+    verified = {**RESIDENCE_OK, "residence_verified": True}
+    interlink(session_factory, ctx, dossier_id, staff, ("residence", "insurance"), verified, INSURANCE_OK)
+    dossier = final(session_factory, dossier_id)
+    assert (dossier.due_at, dossier.original_due_at) == (FIVE_DAYS, FIVE_DAYS)
+    assert limit_choices(session_factory, dossier_id) == [
+        (None, "default", 3), ("register_residence", "residence_verification", 5)]
+    [event] = [e for e in events_of(session_factory, dossier_id, "time_limit_selected") if e.element_id]
+    assert "05 ngày làm việc" in event.payload["reason"]["vi"]
+
+
+def test_the_police_must_say_whether_they_verified(session_factory, ctx, dossier_id, staff):
+    register_birth(session_factory, ctx, dossier_id, staff)
+    [task] = [t for t in open_tasks(session_factory, dossier_id) if t.element_id == "register_residence"]
+    unsaid = {k: v for k, v in RESIDENCE_OK.items() if k != "residence_verified"}
+    with pytest.raises(FormInvalidError) as refused, session_factory.begin() as session:
+        complete_task(session, ctx, task.id, actor=staff.for_task(task.id), data=unsaid)
+    assert [p.field for p in refused.value.problems] == ["residence_verified"]

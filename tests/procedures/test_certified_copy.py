@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from engine.persistence.models import DossierStatus, HumanTask
+from engine.persistence.models import Center, DossierStatus, HumanTask
 from tests.conftest import deploy, open_tasks
 from tests.procedures.driver import (
     Procedure,
@@ -27,9 +27,11 @@ from tests.procedures.driver import (
 )
 
 KEY = "certified_copy"
-RECEPTION = ("reception", "trung_tam_hcc_xa", "reception")
-JUSTICE_OFFICER = ("justice_officer", "ubnd_xa.tu_phap_ho_tich", "specialist")
-LEADER = ("leader", "ubnd_xa", "unit_leader")
+# Received at the one-stop desk of phường Hạ Long: every step is that ward's (routed by locality).
+LOCALITY = "ubnd_phuong_ha_long"
+RECEPTION = ("reception", f"{LOCALITY}.mot_cua", "reception")
+JUSTICE_OFFICER = ("justice_officer", f"{LOCALITY}.tu_phap_ho_tich", "specialist")
+LEADER = ("leader", LOCALITY, "unit_leader")
 HA_LONG = ZoneInfo("Asia/Ho_Chi_Minh")
 
 APPRAISE_OK = {
@@ -84,6 +86,16 @@ PROCEDURE = Procedure(KEY, {
     "documents": ["original_document", "prepared_copy"],
     "result_delivery": "counter",
 })
+
+
+@pytest.fixture
+def center(session_factory):
+    """A commune-level center: the one-stop desk of phường Hạ Long."""
+    with session_factory.begin() as session:
+        row = Center(code="hcc_ha_long", name="Trung tâm Phục vụ hành chính công phường Hạ Long",
+                     agency_identifier="000.00.01.H49", locality=LOCALITY)
+        session.add(row)
+    return row
 
 
 def test_happy_path_certifies_the_copies_the_same_day(session_factory, ctx, dossier_id, staff, clock):

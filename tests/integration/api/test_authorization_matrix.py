@@ -110,6 +110,7 @@ EXPECT: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     ("DELETE", "/api/v1/calendar/days/{day}"): same(row("403", admin="ok")),
     ("GET", "/api/v1/incidents"): same(row("403", admin="ok")),
     ("POST", "/api/v1/incidents/{ref}/retry"): same(row("403", admin="ok")),
+    ("POST", "/api/v1/incidents/{ref}/migrate"): same(row("403", admin="ok")),
     # Last: the analyst's version changes (activating the active version and a rollback with nothing to
     # roll back to change nothing; retiring is the very last call, as it closes the procedure).
     ("POST", "/api/v1/procedures/{key}/versions/{number}/activate"): same(row("403", analyst="ok")),
@@ -255,6 +256,9 @@ def _request(world: World, operation: tuple[str, str], role: str, scope: str) ->
         ("DELETE", "/api/v1/calendar/days/{day}"): lambda: _day_off_to_take_back(world),
         ("POST", "/api/v1/incidents/{ref}/retry"): lambda: (
             "POST", f"/api/v1/incidents/{dossier()['code']}/retry", {}, None),
+        ("POST", "/api/v1/incidents/{ref}/migrate"): lambda: (
+            "POST", f"/api/v1/incidents/{dossier()['code']}/migrate",
+            {"json": {"version": 1, "reason": "Chuyển phiên bản"}}, None),
         ("POST", "/api/v1/procedures/{key}/versions/{number}/activate"): lambda: (
             "POST", "/api/v1/procedures/enterprise_registration/versions/1/activate",
             {"json": {"reason": "Áp dụng"}}, None),

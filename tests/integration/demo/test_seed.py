@@ -24,6 +24,7 @@ from engine.calendar.deadlines import Timeliness
 from engine.db import Base, make_session_factory
 from engine.identity.officials import authenticate, hash_password
 from engine.org.directory import candidate_ids, deputy_for, is_available, normalise_role
+from engine.org.localities import LOCALITY_KIND, PLACEHOLDER, is_located, units_needed
 from engine.persistence import models
 from engine.persistence.models import Center, Dossier, DossierStatus, HumanTask, Official, TaskStatus, Unit
 from engine.runtime.context import EngineContext, build_context
@@ -72,7 +73,8 @@ def today(ctx: EngineContext) -> date:
 
 
 def bindings() -> dict[str, list[tuple[str, str]]]:
-    """(department, role) of every lane of every procedure.json of the library, by procedure."""
+    """(department, role) of every lane of every procedure.json of the library, by procedure; a lane
+    routed by locality names its department with ``{locality}``."""
     result = {}
     for key in PROCEDURES:
         lanes = json.loads((LIBRARY / key / "procedure.json").read_text(encoding="utf-8")).get("lanes", {})
@@ -92,13 +94,14 @@ def test_the_demo_province_has_the_shape_of_the_domain_brief(demo: Demo) -> None
     print(f"\nseed: {demo.seconds:.1f} s; " + "; ".join(summary.lines()))
     assert summary.problems == []
     assert (summary.centers, summary.localities, summary.departments >= 25) == (6, 14, True)
-    assert 370 <= summary.officials <= 410
+    assert 410 <= summary.officials <= 460
     with session_factory() as session:
         centers = session.scalars(select(Center)).all()
         [province] = [c for c in centers if c.kind == "provincial"]
         assert province.code == "hcc_tinh"  # the README's walk-through receives its dossier there
         assert sorted(c.parent_id for c in centers if c.kind == "local") == [province.id] * 5
         assert all(c.agency_identifier.endswith(".H00") for c in centers)  # demo identifiers
+        assert all(c.locality and c.locality.startswith("ubnd_") for c in centers if c.kind == "local")
         officials = session.scalars(select(Official)).all()
         assert len({o.username for o in officials}) == len(officials)
         assert all(o.username.isascii() and o.username == o.username.lower() for o in officials)
@@ -111,8 +114,11 @@ def test_the_demo_province_has_the_shape_of_the_domain_brief(demo: Demo) -> None
 def test_everything_a_procedure_binds_has_someone_present(demo: Demo) -> None:
     day, session_factory = today(demo.ctx), demo.session_factory
     with session_factory() as session:
-        missing = [(key, department, role) for key, pairs in bindings().items() for department, role in pairs
-                   if not candidate_ids(session, department, role, day)]
+        localities = session.scalars(select(Unit.code).where(Unit.kind == LOCALITY_KIND)).all()
+        missing = [(key, unit, role) for key, pairs in bindings().items() for department, role in pairs
+                   for unit in (units_needed(department, localities).values() if is_located(department)
+                                else [department])
+                   if not candidate_ids(session, unit, role, day)]
         assert missing == []
         # Officials on leave today have a deputy who is present.
         away = session.scalars(select(models.LeavePeriod.official_id).where(
@@ -147,6 +153,9 @@ def test_every_status_timeliness_and_inbox_has_dossiers(demo: Demo) -> None:
         open_pairs = {(department, role) for department, role in session.execute(
             select(HumanTask.department, HumanTask.candidate_role)
             .where(HumanTask.status.in_([TaskStatus.READY, TaskStatus.CLAIMED])))}
+        # A lane routed by locality has work in some locality (the local centers' own).
+        open_pairs |= {(department.replace(department.split(".")[0], PLACEHOLDER, 1), role)
+                       for department, role in open_pairs if department and department.startswith("ubnd_")}
         idle = [(key, pair) for key, pairs in bindings().items() if key in summary.procedures for pair in pairs
                 if pair not in open_pairs]
         assert idle == []

@@ -28,19 +28,25 @@ REVIEW = """<bpmn:{tag} id="review" name="Xem xét">
 def diagram(after_review: str, *, review_tag: str = "userTask", flows: str = "",
             nodes: tuple[str, ...] = ("step",)) -> str:
     """start → review (a person) → ``after_review`` (element ``step``, to ``done``) → done."""
-    refs = "".join(f"<bpmn:flowNodeRef>{n}</bpmn:flowNodeRef>" for n in ("start", "review", *nodes, "done"))
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="defs" targetNamespace="http://motcua.vn/t">
-  <bpmn:process id="{tiny_procedure.KEY}" isExecutable="true">
-    <bpmn:laneSet id="lanes"><bpmn:lane id="staff" name="Chuyên viên">{refs}</bpmn:lane></bpmn:laneSet>
+    return process(("start", "review", *nodes, "done"), f"""
     <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
     {REVIEW.format(tag=review_tag)}
     {after_review}
     <bpmn:endEvent id="done" name="Xong"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
     <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review" />
     <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="step" />
-    {flows or '<bpmn:sequenceFlow id="f3" sourceRef="step" targetRef="done" />'}
+    {flows or '<bpmn:sequenceFlow id="f3" sourceRef="step" targetRef="done" />'}""")
+
+
+def process(nodes: tuple[str, ...], body: str) -> str:
+    """The tiny procedure's process, its ``nodes`` in one lane, with ``body`` as its elements."""
+    refs = "".join(f"<bpmn:flowNodeRef>{n}</bpmn:flowNodeRef>" for n in nodes)
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="defs" targetNamespace="http://motcua.vn/t">
+  <bpmn:process id="{tiny_procedure.KEY}" isExecutable="true">
+    <bpmn:laneSet id="lanes"><bpmn:lane id="staff" name="Chuyên viên">{refs}</bpmn:lane></bpmn:laneSet>
+    {body}
   </bpmn:process>
 </bpmn:definitions>"""
 
@@ -190,34 +196,62 @@ def test_a_plain_task_waits_in_an_inbox_and_completes_like_a_user_task(
     assert [(e.element_id, e.element_type) for e in completed] == [("review", "task")]
 
 
-def test_a_failed_reception_leaves_nothing_and_names_the_line(session_factory, ctx, center, actor, tmp_path):
-    content = diagram(script("n = 1")).replace('targetRef="review"', 'targetRef="early"').replace(
-        "<bpmn:startEvent", script("x = 1\ny = nowhere").replace('id="step"', 'id="early"').replace(
-            "<bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>",
-            "<bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f0</bpmn:outgoing>")
-        + '<bpmn:sequenceFlow id="f0" sourceRef="early" targetRef="review" /><bpmn:startEvent').replace(
-        "<bpmn:flowNodeRef>start</bpmn:flowNodeRef>", "<bpmn:flowNodeRef>start</bpmn:flowNodeRef>"
-        "<bpmn:flowNodeRef>early</bpmn:flowNodeRef>")
-    _deploy(session_factory, ctx, tmp_path, content)
-    with pytest.raises(WorkflowFailedError) as caught:
-        _start(session_factory, ctx, center, actor)
-    assert caught.value.element_id == "early" and caught.value.retry is None
+FAILING_AT_RECEPTION = diagram(script("n = 1")).replace('targetRef="review"', 'targetRef="early"').replace(
+    "<bpmn:startEvent", script("x = 1\ny = nowhere").replace('id="step"', 'id="early"').replace(
+        "<bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>",
+        "<bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f0</bpmn:outgoing>")
+    + '<bpmn:sequenceFlow id="f0" sourceRef="early" targetRef="review" /><bpmn:startEvent').replace(
+    "<bpmn:flowNodeRef>start</bpmn:flowNodeRef>", "<bpmn:flowNodeRef>start</bpmn:flowNodeRef>"
+    "<bpmn:flowNodeRef>early</bpmn:flowNodeRef>")
+
+
+def test_a_failed_reception_keeps_the_received_dossier_as_an_incident_naming_the_step(
+        session_factory, ctx, center, actor, tmp_path):
+    _deploy(session_factory, ctx, tmp_path, FAILING_AT_RECEPTION)
+    session = session_factory()
+    try:
+        with pytest.raises(WorkflowFailedError) as caught:
+            start_dossier(session, ctx, tiny_procedure.KEY, actor=actor, center_code=center.code,
+                          data={"applicant": {"applicant_name": "Phạm Văn Bình"}, "rounds": 0})
+        session.commit()  # what the API does with the session the failure left: the incident is kept
+    finally:
+        session.close()
+    error = caught.value
+    assert error.element_id == "early" and error.retry == {"kind": "resume"}
     with session_factory() as session:
-        assert not record_incident(session, ctx, caught.value, actor)
-        assert session.scalars(select(Dossier)).all() == []
+        (dossier,) = session.scalars(select(Dossier)).all()
+        assert dossier.status == DossierStatus.FAILED and dossier.applicant_name == "Phạm Văn Bình"
+    assert error.incident == {"dossier": dossier.code, "status": "failed", "told": []}
+    events = history(session_factory, dossier.id)
+    # Received, then failed: nothing the diagram did before failing is left.
+    assert [e.event_type for e in events] == ["dossier_received", "dossier_failed"]
+    assert events[1].prev_hash == events[0].hash
+    assert events[1].element_id == "early" and "nowhere" in events[1].payload["message_en"]
+    assert events[1].payload["previous_status"] == "processing"
+    assert open_tasks(session_factory, dossier.id) == []
+
+
+def loop_before_review(rounds: int) -> str:
+    """start → a script counting rounds, looped until ``rounds`` by a gateway → review → done."""
+    review = REVIEW.format(tag="userTask").replace("<bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2",
+                                                   "<bpmn:incoming>out</bpmn:incoming><bpmn:outgoing>f3")
+    return process(("start", "step", "again", "review", "done"), f"""
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:scriptTask id="step" name="Đếm"><bpmn:incoming>f1</bpmn:incoming><bpmn:incoming>back</bpmn:incoming>
+      <bpmn:outgoing>f2</bpmn:outgoing><bpmn:script>rounds = rounds + 1</bpmn:script></bpmn:scriptTask>
+    <bpmn:exclusiveGateway id="again" default="back"><bpmn:incoming>f2</bpmn:incoming>
+      <bpmn:outgoing>back</bpmn:outgoing><bpmn:outgoing>out</bpmn:outgoing></bpmn:exclusiveGateway>
+    {review}
+    <bpmn:endEvent id="done" name="Xong"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="step" />
+    <bpmn:sequenceFlow id="f2" sourceRef="step" targetRef="again" />
+    <bpmn:sequenceFlow id="back" sourceRef="again" targetRef="step" />
+    <bpmn:sequenceFlow id="out" sourceRef="again" targetRef="review">
+      <bpmn:conditionExpression>rounds &gt;= {rounds}</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="f3" sourceRef="review" targetRef="done" />""")
 
 
 # --- Listing and retrying ----------------------------------------------------------------------
-
-@pytest.fixture
-def admin(session_factory, ctx) -> Actor:
-    with session_factory.begin() as session:
-        official = Official(username="quantri", full_name="Vũ Thị Quản", password_hash="x", roles=["admin"],
-                            active=True, created_at=ctx.clock.now())
-        session.add(official)
-        session.flush()
-        return Actor(official.id, official.full_name)
-
 
 # Forty rounds of a loop: past a limit of 100 steps, well within the default one.
 COUNTED_NODES = RUNAWAY_NODES.replace("n = 1", "rounds = rounds + 1")
@@ -262,6 +296,37 @@ def test_an_incident_is_listed_refuses_other_commands_and_retries_once_the_cause
         assert session.get(HumanTask, task.id).status == TaskStatus.COMPLETED
     with pytest.raises(IncidentStateError), session_factory.begin() as session:
         retry_incident(session, fixed, dossier.code, actor=admin)
+
+
+def test_a_failed_reception_is_retried_from_the_start_once_the_cause_is_fixed(
+        session_factory, clock, center, actor, admin, tmp_path):
+    tight = build_context(EngineSettings(library_path=LIBRARY, verify_state_writes=True, max_steps_per_command=100),
+                          clock)
+    _deploy(session_factory, tight, tmp_path, loop_before_review(40))
+    session = session_factory()
+    try:
+        with pytest.raises(StepLimitError) as caught:
+            start_dossier(session, tight, tiny_procedure.KEY, actor=actor, center_code=center.code,
+                          data={"applicant": {"applicant_name": "Phạm Văn Bình"}, "rounds": 0})
+        session.commit()
+    finally:
+        session.close()
+    code = caught.value.incident["dossier"]
+    with session_factory() as session:
+        (incident,) = list_incidents(session, admin)
+        assert (incident.dossier_code, incident.payload["retry"]) == (code, {"kind": "resume"})
+
+    fixed = build_context(EngineSettings(library_path=LIBRARY, verify_state_writes=True), clock)
+    with session_factory.begin() as session:
+        dossier = retry_incident(session, fixed, code, actor=admin)
+        assert dossier.status == DossierStatus.PROCESSING
+    (task,) = open_tasks(session_factory, dossier.id)
+    assert task.element_id == "review"
+    with session_factory() as session:
+        data = session.get(Dossier, dossier.id).data
+        assert data["rounds"] == 40 and data["dossier_code"] == code  # run from the start, on the intake data
+    events = [e.event_type for e in history(session_factory, dossier.id)]
+    assert events[:3] == ["dossier_received", "dossier_failed", "incident_retried"]
 
 
 def _official_actor(session, ctx) -> Actor:

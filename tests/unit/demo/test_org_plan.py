@@ -24,8 +24,11 @@ def test_the_plan_has_the_provinces_shape() -> None:
     assert [c.code for c in plan.centers] == [province.PROVINCIAL_CENTER[0]] + [c for c, *_ in province.LOCAL_CENTERS]
     assert [c.kind for c in plan.centers].count("provincial") == 1
     kinds = [u.kind for u in plan.units]
-    assert (len(plan.units), kinds.count("commune"), kinds.count("department")) == (154, 14, 26)
-    assert len(plan.officials) == 394
+    assert (len(plan.units), kinds.count("commune"), kinds.count("department")) == (182, 14, 26)
+    assert len(plan.officials) == 436
+    # Each local center is the one-stop desk of one of the localities it serves.
+    communes = {u.code for u in plan.units if u.kind == "commune"}
+    assert all(c.locality in communes for c in plan.centers if c.kind == "local")
     codes = [u.code for u in plan.units]
     assert len(set(codes)) == len(codes)
     # A unit's parent is planned before it, so it can be written in one pass.

@@ -80,3 +80,49 @@ def test_deploy_refuses_a_lane_bound_to_a_unit_the_organisation_lacks(session_fa
     assert problem.severity == "error" and OFFICE in problem.message
     with session_factory.begin() as session:
         deploy_procedure(session, package_bound_to(department="van_phong"), clock=clock, actor=Actor(None, "test"))
+
+
+# A lane routed by locality: every locality (unit of kind commune) must have the unit and role.
+WARDS = ["ubnd_phuong_ha_long", "ubnd_phuong_hong_gai"]
+LOCATED = Organisation.of(
+    [*WARDS, "ubnd_phuong_ha_long.tu_phap_ho_tich", "ubnd_phuong_hong_gai.tu_phap_ho_tich"],
+    [("an", "ubnd_phuong_ha_long.tu_phap_ho_tich", ["specialist"], True),
+     ("binh", "ubnd_phuong_hong_gai.tu_phap_ho_tich", ["specialist"], True)],
+    WARDS)
+
+
+def located_problems(organisation: Organisation) -> list:
+    package = package_bound_to(department="{locality}.tu_phap_ho_tich")
+    _, problems = validate_package(package, organisation, binding_severity="error")
+    found = [p for p in problems if p.rule == "organisation"]
+    for problem in found:
+        assert problem.file == "procedure.json" and problem.element_id == "staff"
+        assert problem.line == line_of_text(package, '"{locality}.tu_phap_ho_tich"')
+    return found
+
+
+def test_a_located_lane_every_locality_can_do_passes():
+    assert located_problems(LOCATED) == []
+
+
+def test_a_locality_lacking_the_unit_a_located_lane_needs_is_a_located_error():
+    organisation = Organisation.of([*LOCATED.units, "ubnd_xa_quang_la"],
+                                   [("an", "ubnd_phuong_ha_long.tu_phap_ho_tich", ["specialist"], True),
+                                    ("binh", "ubnd_phuong_hong_gai.tu_phap_ho_tich", ["specialist"], True)],
+                                   [*WARDS, "ubnd_xa_quang_la"])
+    (problem,) = located_problems(organisation)
+    assert problem.severity == "error"
+    assert "ubnd_xa_quang_la.tu_phap_ho_tich" in problem.message and "ubnd_xa_quang_la" in problem.message_en
+
+
+def test_a_locality_whose_unit_nobody_active_staffs_is_a_located_error():
+    organisation = Organisation.of(LOCATED.units, [("an", "ubnd_phuong_ha_long.tu_phap_ho_tich", ["specialist"], True),
+                                                   ("binh", "ubnd_phuong_hong_gai.tu_phap_ho_tich", ["specialist"],
+                                                    False)], WARDS)
+    (problem,) = located_problems(organisation)
+    assert "ubnd_phuong_hong_gai" in problem.message and "specialist" in problem.message_en
+
+
+def test_a_located_lane_in_an_organisation_without_localities_is_an_error():
+    (problem,) = located_problems(ORGANISATION)
+    assert "commune" in problem.message_en

@@ -185,6 +185,8 @@ RULES: list[tuple[str, Callable[[dict[str, Any]], Any], str, int, str, str]] = [
      "officials", 1, "username", "A required value is missing"),
     ("code with a space", lambda d: d["units"][0].update(code="so tai chinh"),
      "units", 0, "code", "may not contain spaces"),
+    ("unknown locality", lambda d: d["centers"][1].update(locality="ubnd_khong_co"),
+     "centers", 1, "locality", "Unknown locality 'ubnd_khong_co'"),
     ("bad active flag", lambda d: d["officials"][0].update(active="maybe"),
      "officials", 0, "active", "'maybe' is not true/false"),
     ("bad email", lambda d: d["officials"][0].update(email="an-at-example"),
@@ -335,6 +337,7 @@ def test_csv_and_json_round_trip(session_factory, clock):
     exported = json.loads(as_json)
     assert "password" not in exported["officials"][0]
     assert [c["code"] for c in exported["centers"]] == ["hcc_tinh", "hcc_hong_gai"]  # parents first
+    assert [c["locality"] for c in exported["centers"]] == [None, "phuong_hong_gai"]
     assert [u["code"] for u in exported["units"]][:2] == ["phuong_hong_gai", "so_tai_chinh"]
     assert exported["units"][2]["code"] == "so_tai_chinh.phong_dkkd"
 
