@@ -98,8 +98,8 @@ def test_bad_bpmn_is_422_with_located_problems_and_nothing_stored(client, analys
         assert session.scalar(select(func.count()).where(Procedure.key == tiny_procedure.KEY)) == 0
 
 
-def test_a_script_failing_at_run_time_is_422_with_the_step_and_nothing_is_stored(client, reception, analyst,
-                                                                                session_factory):
+def test_a_script_failing_at_run_time_is_422_with_the_step_and_the_dossier_is_kept_as_an_incident(
+        client, reception, analyst, session_factory):
     from engine.persistence.models import Dossier
 
     assert upload(client, analyst, tiny_procedure.files(script="total = 1 / 0")).status_code == 201
@@ -111,4 +111,5 @@ def test_a_script_failing_at_run_time_is_422_with_the_step_and_nothing_is_stored
     assert response.json["error"] == "workflow_failed"
     assert response.json["errors"]["element_id"] == "compute"
     with session_factory() as session:
-        assert session.scalar(select(func.count(Dossier.id))) == 0
+        (dossier,) = session.scalars(select(Dossier)).all()
+    assert (dossier.code, dossier.status) == (response.json["errors"]["incident"]["dossier"], "failed")

@@ -58,7 +58,8 @@ def test_an_endless_script_fails_at_its_step_and_line_and_writes_nothing(
     error = caught.value
     assert error.element_id == "compute" and error.kind == "time" and error.line in (2, 3)
     assert error.details() == {"element_id": "compute", "detail": error.detail, "limit": "time",
-                               "limit_value": "1 s", "line": error.line}
+                               "limit_value": "1 s", "line": error.line, "incident": error.incident}
+    # The dossier was kept as an incident in the session; this caller's transaction rolled it back.
     assert "compute" in error.message and "thời gian" in error.message and "time limit" in error.message_en
     assert [_rows(session_factory, m) for m in (Dossier, HumanTask, HistoryEvent)] == [0, 0, 0]
 
