@@ -23,7 +23,7 @@ from admin.context import engine, page_session, signed_in_actor, signed_in_offic
 from admin.i18n import engine_message
 from admin.schema_form import PlacedErrors, Values, data_from, fields_of, posted_values
 from admin.task_pages import form_errors
-from engine.errors import EngineError, FormInvalidError, NotFoundError, PermissionDeniedError
+from engine.errors import EngineError, FormInvalidError, NotFoundError, PermissionDeniedError, WorkflowFailedError
 from engine.idempotency import check_key, record_answer, request_fingerprint, take_key
 from engine.persistence.models import Center
 from engine.reads.counter import (
@@ -143,6 +143,16 @@ def receive(key: str) -> Response | tuple[str, int]:
     except FormInvalidError as error:
         session.rollback()
         return _form_page(form, center, values, form_errors(error, fields, values), 422, key=idempotency_key)
+    except WorkflowFailedError as error:
+        if error.incident is None:
+            session.rollback()
+        else:
+            # The diagram failed but the dossier is received, kept as an incident for an administrator:
+            # keep it, and let the same form sent again open it rather than receive a second one.
+            record_answer(session, official.id, idempotency_key, 422, error.incident["dossier"])
+            session.commit()
+        flash(engine_message(error), "error")
+        return _form_page(form, center, values, status=422, key=idempotency_key)
     except EngineError as error:
         session.rollback()
         flash(engine_message(error), "error")

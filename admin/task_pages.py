@@ -27,11 +27,12 @@ from admin.schema_form import (
     row_fields,
     values_from,
 )
-from engine.errors import EngineError, FormInvalidError, NotFoundError
+from engine.errors import EngineError, FormInvalidError, NotFoundError, WorkflowFailedError
 from engine.persistence.models import HumanTask, TaskStatus
 from engine.reads.counter import printable_kinds
 from engine.reads.task_forms import TaskForm, task_form
 from engine.runtime.drafts import save_draft
+from engine.runtime.incidents import record_incident
 from engine.runtime.tasks import claim_task, complete_task
 
 bp = Blueprint("task_pages", __name__, template_folder="templates")
@@ -129,6 +130,12 @@ def act(task_id: uuid.UUID) -> Response | tuple[str, int]:
         session.rollback()
         also = frozenset({view.decision_field}) if view.decision_field else frozenset()
         return _page(view, values, form_errors(error, fields, values, also), 422)
+    except WorkflowFailedError as error:
+        # A step whose diagram failed leaves its dossier an incident, as over the API: never stuck.
+        if record_incident(session, engine(), error, signed_in_actor()):
+            session.commit()
+        flash(engine_message(error), "error")
+        return redirect(url_for("task_pages.task", task_id=task_id))
     except EngineError as error:
         session.rollback()
         flash(engine_message(error), "error")

@@ -1,7 +1,7 @@
 """localities: the commune or ward of a center, and the locality a dossier is handled in
 
 Revision ID: 8d2e4b6f1a37
-Revises: 654122991890
+Revises: b7e3c9a1d5f2
 Create Date: 2026-12-02 03:10:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '8d2e4b6f1a37'
-down_revision = '654122991890'
+down_revision = 'b7e3c9a1d5f2'
 branch_labels = None
 depends_on = None
 
