@@ -30,6 +30,14 @@ def _load_calendar(app: Flask) -> None:
         app.logger.info("calendar_overrides_unavailable: the schema is not migrated yet")
 
 
+def _refresh_calendar(app: Flask) -> None:
+    """Each request first picks up calendar changes another process made (checked once a minute)."""
+    try:
+        app.extensions["engine"].refresh_calendar(app.extensions["session_factory"])
+    except DBAPIError as error:  # the request itself meets the outage, and answers it (api.edge)
+        app.logger.warning("calendar_refresh_failed: %s", type(error).__name__)
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the web application; ``test_config`` replaces the environment in tests."""
     app = Flask(__name__, instance_relative_config=True, static_folder=None)  # assets: admin.workplace
@@ -67,6 +75,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     observability.init_app(app)  # first: its hooks wrap every other one
     _load_calendar(app)
+    app.before_request(lambda: _refresh_calendar(app))
     deps.init_app(app)
     api = Api(app)
     for resource in (auth, procedures, dossiers, tasks, inbox, slips, org, incidents, calendar):

@@ -328,7 +328,8 @@ def calendar_set(day: datetime, kind: str | None, name: str, province: str | Non
         except EngineError as error:
             raise click.ClickException(error.message) from None
         session.commit()
-    click.echo(f"{day.date().isoformat()}: {kind} — {name} (khởi động lại dịch vụ để áp dụng / restart to apply)")
+    click.echo(f"{day.date().isoformat()}: {kind} — {name} "
+               "(các tiến trình đang chạy áp dụng trong vòng một phút / running processes apply it within a minute)")
 
 
 from api.cli_org import org  # noqa: E402 - the group's module builds the app from this one

@@ -167,6 +167,7 @@ def _mark_dossier(session: Session, ctx: EngineContext, dossier: Dossier, now: d
 
 def sweep(session_factory: sessionmaker[Session], ctx: EngineContext) -> dict[str, int]:
     """Everything the scheduler does on each tick."""
+    ctx.refresh_calendar(session_factory)  # deadlines follow a calendar another process changed
     return {
         "timers_fired": fire_due_timers(session_factory, ctx),
         "tasks_marked": mark_task_deadlines(session_factory, ctx),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.calendar.working_calendar import WorkingCalendar
-from engine.persistence.models import CalendarOverride
+from engine.persistence.models import CalendarChange, CalendarOverride
 
 DAY_OFF, WORKING_DAY = "day_off", "working_day"
 
@@ -24,3 +24,9 @@ def load_calendar(session: Session, province: str | None = None) -> WorkingCalen
         extra_days_off={r.day: r.name for r in by_day.values() if r.kind == DAY_OFF},
         makeup_working_days=frozenset(r.day for r in by_day.values() if r.kind == WORKING_DAY),
     )
+
+
+def calendar_revision(session: Session) -> int:
+    """The newest recorded calendar change: every change, by the API or the CLI, adds one
+    (engine.calendar.changes), so a process that loaded an older revision knows to reload."""
+    return int(session.scalar(select(func.coalesce(func.max(CalendarChange.id), 0))) or 0)

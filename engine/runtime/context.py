@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -11,7 +12,7 @@ from jsonschema import Draft202012Validator
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from engine.calendar.clock import Clock, SystemClock
 from engine.calendar.working_calendar import WorkingCalendar
@@ -56,6 +57,9 @@ class EngineContext:
     workflows: WorkflowCache = field(default_factory=WorkflowCache)
     _versions: dict[int, LoadedVersion] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    # Which recorded calendar change the loaded calendar includes, and when that was last checked.
+    calendar_revision: int = 0
+    calendar_checked_at: float = 0.0
 
     def today(self) -> date:
         """The local day now, in the configured timezone (leave, deputies and access rules go by day)."""
@@ -63,10 +67,29 @@ class EngineContext:
 
     def reload_calendar(self, session: Session) -> WorkingCalendar:
         """Rebuild the working calendar from the database (after overrides change, and at start)."""
-        from engine.calendar.store import load_calendar
+        from engine.calendar.store import calendar_revision, load_calendar
 
+        # The revision first: a change committed between the two reads is then caught next time.
+        self.calendar_revision = calendar_revision(session)
         self.calendar = load_calendar(session, self.settings.province)
+        self.calendar_checked_at = time.monotonic()
         return self.calendar
+
+    def refresh_calendar(self, session_factory: sessionmaker[Session], *, every_seconds: float = 60.0) -> bool:
+        """Reload the calendar when another process (a web worker, the CLI) changed it since this
+        one loaded it. Checks at most once per ``every_seconds``, so a request pays one small query a
+        minute at most; returns whether it reloaded."""
+        from engine.calendar.store import calendar_revision
+
+        now = time.monotonic()
+        if now - self.calendar_checked_at < every_seconds:
+            return False
+        self.calendar_checked_at = now
+        with session_factory() as session:
+            if calendar_revision(session) == self.calendar_revision:
+                return False
+            self.reload_calendar(session)
+        return True
 
     def version(self, session: Session, version_id: int) -> LoadedVersion:
         """The built spec of a deployed version; versions are immutable, so caching is safe."""

@@ -13,6 +13,8 @@ from engine.calendar.changes import calendar_year, set_calendar_day
 from engine.calendar.store import load_calendar
 from engine.persistence.models import CalendarChange, CalendarOverride
 from engine.runtime.command import Actor
+from engine.runtime.context import EngineContext
+from engine.scheduling import sweep
 from tests.integration.api.conftest import add_official, login
 
 
@@ -125,3 +127,28 @@ def test_a_provinces_change_wins_over_the_countrys_on_the_same_day(session_facto
         listed = calendar_year(session, system, 2026, province="quang_ninh", today=today)
         assert [(d.kind, d.province) for d in listed if d.day == day] == [
             ("working_day", None), ("day_off", "quang_ninh")]
+
+
+def test_another_worker_picks_the_change_up_within_its_refresh_interval(client, admin, session_factory, ctx):
+    other_worker = EngineContext(settings=ctx.settings, clock=ctx.clock)
+    with session_factory() as session:
+        other_worker.reload_calendar(session)
+    assert not other_worker.refresh_calendar(session_factory, every_seconds=0)  # nothing changed yet
+    assert client.post("/api/v1/calendar/days", json={"day": "2026-11-27", "kind": "day_off",
+                                                      "reason": "Nghỉ bù lễ"}, headers=admin).status_code == 200
+    assert other_worker.calendar.is_working_day(ctx.clock.now())
+    assert not other_worker.refresh_calendar(session_factory)  # checked a moment ago: not again yet
+    assert other_worker.refresh_calendar(session_factory, every_seconds=0)
+    assert not other_worker.calendar.is_working_day(ctx.clock.now())
+    assert other_worker.calendar_revision == ctx.calendar_revision > 0
+
+
+def test_the_scheduler_picks_the_change_up_on_its_tick(client, admin, session_factory, ctx):
+    scheduler = EngineContext(settings=ctx.settings, clock=ctx.clock)
+    with session_factory() as session:
+        scheduler.reload_calendar(session)
+    assert client.post("/api/v1/calendar/days", json={"day": "2026-11-27", "kind": "day_off",
+                                                      "reason": "Nghỉ bù lễ"}, headers=admin).status_code == 200
+    scheduler.calendar_checked_at = 0.0  # its minute has passed
+    sweep(session_factory, scheduler)
+    assert not scheduler.calendar.is_working_day(ctx.clock.now())
