@@ -21,14 +21,13 @@ from demo.roster import Person, Roster
 from demo.scenarios import Scenario, last_working_instant, previous_working_day
 from demo.step_data import DELEGATE_REASONS, EXTEND_REASONS, WITHDRAW_REASONS
 from engine.calendar.clock import FixedClock
-from engine.persistence.models import Dossier, HumanTask, TaskStatus
+from engine.persistence.models import OPEN_TASK_STATUSES, Dossier, HumanTask, TaskStatus
 from engine.runtime.actions import extend_deadline, withdraw_dossier
 from engine.runtime.assignments import delegate_task, reassign_tasks
 from engine.runtime.context import EngineContext, LoadedVersion
 from engine.runtime.dossiers import start_dossier
 from engine.runtime.tasks import claim_task, complete_task
 
-OPEN_TASK = (TaskStatus.READY, TaskStatus.CLAIMED)
 REF_KEY = "demo_ref"  # in Dossier.applicant: which demo scenario made the dossier
 
 
@@ -183,7 +182,8 @@ class Driver:
 
     def open_task(self, element: str | None = None) -> HumanTask | None:
         assert self.dossier is not None
-        query = select(HumanTask).where(HumanTask.dossier_id == self.dossier.id, HumanTask.status.in_(OPEN_TASK))
+        query = select(HumanTask).where(HumanTask.dossier_id == self.dossier.id,
+                                        HumanTask.status.in_(OPEN_TASK_STATUSES))
         if element is not None:
             query = query.where(HumanTask.element_id == element)
         return self.session.scalars(query.order_by(HumanTask.ready_at, HumanTask.element_id)).first()

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from demo.driver import OPEN_TASK, REF_KEY, DemoError, Driver
+from demo.driver import REF_KEY, DemoError, Driver
 from demo.org_plan import plan_org
 from demo.org_seed import apply_org, cover_bindings, deployed_procedures
 from demo.paths import PATHS
@@ -35,7 +35,16 @@ from demo.roster import Roster
 from demo.scenarios import scenarios_for
 from engine.calendar.clock import FixedClock
 from engine.errors import EngineError
-from engine.persistence.models import Center, Dossier, HumanTask, LeavePeriod, Official, TaskStatus, Unit
+from engine.persistence.models import (
+    OPEN_TASK_STATUSES,
+    Center,
+    Dossier,
+    HumanTask,
+    LeavePeriod,
+    Official,
+    TaskStatus,
+    Unit,
+)
 from engine.runtime.context import EngineContext
 
 
@@ -143,7 +152,7 @@ def _summary(session: Session, today: date, created: dict[str, int], procedures:
         dossiers=sum(statuses.values()),
         dossiers_by_status=statuses,
         dossiers_by_timeliness=timeliness,
-        open_tasks=count(select(func.count()).select_from(HumanTask).where(HumanTask.status.in_(OPEN_TASK))),
+        open_tasks=count(select(func.count()).select_from(HumanTask).where(HumanTask.status.in_(OPEN_TASK_STATUSES))),
         claimed_tasks=count(select(func.count()).select_from(HumanTask).where(HumanTask.status == TaskStatus.CLAIMED)),
         created={k: created.get(k, 0) for k in ("centers", "units", "officials", "leave_periods", "deputies",
                                                   "dossiers")},

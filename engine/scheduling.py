@@ -21,7 +21,7 @@ from engine.history.recorder import HistoryBuffer
 from engine.idempotency import purge_expired_keys
 from engine.identity.officials import purge_expired_tokens
 from engine.observability import command, note_dossier
-from engine.persistence.models import Dossier, DossierStatus, HumanTask, TaskStatus
+from engine.persistence.models import OPEN_TASK_STATUSES, Dossier, DossierStatus, HumanTask
 from engine.runtime.command import Actor, Command
 from engine.runtime.context import EngineContext
 from engine.runtime.incidents import record_incident
@@ -107,7 +107,6 @@ def _fire_or_record(session: Session, ctx: EngineContext, dossier: Dossier) -> i
 # "Due soon" means less than one working day left (engine.calendar.deadlines.due_soon_edge).
 
 ON_TRACK, DUE_SOON, OVERDUE, PAUSE_EXPIRED = "on_track", "due_soon", "overdue", "pause_expired"
-OPEN_TASKS = (TaskStatus.READY, TaskStatus.CLAIMED)
 
 
 def mark_task_deadlines(session_factory: sessionmaker[Session], ctx: EngineContext) -> int:
@@ -117,12 +116,13 @@ def mark_task_deadlines(session_factory: sessionmaker[Session], ctx: EngineConte
     with session_factory.begin() as session:
         overdue = session.scalars(
             update(HumanTask)
-            .where(HumanTask.status.in_(OPEN_TASKS), HumanTask.due_at < now, HumanTask.deadline_state != OVERDUE)
+            .where(HumanTask.status.in_(OPEN_TASK_STATUSES), HumanTask.due_at < now,
+                   HumanTask.deadline_state != OVERDUE)
             .values(deadline_state=OVERDUE).returning(HumanTask.id)
         ).all()
         due_soon = session.scalars(
             update(HumanTask)
-            .where(HumanTask.status.in_(OPEN_TASKS), HumanTask.due_at >= now, HumanTask.due_at < soon,
+            .where(HumanTask.status.in_(OPEN_TASK_STATUSES), HumanTask.due_at >= now, HumanTask.due_at < soon,
                    HumanTask.deadline_state == ON_TRACK)
             .values(deadline_state=DUE_SOON).returning(HumanTask.id)
         ).all()

@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.persistence.models import Center, Dossier, HumanTask
-from engine.scheduling import OPEN_STATUSES, OPEN_TASKS
+from engine.persistence.models import OPEN_TASK_STATUSES, Center, Dossier, HumanTask
+from engine.scheduling import OPEN_STATUSES
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def work_figures(session: Session, now: datetime) -> WorkFigures:
     by_center = session.execute(
         select(Center.code, func.count())
         .select_from(HumanTask).outerjoin(Center, HumanTask.center_id == Center.id)
-        .where(HumanTask.status.in_(OPEN_TASKS)).group_by(Center.code)
+        .where(HumanTask.status.in_(OPEN_TASK_STATUSES)).group_by(Center.code)
     ).all()
     lag = max((now - oldest).total_seconds(), 0.0) if oldest is not None else 0.0
     return WorkFigures(due, lag, {code or "": count for code, count in by_center})

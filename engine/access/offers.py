@@ -20,12 +20,17 @@ from engine.access.rules import Action
 from engine.calendar.working_calendar import WorkingCalendar
 from engine.errors import FieldProblem, FormInvalidError
 from engine.org.directory import candidate_ids
-from engine.persistence.models import Dossier, DossierStatus, HumanTask, Official, TaskStatus
+from engine.persistence.models import (
+    CLOSED_DOSSIER_STATUSES,
+    OPEN_TASK_STATUSES,
+    Dossier,
+    DossierStatus,
+    HumanTask,
+    Official,
+)
 
-OPEN_TASKS = (TaskStatus.READY, TaskStatus.CLAIMED)
 # Statuses in which a dossier takes no more commands: ended, or an incident waiting for an administrator.
-NO_ACTIONS = (DossierStatus.COMPLETED, DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED,
-              DossierStatus.FAILED)
+NO_ACTIONS = (*CLOSED_DOSSIER_STATUSES, DossierStatus.FAILED)
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,7 @@ def dossier_offer(session: Session, official: Official, code: str, *, now: datet
         return DossierOffer(dossier, False, False, False, ())
     tasks = session.scalars(
         select(HumanTask).options(joinedload(HumanTask.assignee))
-        .where(HumanTask.dossier_id == dossier.id, HumanTask.status.in_(OPEN_TASKS),
+        .where(HumanTask.dossier_id == dossier.id, HumanTask.status.in_(OPEN_TASK_STATUSES),
                                 task_scope(session, official, today)).order_by(HumanTask.ready_at, HumanTask.id)
     ).all()
     before_deadline = dossier.due_at is None or now < dossier.due_at
@@ -119,7 +124,7 @@ def bulk_reassign_offer(session: Session, official: Official, task_ids: Sequence
         return BulkOffer((), ())
     tasks = session.scalars(
         select(HumanTask).options(joinedload(HumanTask.assignee))
-        .where(HumanTask.id.in_(sorted(set(task_ids))), HumanTask.status.in_(OPEN_TASKS),
+        .where(HumanTask.id.in_(sorted(set(task_ids))), HumanTask.status.in_(OPEN_TASK_STATUSES),
                                 task_scope(session, official, today, Action.TASK_REASSIGN))
         .order_by(HumanTask.ready_at, HumanTask.id)
     ).all()
@@ -140,7 +145,7 @@ def appointment_on(calendar: WorkingCalendar, day: date, *, field: str = "new_du
 
 def task_offer(session: Session, official: Official, task_id: uuid.UUID, *, today: date) -> TaskOffer:
     """The moves ``official`` may make with one open task they may see; NotFoundError otherwise."""
-    task = session.scalar(select(HumanTask).where(HumanTask.id == task_id, HumanTask.status.in_(OPEN_TASKS),
+    task = session.scalar(select(HumanTask).where(HumanTask.id == task_id, HumanTask.status.in_(OPEN_TASK_STATUSES),
                                                   task_scope(session, official, today)))
     if task is None:
         raise task_not_found(task_id)

@@ -17,8 +17,8 @@ from engine.access.policy import Someone, authorize
 from engine.access.rules import Action
 from engine.errors import NotFoundError
 from engine.persistence.models import (
+    CLOSED_DOSSIER_STATUSES,
     Dossier,
-    DossierStatus,
     Procedure,
     ProcedureVersion,
     ProcedureVersionEvent,
@@ -26,7 +26,6 @@ from engine.persistence.models import (
 )
 
 # A dossier in one of these has finished; any other still runs on its pinned version.
-FINISHED_STATUSES = (DossierStatus.COMPLETED, DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED)
 
 
 @dataclass(frozen=True)
@@ -148,7 +147,7 @@ def _events(session: Session, procedure_id: int) -> list[ProcedureVersionEvent]:
 
 def _dossier_counts(session: Session, procedure_id: int) -> dict[int, tuple[int, int]]:
     """Running and total dossiers per version id."""
-    running = func.sum(case((Dossier.status.in_(FINISHED_STATUSES), 0), else_=1))
+    running = func.sum(case((Dossier.status.in_(CLOSED_DOSSIER_STATUSES), 0), else_=1))
     rows = session.execute(
         select(Dossier.procedure_version_id, running, func.count(Dossier.id))
         .join(ProcedureVersion, ProcedureVersion.id == Dossier.procedure_version_id)

@@ -94,6 +94,13 @@ class TaskStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+# A dossier in one of these has ended: it takes no more commands and its deadline is settled.
+CLOSED_DOSSIER_STATUSES = (DossierStatus.COMPLETED, DossierStatus.REFUSED, DossierStatus.WITHDRAWN,
+                           DossierStatus.STOPPED)
+# A task in one of these is still to be done.
+OPEN_TASK_STATUSES = (TaskStatus.READY, TaskStatus.CLAIMED)
+
+
 def _enum(enum_class: type[enum.StrEnum]) -> SAEnum:
     # Stored as plain strings (their values), read back as the enum; no database enum type to migrate.
     return SAEnum(enum_class, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])

@@ -22,7 +22,14 @@ from engine.deployment.catalog import CatalogEntry, catalog
 from engine.deployment.lifecycle import active_version_id
 from engine.errors import NotFoundError
 from engine.org.text import fold
-from engine.persistence.models import Center, Dossier, DossierStatus, HumanTask, Official, TaskStatus
+from engine.persistence.models import (
+    OPEN_TASK_STATUSES,
+    Center,
+    Dossier,
+    DossierStatus,
+    HumanTask,
+    Official,
+)
 from engine.reads.dossiers import find_dossier
 from engine.reads.task_forms import procedure_names
 from engine.runtime.context import EngineContext
@@ -87,7 +94,7 @@ def counter_tasks(session: Session, ctx: EngineContext, official: Official) -> S
     """The open steps the official may read (reception: its unit's at its center), soonest due first."""
     return session.scalars(
         select(HumanTask).options(joinedload(HumanTask.dossier), joinedload(HumanTask.assignee))
-        .where(HumanTask.status.in_((TaskStatus.READY, TaskStatus.CLAIMED)),
+        .where(HumanTask.status.in_(OPEN_TASK_STATUSES),
                task_scope(session, official, ctx.today()))
         .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.ready_at)
         .limit(MAX_COUNTER_TASKS)

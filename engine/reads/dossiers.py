@@ -21,6 +21,7 @@ from engine.calendar.deadlines import due_soon_edge
 from engine.calendar.working_calendar import WorkingCalendar
 from engine.org.text import fold
 from engine.persistence.models import (
+    OPEN_TASK_STATUSES,
     Center,
     Dossier,
     DossierStatus,
@@ -29,11 +30,9 @@ from engine.persistence.models import (
     Official,
     Procedure,
     ProcedureVersion,
-    TaskStatus,
 )
 from engine.reads.pages import decode_cursor, encode_cursor, invalid_cursor
 
-OPEN_TASKS = (TaskStatus.READY, TaskStatus.CLAIMED)
 # A dossier whose legal clock still runs (or is paused): the others have a final verdict instead.
 RUNNING = (DossierStatus.PROCESSING, DossierStatus.AWAITING_SUPPLEMENT, DossierStatus.AWAITING_PAYMENT)
 
@@ -59,7 +58,7 @@ def open_tasks(session: Session, dossier: Dossier) -> Sequence[HumanTask]:
     """The steps waiting for someone, oldest first (of a dossier already read through ``find_dossier``)."""
     return session.scalars(
         select(HumanTask)
-        .where(HumanTask.dossier_id == dossier.id, HumanTask.status.in_(OPEN_TASKS))
+        .where(HumanTask.dossier_id == dossier.id, HumanTask.status.in_(OPEN_TASK_STATUSES))
         .order_by(HumanTask.ready_at)
     ).all()
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from engine.access.policy import may
 from engine.access.rules import Action
-from engine.persistence.models import Dossier, HumanTask, Official, TaskStatus
+from engine.persistence.models import OPEN_TASK_STATUSES, Dossier, HumanTask, Official, TaskStatus
 from engine.reads.tasks import find_task
 from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext, LoadedVersion
@@ -50,7 +50,7 @@ class TaskForm:
 
     @property
     def open(self) -> bool:
-        return self.task.status in (TaskStatus.READY, TaskStatus.CLAIMED)
+        return self.task.status in OPEN_TASK_STATUSES
 
 
 def choices(field: Any) -> tuple[Choice, ...]:
@@ -88,7 +88,7 @@ def task_form(session: Session, ctx: EngineContext, official: Official, task_id:
     schema = version.forms.get(task.form_name) if task.form_name else None
     decision_field = step_decision_field(version, task.element_id)
     properties = (schema or {}).get("properties") or {}
-    is_open = task.status in (TaskStatus.READY, TaskStatus.CLAIMED)
+    is_open = task.status in OPEN_TASK_STATUSES
     holds = task.status == TaskStatus.CLAIMED and task.assignee_id == official.id
     name, name_en = procedure_names(version)
     return TaskForm(

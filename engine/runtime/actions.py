@@ -18,12 +18,10 @@ from engine.errors import ConflictError, DossierClosedError, FieldProblem, FormI
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
 from engine.observability import command, note_dossier
-from engine.persistence.models import Dossier, DossierStatus
+from engine.persistence.models import CLOSED_DOSSIER_STATUSES, Dossier, DossierStatus
 from engine.runtime.command import Actor, Command
 from engine.runtime.context import EngineContext
 from engine.runtime.workflow import finish_command, load_dossier_workflow, write_dossier
-
-CLOSED = (DossierStatus.COMPLETED, DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED)
 
 
 def lock_dossier_by_ref(session: Session, ctx: EngineContext, ref: str | int, actor: Actor,
@@ -39,7 +37,7 @@ def lock_dossier_by_ref(session: Session, ctx: EngineContext, ref: str | int, ac
         raise dossier_not_found(ref)
     authorize(session, actor, action, dossier, today=ctx.today(), ref=ref)
     note_dossier(dossier.code)
-    if dossier.status in CLOSED:
+    if dossier.status in CLOSED_DOSSIER_STATUSES:
         raise DossierClosedError(f"Hồ sơ {dossier.code} đã kết thúc", message_en=f"Dossier {dossier.code} is closed")
     return dossier
 

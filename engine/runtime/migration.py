@@ -29,7 +29,7 @@ from engine.errors import (
 )
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
-from engine.persistence.models import Dossier, HumanTask, ProcedureVersion, TaskStatus
+from engine.persistence.models import OPEN_TASK_STATUSES, Dossier, HumanTask, ProcedureVersion
 from engine.persistence.state import dump_changes, serializer
 from engine.persistence.task_rows import write_task_rows
 from engine.runtime.command import Actor
@@ -112,7 +112,7 @@ def _check_open_tasks(session: Session, dossier: Dossier, workflow: BpmnWorkflow
     """Each open task row is still the same step, ready, in the moved workflow (matched by id and
     element id), so whoever holds it keeps it."""
     rows = session.scalars(select(HumanTask).where(HumanTask.dossier_id == dossier.id,
-                                                   HumanTask.status.in_((TaskStatus.READY, TaskStatus.CLAIMED))))
+                                                   HumanTask.status.in_(OPEN_TASK_STATUSES)))
     for row in rows:
         task = workflow.tasks.get(row.id)
         if task is None or task.task_spec.bpmn_id != row.element_id or not task.has_state(TaskState.READY):

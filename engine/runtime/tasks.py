@@ -19,7 +19,7 @@ from engine.errors import DossierClosedError, IncidentStateError, TaskNotReadyEr
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
 from engine.observability import command, note_dossier
-from engine.persistence.models import Dossier, DossierStatus, HumanTask, TaskStatus, table_of
+from engine.persistence.models import CLOSED_DOSSIER_STATUSES, Dossier, DossierStatus, HumanTask, TaskStatus, table_of
 from engine.runtime.command import Actor, Command, HumanCompletion
 from engine.runtime.context import EngineContext
 from engine.runtime.forms import check_form_data
@@ -27,7 +27,6 @@ from engine.runtime.human_tasks import check_four_eyes
 from engine.runtime.workflow import finish_command, load_dossier_workflow, write_dossier
 
 OPEN_STATUSES = (TaskStatus.READY, TaskStatus.CLAIMED)
-CLOSED_DOSSIER = (DossierStatus.COMPLETED, DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED)
 
 
 # Built once: constructing the ORM select costs about as much as running it.
@@ -50,7 +49,7 @@ def lock_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, actor: A
     task, dossier = row
     note_dossier(dossier.code)  # logged even when refused: a refused attempt is worth finding too
     authorize(session, actor, Action.TASK_READ, task, today=ctx.today())
-    if dossier.status in CLOSED_DOSSIER:
+    if dossier.status in CLOSED_DOSSIER_STATUSES:
         raise DossierClosedError(
             f"Hồ sơ {dossier.code} đã kết thúc", message_en=f"Dossier {dossier.code} is already closed"
         )
