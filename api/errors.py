@@ -20,6 +20,7 @@ from engine.errors import (
     BusyError,
     ConflictError,
     DeploymentError,
+    DraftConflictError,
     EngineError,
     FormInvalidError,
     IdempotencyKeyError,
@@ -116,6 +117,8 @@ def handle_engine_error(error: EngineError) -> tuple[dict[str, Any], int, dict[s
         errors = {"data": fields}
     elif isinstance(error, DeploymentError):
         errors = {"problems": [p.as_dict() for p in error.problems]}
+    elif isinstance(error, DraftConflictError):
+        errors = error.details()
     elif isinstance(error, MigrationRefusedError):
         errors = {"element_ids": error.element_ids}
     elif isinstance(error, WorkflowFailedError):

@@ -219,3 +219,18 @@ class ScriptLimitError(WorkflowFailedError):
 
     def details(self) -> dict[str, Any]:
         return {**super().details(), "limit": self.kind, "limit_value": self.limit, "line": self.line}
+
+
+class DraftConflictError(ConflictError):
+    """A draft was saved by someone else since the version the caller's save was based on; nothing
+    was written. ``yours`` and ``current`` carry both, so the caller can compare and merge."""
+
+    code = "draft_stale"
+
+    def __init__(self, message: str, *, message_en: str, yours: dict[str, Any], current: dict[str, Any]) -> None:
+        super().__init__(message, message_en=message_en)
+        self.yours = yours
+        self.current = current
+
+    def details(self) -> dict[str, Any]:
+        return {"yours": self.yours, "current": self.current}

@@ -31,6 +31,8 @@ class Action(enum.StrEnum):
     PROCEDURE_ROLLBACK = "procedure.rollback"
     PROCEDURE_RETIRE = "procedure.retire"
     PROCEDURE_VERSION_READ = "procedure.version.read"
+    PROCEDURE_DRAFT_READ = "procedure.draft.read"
+    PROCEDURE_DRAFT_EDIT = "procedure.draft.edit"
     ORG_READ = "org.read"
     OFFICIAL_READ = "org.official.read"
     OFFICIAL_MANAGE = "org.official.manage"
@@ -142,6 +144,11 @@ RULES: dict[Action, Rule] = {rule.action: rule for rule in [
     Rule(Action.PROCEDURE_VERSION_READ, _grants(((ANALYST, ADMIN, *READERS), Scope.ANY)),
          "chuyên viên quy trình, quản trị viên, kiểm tra viên, giám sát viên",
          "analysts, admins, auditors, supervisors"),
+    # Drafts name who saved them and hold what is not published yet: read as versions are, edited by analysts.
+    Rule(Action.PROCEDURE_DRAFT_READ, _grants(((ANALYST, ADMIN, *READERS), Scope.ANY)),
+         "chuyên viên quy trình, quản trị viên, kiểm tra viên, giám sát viên",
+         "analysts, admins, auditors, supervisors"),
+    Rule(Action.PROCEDURE_DRAFT_EDIT, _ANALYSTS, _ANALYSTS_VI, _ANALYSTS_EN),
     Rule(Action.ORG_READ, _grants((ANYONE, Scope.ANY)),
          "mọi cán bộ đã đăng nhập", "any signed-in official"),
     Rule(Action.OFFICIAL_READ, _grants((ANYONE, Scope.SELF), (UNIT_LEADER, Scope.LEADS),

@@ -332,6 +332,29 @@ class ProcedureVersion(Base):
     procedure: Mapped[Procedure] = relationship(back_populates="versions")
 
 
+class ProcedureDraft(Base):
+    """The studio's working copy of a procedure's files, shared by its analysts.
+
+    ``tag`` changes at every save; a save names the tag it was based on and is refused when it is
+    no longer the current one, so two analysts never overwrite each other silently.
+    """
+
+    __tablename__ = "procedure_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_key: Mapped[str] = mapped_column(String(128), unique=True)
+    tag: Mapped[str] = mapped_column(String(32))
+    revision: Mapped[int] = mapped_column(Integer)
+    # path in the procedure folder -> text (the .bpmn, procedure.json, forms/*.json)
+    files: Mapped[dict[str, str]] = deferred(mapped_column(JSON, nullable=False))
+    based_on_version: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(255))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("official.id"))
+    updated_by: Mapped[str] = mapped_column(String(255))
+
+
 class ProcedureVersionEvent(Base):
     """One recorded step in a procedure version's life: what changed, who did it, when and why."""
 

@@ -1,0 +1,201 @@
+"""The analysts' studio over HTTP: procedures with versions and drafts, the properties panel's
+vocabulary, drafts saved with a version tag, and the validator run on a draft."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from api.deps import current_actor, current_engine, current_official, get_session
+from api.schemas import VersionSummarySchema
+from engine.studio.catalogue import StudioProcedure, studio_procedures
+from engine.studio.checking import DraftCheck, check_draft
+from engine.studio.drafts import DraftView, read_draft, save_draft
+from engine.studio.vocabulary import studio_vocabulary
+
+blp = Blueprint("studio", __name__, url_prefix="/api/v1/studio",
+                description="Xưởng thiết kế quy trình / The analysts' studio")
+
+KEY = r"<string(maxlength=128):key>"
+FILES_DESCRIPTION = ("path in the procedure folder -> text: <key>.bpmn, procedure.json, "
+                     "forms/<name>.schema.json (and .uischema.json)")
+
+
+def _files_field(description: str = FILES_DESCRIPTION, **kwargs: Any) -> fields.Dict:
+    return fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=255)),
+                       values=fields.String(), metadata={"description": description}, **kwargs)
+
+
+class DraftSummarySchema(Schema):
+    tag = fields.String()
+    revision = fields.Integer()
+    based_on_version = fields.Integer(allow_none=True)
+    updated_at = fields.DateTime()
+    updated_by = fields.String()
+
+
+class StudioProcedureSchema(Schema):
+    key = fields.String()
+    name = fields.String()
+    name_en = fields.String(allow_none=True)
+    national_code = fields.String(allow_none=True)
+    active_version = fields.Integer(allow_none=True)
+    latest_version = fields.Integer(allow_none=True)
+    versions = fields.List(fields.Nested(VersionSummarySchema))
+    draft = fields.Nested(DraftSummarySchema, allow_none=True)
+
+
+class VocabularyArgsSchema(Schema):
+    procedure = fields.String(validate=validate.Length(min=1, max=128),
+                              metadata={"description": "also list this procedure's forms and lanes"})
+
+
+class PropertySpecSchema(Schema):
+    name = fields.String()
+    on = fields.List(fields.String(), metadata={"description": "BPMN element types it belongs on"})
+    values = fields.List(fields.String(), metadata={"description": "the closed list of values, if any"})
+    meaning_vi = fields.String()
+    meaning_en = fields.String()
+    format_vi = fields.String()
+    format_en = fields.String()
+
+
+class UnitSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    kind = fields.String()
+    parent = fields.String(allow_none=True)
+    center = fields.String(allow_none=True)
+    roles = fields.List(fields.String(), metadata={"description": "roles active officials hold there"})
+
+
+class LocalityRoutingSchema(Schema):
+    placeholder = fields.String()
+    sources = fields.List(fields.String())
+    localities = fields.List(fields.Dict(keys=fields.String(), values=fields.String()))
+    departments = fields.List(fields.String(), metadata={"description": "located departments every locality has"})
+
+
+class VocabularySchema(Schema):
+    namespace = fields.Dict(keys=fields.String(), values=fields.String())
+    properties = fields.List(fields.Nested(PropertySpecSchema))
+    stages = fields.List(fields.String())
+    clock_effects = fields.List(fields.String())
+    outcomes = fields.List(fields.String())
+    roles = fields.List(fields.String())
+    assignment_policies = fields.List(fields.String())
+    lane_binding_keys = fields.List(fields.String())
+    lane_binding_required = fields.List(fields.String())
+    time_limit_units = fields.List(fields.String())
+    procedure_keys = fields.List(fields.String())
+    procedure_required = fields.List(fields.String())
+    form_field_roles = fields.List(fields.Dict(keys=fields.String(), values=fields.String()))
+    units = fields.List(fields.Nested(UnitSchema))
+    locality_routing = fields.Nested(LocalityRoutingSchema)
+    procedure = fields.String()
+    forms = fields.List(fields.String(), metadata={"description": "the forms a step of the procedure may name"})
+    lanes = fields.Dict(keys=fields.String(), values=fields.Raw(), metadata={"description": "its lane bindings"})
+
+
+class DraftSchema(Schema):
+    procedure = fields.String()
+    tag = fields.String(allow_none=True, metadata={"description": "None until someone saves a draft"})
+    revision = fields.Integer()
+    based_on_version = fields.Integer(allow_none=True)
+    files = _files_field()
+    updated_at = fields.DateTime(allow_none=True)
+    updated_by = fields.String(allow_none=True)
+
+
+class SaveDraftArgsSchema(Schema):
+    base_tag = fields.String(required=True, allow_none=True, validate=validate.Length(max=32),
+                             metadata={"description": "the tag of the draft this save is based on (null: none yet)"})
+    files = _files_field(required=True)
+
+
+class CheckArgsSchema(Schema):
+    files = _files_field(f"unsaved files to check ({FILES_DESCRIPTION}); the saved draft when absent")
+
+
+class ProblemSchema(Schema):
+    file = fields.String()
+    line = fields.Integer(allow_none=True)
+    element_id = fields.String(allow_none=True, metadata={"description": "the BPMN element (or lane) to mark"})
+    rule = fields.String()
+    severity = fields.String(metadata={"description": "error | warning"})
+    message = fields.String(metadata={"description": "Vietnamese"})
+    message_en = fields.String()
+
+
+class DraftCheckSchema(Schema):
+    procedure = fields.String()
+    tag = fields.String(allow_none=True)
+    valid = fields.Boolean()
+    errors = fields.Integer()
+    problems = fields.List(fields.Nested(ProblemSchema))
+
+
+@blp.route("/procedures")
+class StudioProcedures(MethodView):
+    @blp.response(200, StudioProcedureSchema(many=True))
+    @blp.doc(security=[{"bearerAuth": []}])
+    def get(self) -> list[StudioProcedure]:
+        """Every procedure with its versions (who deployed, activated, retired; dossiers on each) and draft
+        ---
+        Analysts, admins, auditors and supervisors (``procedure.version.read``).
+        """
+        return studio_procedures(get_session(), current_official(), clock=current_engine().clock)
+
+
+@blp.route("/vocabulary")
+class Vocabulary(MethodView):
+    @blp.arguments(VocabularyArgsSchema, location="query")
+    @blp.response(200, VocabularySchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The values the properties panel offers: extension properties, stages, clock effects, outcomes,
+        roles, assignment policies, locality routing, units of the organisation, a procedure's forms
+        ---
+        Read from the declarations the server's validator checks against.
+        """
+        return studio_vocabulary(get_session(), current_official(), clock=current_engine().clock,
+                                 key=args.get("procedure"))
+
+
+@blp.route(f"/procedures/{KEY}/draft")
+class Draft(MethodView):
+    @blp.response(200, DraftSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def get(self, key: str) -> DraftView:
+        """The procedure's draft with its tag; the latest version's files (tag null) while it has none"""
+        return read_draft(get_session(), current_official(), key, clock=current_engine().clock)
+
+    @blp.arguments(SaveDraftArgsSchema)
+    @blp.response(200, DraftSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def put(self, args: dict[str, Any], key: str) -> DraftView:
+        """Save the draft (analysts), based on the tag you read; answers the new tag
+        ---
+        A save based on a tag that is no longer current is refused with 409 ``draft_stale``; its
+        ``errors.yours`` and ``errors.current`` hold both versions, and nothing is written.
+        """
+        session = get_session()
+        draft = save_draft(session, key, args["files"], base_tag=args["base_tag"], actor=current_actor(),
+                           clock=current_engine().clock)
+        session.commit()
+        return draft
+
+
+@blp.route(f"/procedures/{KEY}/check")
+class CheckDraft(MethodView):
+    @blp.arguments(CheckArgsSchema)
+    @blp.response(200, DraftCheckSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def post(self, args: dict[str, Any], key: str) -> DraftCheck:
+        """Run the server's validator on the draft (or on the files sent): every problem with its element id"""
+        ctx = current_engine()
+        return check_draft(get_session(), current_official(), key, clock=ctx.clock,
+                           library_path=ctx.settings.library_path, files=args.get("files"))

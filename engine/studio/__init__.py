@@ -1,0 +1,25 @@
+"""The analysts' studio: draw, check, try and publish procedures.
+
+Every function asks the engine's access policy (``engine.access``) and takes the session, the
+clock and who is acting; commands do not commit (the caller owns the transaction). The web layers
+(``api/studio.py`` for the REST API, ``admin/`` for the studio pages) call these, never each other.
+
+Reading
+    ``catalogue.studio_procedures(session, who, *, clock) -> list[StudioProcedure]``
+        every procedure with its versions (state, who deployed / activated / retired each and
+        when, dossiers running on each) and its draft (``procedure.version.read``).
+    ``vocabulary.studio_vocabulary(session, who, *, clock, key=None) -> dict``
+        the values the properties panel offers, from the validator's own declarations and the
+        organisation; with ``key`` also that procedure's forms and lanes (``org.read``).
+    ``drafts.read_draft(session, who, key, *, clock) -> DraftView``
+        the draft's files and tag, or the latest version's files (tag None) when nobody saved one
+        (``procedure.draft.read``).
+    ``checking.check_draft(session, who, key, *, clock, library_path, files=None) -> DraftCheck``
+        the server validator on the draft (or on unsaved ``files``): problems with element id, line,
+        rule, severity, Vietnamese and English message (``procedure.draft.read``).
+
+Commands
+    ``drafts.save_draft(session, key, files, *, base_tag, actor, clock) -> DraftView``
+        store the draft if ``base_tag`` is still current; else DraftConflictError carrying both
+        versions, nothing written (``procedure.draft.edit``).
+"""
