@@ -111,6 +111,11 @@ EXPECT: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     ("GET", "/api/v1/incidents"): same(row("403", admin="ok")),
     ("POST", "/api/v1/incidents/{ref}/retry"): same(row("403", admin="ok")),
     ("POST", "/api/v1/incidents/{ref}/migrate"): same(row("403", admin="ok")),
+    ("GET", "/api/v1/studio/procedures"): READS_VERSIONS,
+    ("GET", "/api/v1/studio/vocabulary"): same(EVERYONE),
+    ("GET", "/api/v1/studio/procedures/{key}/draft"): READS_VERSIONS,
+    ("PUT", "/api/v1/studio/procedures/{key}/draft"): same(row("403", analyst="ok")),
+    ("POST", "/api/v1/studio/procedures/{key}/check"): READS_VERSIONS,
     # Last: the analyst's version changes (activating the active version and a rollback with nothing to
     # roll back to change nothing; retiring is the very last call, as it closes the procedure).
     ("POST", "/api/v1/procedures/{key}/versions/{number}/activate"): same(row("403", analyst="ok")),
@@ -267,6 +272,14 @@ def _request(world: World, operation: tuple[str, str], role: str, scope: str) ->
         ("POST", "/api/v1/procedures/{key}/versions/{number}/retire"): lambda: (
             "POST", "/api/v1/procedures/enterprise_registration/versions/1/retire",
             {"json": {"reason": "Ngừng áp dụng"}}, None),
+        ("GET", "/api/v1/studio/procedures/{key}/draft"): lambda: (
+            "GET", "/api/v1/studio/procedures/enterprise_registration/draft", {}, None),
+        # Every save after the first names no tag, so it is refused as stale (409): the policy let it through.
+        ("PUT", "/api/v1/studio/procedures/{key}/draft"): lambda: (
+            "PUT", "/api/v1/studio/procedures/enterprise_registration/draft",
+            {"json": {"base_tag": None, "files": {"procedure.json": "{}"}}}, None),
+        ("POST", "/api/v1/studio/procedures/{key}/check"): lambda: (
+            "POST", "/api/v1/studio/procedures/enterprise_registration/check", {"json": {}}, None),
         ("GET", "/api/v1/org/export"): lambda: ("GET", f"{path}?format=json", {}, None),
         ("POST", "/api/v1/org/import"): lambda: ("POST", f"{path}?dry_run=true", {
             "data": {"file": (io.BytesIO((FIXTURES / "org_sample.csv").read_bytes()), "org.csv")},
