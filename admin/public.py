@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, render_template, request
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.errors import NotFoundError, TooManyAttemptsError
+from engine.feedback import public_answers
 from engine.identity.throttle import SignInGuard
 from engine.public import lookup
 
@@ -27,9 +28,9 @@ def _local(value: object) -> str:
 
 
 def _page(status: int, code: str, *, dossier: object = None, error: str | None = None,
-          headers: dict[str, str] | None = None) -> tuple[str, int, dict[str, str]]:
+          headers: dict[str, str] | None = None, **extra: object) -> tuple[str, int, dict[str, str]]:
     return render_template("public/lookup.html", dossier=dossier, code=code, error=error,
-                           local=_local), status, headers or {}
+                           local=_local, **extra), status, headers or {}
 
 
 @bp.get("/tra-cuu")
@@ -48,6 +49,7 @@ def dossier_lookup(code: str | None = None) -> tuple[str, int, dict[str, str]]:
     with factory() as session:
         try:
             dossier = lookup(session, code, secret)
+            answers = public_answers(session, current_app.extensions["engine"], code, secret)
         except NotFoundError as error:
             return _page(404, code, error=error.message)
-    return _page(200, code, dossier=dossier)
+    return _page(200, code, dossier=dossier, answers=answers)

@@ -23,6 +23,7 @@ PAGE_MODULES = (
     "admin.slip_pages",
     "admin.task_pages",
     "admin.counter_pages",
+    "admin.feedback_pages",
 )
 
 # The pages' own style and the vendored front-end packages (admin/static/vendor), at /static/.

@@ -59,6 +59,7 @@ class DefaultConfig:
     LOGIN_LOCKOUT_MINUTES = 15
     LOGIN_CONCURRENCY = 2  # password verifications at once per process; more are told to retry
     LOOKUPS_PER_ADDRESS = "30 per minute"
+    FEEDBACK_PER_ADDRESS = "10 per hour"  # the public feedback form's submissions
     # Browser sessions (admin.sessions): the cookie is also Secure whenever served over HTTPS.
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

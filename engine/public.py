@@ -60,7 +60,7 @@ def normalise_secret(secret: str) -> str:
     return "".join(secret.split()).replace("-", "").upper()
 
 
-def lookup(session: Session, code: str, secret: str) -> PublicDossier:
+def dossier_with_secret(session: Session, code: str, secret: str) -> Dossier:
     """The dossier with this code, if ``secret`` is the one printed on its receipt. A wrong code
     and a wrong secret get the same answer, so that the lookup cannot tell which codes exist."""
     dossier = session.scalar(
@@ -73,6 +73,12 @@ def lookup(session: Session, code: str, secret: str) -> PublicDossier:
         raise NotFoundError("Không tìm thấy hồ sơ với mã hồ sơ và mã bảo mật đã nhập; vui lòng kiểm tra "
                             "lại trên giấy tiếp nhận",
                             message_en="No dossier with this code and secret; check them on the receipt")
+    return dossier
+
+
+def lookup(session: Session, code: str, secret: str) -> PublicDossier:
+    """What the lookup shows of the dossier with this code and secret (see ``dossier_with_secret``)."""
+    dossier = dossier_with_secret(session, code, secret)
     elements = dossier.procedure_version.elements
     tasks = session.scalars(
         select(HumanTask).where(HumanTask.dossier_id == dossier.id, HumanTask.status != TaskStatus.CANCELLED)

@@ -21,6 +21,8 @@ ROLES: dict[str, tuple[str, str]] = {
     "recipient_name": ("người nhận kết quả", "who received the result"),
     "result_delivery": ("cách công dân muốn nhận kết quả", "how the applicant wants to receive the result"),
     "delivery_channel": ("cách kết quả đã được trả", "how the result was handed over"),
+    "public_answer": ("câu trả lời gửi người nộp, hiển thị trên trang tra cứu hồ sơ (ví dụ: trả lời phản ánh)",
+                      "the answer to the applicant, shown on the public lookup page (e.g. the answer to feedback)"),
     "locality": ("mã xã, phường (đơn vị UBND) nơi cư trú của người nộp, khi thủ tục giải quyết theo nơi cư trú",
                  "the code of the applicant's commune or ward (its People's Committee unit), for procedures "
                  "handled where the applicant lives"),

@@ -49,6 +49,7 @@ class ThrottleSettings:
     storage_uri: str = "memory://"
     login_failures_per_address: str = "30 per 15 minutes"
     lookups_per_address: str = "30 per minute"
+    feedback_per_address: str = "10 per hour"
     max_failures: int = 5
     lockout_minutes: int = 15
     concurrency: int = 2
@@ -60,6 +61,7 @@ class ThrottleSettings:
             storage_uri=str(config.get("RATELIMIT_STORAGE_URI") or cls.storage_uri),
             login_failures_per_address=str(config.get("LOGIN_FAILURES_PER_ADDRESS") or cls.login_failures_per_address),
             lookups_per_address=str(config.get("LOOKUPS_PER_ADDRESS") or cls.lookups_per_address),
+            feedback_per_address=str(config.get("FEEDBACK_PER_ADDRESS") or cls.feedback_per_address),
             max_failures=int(config.get("LOGIN_MAX_FAILURES") or cls.max_failures),
             lockout_minutes=int(config.get("LOGIN_LOCKOUT_MINUTES") or cls.lockout_minutes),
             concurrency=int(config.get("LOGIN_CONCURRENCY") or cls.concurrency),
@@ -125,6 +127,7 @@ class SignInGuard:
         self.counters = AddressCounters(settings.storage_uri, {
             "login": settings.login_failures_per_address,
             "lookup": settings.lookups_per_address,
+            "feedback": settings.feedback_per_address,
             "unknown_account": f"{settings.max_failures} per {settings.lockout_minutes} minutes",
         })
         self.gate = VerificationGate(settings.concurrency)
