@@ -62,6 +62,7 @@ import contextlib
 import copy
 import gc
 import json
+import os
 import platform
 import statistics
 import sys
@@ -82,7 +83,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PROCEDURE_DIR = ROOT / "bpmn" / "enterprise_registration"
 PROCESS_ID = "enterprise_registration"
 PG_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/test"  # for CREATE/DROP DATABASE only
-PG_DB_NAME = "motcua_bench"
+# Scratch database of the benchmarks (several people benchmarking on one server: name one each).
+PG_DB_NAME = os.environ.get("MOTCUA_BENCH_DATABASE", "motcua_bench")
 PG_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{PG_DB_NAME}"
 
 LOW_COUNT = 4  # user tasks executed by a dossier of the short shape
@@ -775,7 +777,7 @@ def main(argv: list[str] | None = None) -> int:
             "sqlalchemy": sqlalchemy.__version__,
             "databases": databases,
             "machine": platform.machine(),
-            "cpus": _cpus(),
+            "cpus": cpu_count(),
             "load_average_1min": {"before": load_before, "after": _load_average()},
         },
     }
@@ -800,7 +802,7 @@ def _load_average() -> float | None:
         return None
 
 
-def _cpus() -> int | None:
+def cpu_count() -> int | None:
     import os
 
     try:
