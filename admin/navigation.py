@@ -31,6 +31,8 @@ MENU = (
     MenuEntry("inbox_pages.inbox", _l("Hộp công việc"), WORKERS),
     MenuEntry("dossier_pages.search", _l("Tra cứu hồ sơ")),
     MenuEntry("counter_pages.counter", _l("Tiếp nhận hồ sơ"), (Role.RECEPTION.value,)),
+    MenuEntry("hotline_pages.hotline", _l("Đường dây nóng"),
+              (Role.RECEPTION.value, Role.CENTER_LEADER.value, Role.SUPERVISOR.value)),
 )
 
 

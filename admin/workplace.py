@@ -24,6 +24,9 @@ PAGE_MODULES = (
     "admin.task_pages",
     "admin.counter_pages",
     "admin.feedback_pages",
+    "admin.catalogue",
+    "admin.hotline",
+    "admin.rating_pages",
 )
 
 # The pages' own style and the vendored front-end packages (admin/static/vendor), at /static/.

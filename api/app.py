@@ -69,6 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         observability,
         org,
         procedures,
+        public,
         slips,
         studio,
         tasks,
@@ -79,7 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.before_request(lambda: _refresh_calendar(app))
     deps.init_app(app)
     api = Api(app)
-    for resource in (auth, procedures, dossiers, tasks, inbox, slips, org, incidents, calendar, studio):
+    for resource in (auth, procedures, dossiers, tasks, inbox, slips, org, incidents, calendar, studio, public):
         api.register_blueprint(resource.blp)
     api.register_blueprint(slips.logbook_blp)
     # After Api(): flask-smorest registers its own HTTP error handler, ours gives the shared shape.

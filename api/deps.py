@@ -71,7 +71,10 @@ PUBLIC_API = {
     ("GET", "/api/v1/openapi.json"),
 }
 # The public catalogue: the procedures and one procedure, never their versions (they name officials).
-PUBLIC_API_PATTERNS = (("GET", re.compile(r"/api/v1/procedures(/[^/]+)?")),)
+PUBLIC_API_PATTERNS = (("GET", re.compile(r"/api/v1/procedures(/[^/]+)?")),
+                       # The public lookup and rating (api/public.py): the receipt's secret stands in.
+                       ("GET", re.compile(r"/api/v1/public/dossiers/[^/]+")),
+                       ("POST", re.compile(r"/api/v1/public/dossiers/[^/]+/rating")))
 
 
 def _require_token() -> None:

@@ -2,8 +2,10 @@
 personal data.
 
 The receipt prints both, and its QR code opens this with both. It shows the procedure, the times,
-the status in the national list's words and the steps in their citizen-facing wording — never
-the applicant's details or the data of the dossier, because the receipt may be seen by others.
+the status in the national list's words and the steps in their citizen-facing wording, the new
+appointment with the apology's reason, the documents an open supplementation request asks for, and
+the citizen's rating — never the applicant's details or the data of the dossier, because the
+receipt may be seen by others. The hotline desk reads the same view (engine.reads.hotline).
 """
 
 from __future__ import annotations
@@ -15,9 +17,21 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from engine.calendar.working_calendar import WorkingCalendar
 from engine.errors import NotFoundError
-from engine.persistence.models import Dossier, DossierStatus, HumanTask, ProcedureVersion, TaskStatus
+from engine.history.events import HistoryEventType
+from engine.persistence.models import (
+    Dossier,
+    DossierRating,
+    DossierStatus,
+    HistoryEvent,
+    HumanTask,
+    ProcedureVersion,
+    TaskStatus,
+)
 from engine.runtime.actions import appointment
+from engine.satisfaction import CHANNEL_LOOKUP, RATEABLE_STATUSES, PublicRating, public_rating, record_rating
+from engine.slips.data import SupplementItem, supplement_request_data
 
 STATUS_VI = {
     DossierStatus.PROCESSING: "Đang xử lý",
@@ -41,6 +55,26 @@ class PublicStep:
 
 
 @dataclass(frozen=True)
+class NewAppointment:
+    """The one extension: the appointment first given, and the apology letter's reason."""
+
+    first_appointment_at: datetime | None
+    new_appointment_at: datetime | None
+    apology: str
+    given_at: datetime
+
+
+@dataclass(frozen=True)
+class OpenSupplement:
+    """The supplementation request the dossier waits on: what to bring, and why."""
+
+    number: int
+    requested_at: datetime
+    documents: tuple[SupplementItem, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
 class PublicDossier:
     code: str
     procedure: str
@@ -53,11 +87,31 @@ class PublicDossier:
     result: str | None
     timeliness: str | None
     steps: list[PublicStep]
+    new_appointment: NewAppointment | None = None
+    supplement: OpenSupplement | None = None
+    rating: PublicRating | None = None
+    # The result was returned (or the refusal given) and no rating was made yet.
+    may_rate: bool = False
+
+    @property
+    def steps_done(self) -> list[PublicStep]:
+        return [step for step in self.steps if step.finished_at is not None]
+
+    @property
+    def steps_open(self) -> list[PublicStep]:
+        return [step for step in self.steps if step.finished_at is None]
 
 
 def normalise_secret(secret: str) -> str:
     """What a citizen typed, as stored: capitals, without spaces or dashes."""
     return "".join(secret.split()).replace("-", "").upper()
+
+
+def not_found() -> NotFoundError:
+    """The one answer for a wrong code and a wrong secret alike."""
+    return NotFoundError("Không tìm thấy hồ sơ với mã hồ sơ và mã bảo mật đã nhập; vui lòng kiểm tra "
+                         "lại trên giấy tiếp nhận",
+                         message_en="No dossier with this code and secret; check them on the receipt")
 
 
 def dossier_with_secret(session: Session, code: str, secret: str) -> Dossier:
@@ -70,15 +124,17 @@ def dossier_with_secret(session: Session, code: str, secret: str) -> Dossier:
     )
     if dossier is None or not hmac.compare_digest(dossier.lookup_secret.encode(),
                                                   normalise_secret(secret).encode()):
-        raise NotFoundError("Không tìm thấy hồ sơ với mã hồ sơ và mã bảo mật đã nhập; vui lòng kiểm tra "
-                            "lại trên giấy tiếp nhận",
-                            message_en="No dossier with this code and secret; check them on the receipt")
+        raise not_found()
     return dossier
 
 
-def lookup(session: Session, code: str, secret: str) -> PublicDossier:
-    """What the lookup shows of the dossier with this code and secret (see ``dossier_with_secret``)."""
-    dossier = dossier_with_secret(session, code, secret)
+def lookup(session: Session, code: str, secret: str, *, calendar: WorkingCalendar | None = None) -> PublicDossier:
+    """The public view of the dossier with this code, if ``secret`` is the one printed on its receipt."""
+    return public_view(session, dossier_with_secret(session, code, secret), calendar=calendar or WorkingCalendar())
+
+
+def public_view(session: Session, dossier: Dossier, *, calendar: WorkingCalendar) -> PublicDossier:
+    """What the citizen (or the hotline officer answering them) is told of ``dossier``."""
     elements = dossier.procedure_version.elements
     tasks = session.scalars(
         select(HumanTask).where(HumanTask.dossier_id == dossier.id, HumanTask.status != TaskStatus.CANCELLED)
@@ -97,6 +153,7 @@ def lookup(session: Session, code: str, secret: str) -> PublicDossier:
         for task in tasks
     ]
     status = DossierStatus(dossier.status)
+    rating = session.scalar(select(DossierRating).where(DossierRating.dossier_id == dossier.id))
     return PublicDossier(
         code=dossier.code,
         procedure=dossier.procedure_version.procedure.name,
@@ -109,4 +166,41 @@ def lookup(session: Session, code: str, secret: str) -> PublicDossier:
         result=dossier.result_name,
         timeliness=TIMELINESS_VI.get(dossier.timeliness or ""),
         steps=steps,
+        new_appointment=_new_appointment(session, dossier) if dossier.extended else None,
+        supplement=_open_supplement(session, dossier, calendar)
+        if status == DossierStatus.AWAITING_SUPPLEMENT else None,
+        rating=public_rating(rating) if rating is not None else None,
+        may_rate=rating is None and status in RATEABLE_STATUSES,
     )
+
+
+def _new_appointment(session: Session, dossier: Dossier) -> NewAppointment | None:
+    event = session.scalar(
+        select(HistoryEvent)
+        .where(HistoryEvent.dossier_id == dossier.id, HistoryEvent.event_type == HistoryEventType.DEADLINE_EXTENDED)
+        .order_by(HistoryEvent.seq.desc()).limit(1)
+    )
+    if event is None:
+        return None
+    payload = event.payload or {}
+    return NewAppointment(first_appointment_at=dossier.due_at, new_appointment_at=dossier.extended_due_at,
+                          apology=str(payload.get("reason") or ""), given_at=event.at)
+
+
+def _open_supplement(session: Session, dossier: Dossier, calendar: WorkingCalendar) -> OpenSupplement | None:
+    # The same reading of the request as its printed slip (Mẫu 02), so the page and the paper agree.
+    try:
+        slip = supplement_request_data(session, dossier.id, calendar=calendar)
+    except NotFoundError:
+        return None  # waiting on a step that records no request (none in the library today)
+    return OpenSupplement(number=slip.number, requested_at=slip.requested_at, documents=slip.items,
+                          reason=slip.reason)
+
+
+def rate_with_secret(session: Session, code: str, secret: str, *, level: object, official_level: object = None,
+                     comment: str | None = None, at: datetime) -> DossierRating:
+    """The citizen rates their dossier from the lookup page, holding its code and secret (the same
+    "not found" as the lookup otherwise). Once only; see engine.satisfaction. Does not commit."""
+    dossier = dossier_with_secret(session, code, secret)
+    return record_rating(session, dossier, level=level, official_level=official_level, comment=comment,
+                         channel=CHANNEL_LOOKUP, at=at)

@@ -43,6 +43,7 @@ class Action(enum.StrEnum):
     CALENDAR_READ = "calendar.read"
     CALENDAR_CHANGE = "calendar.change"
     INCIDENT_MANAGE = "incident.manage"
+    HOTLINE_READ = "hotline.read"
 
 
 class Scope(enum.StrEnum):
@@ -166,6 +167,11 @@ RULES: dict[Action, Rule] = {rule.action: rule for rule in [
          "quản trị viên, kiểm tra viên, giám sát viên", "admins, auditors, supervisors"),
     Rule(Action.CALENDAR_READ, _grants((ANYONE, Scope.ANY)), "mọi cán bộ đã đăng nhập", "any signed-in official"),
     Rule(Action.CALENDAR_CHANGE, _grants((ADMIN, Scope.ANY)), "chỉ quản trị viên", "admins only"),
+    # The hotline desk tells a caller what the public lookup would, finding the dossier by the
+    # caller's phone or name instead of the receipt's secret: reception answers for its own center.
+    Rule(Action.HOTLINE_READ, _grants((RECEPTION, Scope.OWN_CENTER), ((CENTER_LEADER, SUPERVISOR), Scope.CENTER)),
+         "đường dây nóng: bộ phận tiếp nhận của trung tâm, lãnh đạo trung tâm, giám sát viên",
+         "the hotline: the center's reception, center leaders, supervisors"),
     Rule(Action.INCIDENT_MANAGE, _grants((ADMIN, Scope.ANY)), "chỉ quản trị viên xử lý sự cố hồ sơ",
          "admins only handle dossier incidents"),
 ]}

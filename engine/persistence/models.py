@@ -435,6 +435,35 @@ class Dossier(Base):
     __mapper_args__ = {"version_id_col": row_version, "version_id_generator": False}
 
 
+class SatisfactionLevel(enum.StrEnum):
+    """The three levels counter devices and the reports use (Rất hài lòng / Hài lòng / Không hài
+    lòng); "dissatisfied" is the "dislike" of Decision 766's indicator 5.4."""
+
+    VERY_SATISFIED = "very_satisfied"
+    SATISFIED = "satisfied"
+    DISSATISFIED = "dissatisfied"
+
+
+class DossierRating(Base):
+    """A citizen's one rating of a dossier whose result was returned, and optionally of the official
+    who returned it (engine.satisfaction). One per dossier: the unique dossier_id refuses a second."""
+
+    __tablename__ = "dossier_rating"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), unique=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("center.id"), index=True)
+    procedure_key: Mapped[str] = mapped_column(String(128))
+    level: Mapped[SatisfactionLevel] = mapped_column(_enum(SatisfactionLevel))
+    official_id: Mapped[int | None] = mapped_column(ForeignKey("official.id"), index=True)
+    official_level: Mapped[SatisfactionLevel | None] = mapped_column(_enum(SatisfactionLevel))
+    comment: Mapped[str | None] = mapped_column(String(1000))
+    channel: Mapped[str] = mapped_column(String(16))  # lookup (the citizen's own phone) | counter (the tablet)
+    # The official whose counter tablet took the rating (channel "counter"); None on the lookup page.
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("official.id"))
+    rated_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
 class WorkflowTask(Base):
     """One SpiffWorkflow task of a dossier's tree, serialized; rewritten only when it changes."""
 

@@ -35,3 +35,13 @@ def other_center_official(client: FlaskClient, session_factory: Any, ctx: Any, p
 def text_of(html: str) -> str:
     """The page's words without tags or runs of blanks, for asserting what an official reads."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def drive(client: FlaskClient, code: str, steps: list[tuple[str, dict[str, Any]]]) -> None:
+    """Claim and complete the dossier's open task as each (username, data) in turn."""
+    for username, data in steps:
+        headers = login(client, username)
+        task = client.get("/api/v1/tasks", query_string={"dossier": code, "status": "open"}, headers=headers).json[0]
+        assert client.post(f"/api/v1/tasks/{task['id']}/claim", headers=headers).status_code == 200
+        done = client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data}, headers=headers)
+        assert done.status_code == 200, done.json

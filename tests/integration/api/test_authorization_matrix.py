@@ -21,7 +21,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.calendar.changes import set_calendar_day
-from engine.persistence.models import Center, LeavePeriod, Official
+from engine.persistence.models import Center, Dossier, LeavePeriod, Official
 from engine.runtime.command import Actor
 from tests.conftest import FIXTURES, enterprise_start_data
 from tests.integration.api.conftest import PASSWORD, add_official, login
@@ -65,6 +65,9 @@ EXPECT: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     ("GET", "/api/v1/procedures"): same(EVERYONE),
     ("POST", "/api/v1/procedures"): same(row("403", analyst="ok")),
     ("GET", "/api/v1/procedures/{key}"): same(EVERYONE),
+    # The receipt's secret, not a sign-in, opens these: anyone holding it, signed in or not.
+    ("GET", "/api/v1/public/dossiers/{code}"): same(EVERYONE),
+    ("POST", "/api/v1/public/dossiers/{code}/rating"): same(EVERYONE),
     ("GET", "/api/v1/procedures/{key}/versions"): READS_VERSIONS,
     ("POST", "/api/v1/dossiers"): {"in": row("403", reception="ok"), "out": row("403")},
     ("GET", "/api/v1/dossiers"): {"in": row("unlisted", reception="listed", specialist="listed",
@@ -144,6 +147,11 @@ class World:
             self.headers[username] = login(self.client, username)
         return self.headers[username]
 
+    def secret(self, code: str) -> str:
+        """The lookup secret printed on the dossier's receipt."""
+        with self.session_factory() as session:
+            return str(session.scalar(select(Dossier.lookup_secret).where(Dossier.code == code)))
+
     def get(self, kind: str, scope: str) -> dict[str, Any]:
         if (kind, scope) not in self.objects:
             self.objects[(kind, scope)] = self._make(kind, scope)
@@ -203,6 +211,12 @@ def _request(world: World, operation: tuple[str, str], role: str, scope: str) ->
             "data": {"key": "tiny_procedure", "files": [(io.BytesIO(c), n) for n, c in _tiny_files().items()]},
             "content_type": "multipart/form-data"}, None),
         ("GET", "/api/v1/procedures/{key}"): lambda: ("GET", "/api/v1/procedures/enterprise_registration", {}, None),
+        ("GET", "/api/v1/public/dossiers/{code}"): lambda: (
+            "GET", f"/api/v1/public/dossiers/{dossier()['code']}",
+            {"query_string": {"secret": world.secret(dossier()["code"])}}, None),
+        ("POST", "/api/v1/public/dossiers/{code}/rating"): lambda: (  # refused (409) until the result is returned
+            "POST", f"/api/v1/public/dossiers/{dossier()['code']}/rating",
+            {"json": {"secret": world.secret(dossier()["code"]), "level": "satisfied"}}, None),
         ("GET", "/api/v1/procedures/{key}/versions"): lambda: (
             "GET", "/api/v1/procedures/enterprise_registration/versions", {}, None),
         ("POST", "/api/v1/dossiers"): lambda: ("POST", path, {"json": {
@@ -361,11 +375,13 @@ def test_every_operation_for_every_role_in_and_out_of_scope(client, world):
 
 
 def test_without_a_sign_in_only_the_public_operations_answer(client):
-    public = {("POST", "/api/v1/auth/login"), ("GET", "/api/v1/procedures"), ("GET", "/api/v1/procedures/{key}")}
+    public = {("POST", "/api/v1/auth/login"), ("GET", "/api/v1/procedures"), ("GET", "/api/v1/procedures/{key}"),
+              ("GET", "/api/v1/public/dossiers/{code}"), ("POST", "/api/v1/public/dossiers/{code}/rating")}
     for method, path in EXPECT:
         url = path.replace("{key}", "enterprise_registration").replace("{ref}", "X").replace(
             "{task_id}", "00000000-0000-0000-0000-000000000000").replace("{kind}", "receipt").replace(
             "{fmt}", "html").replace("{view}", "queue").replace("{username}", "chuyenvien").replace(
             "{leave_id}", "1").replace("{number}", "1").replace("{year}", "2026").replace("{day}", "2026-12-24")
+        url = url.replace("{code}", "X")
         status = client.open(url, method=method, json={}).status_code
         assert (status != 401) == ((method, path) in public), (method, path, status)
