@@ -1,7 +1,7 @@
 """dossier ratings: the citizen's one satisfaction rating of a returned dossier and of its official
 
 Revision ID: 5e8a2c4b7d19
-Revises: 8d2e4b6f1a37
+Revises: c4d8e2f6a9b1
 Create Date: 2026-12-02 06:40:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import engine.db
 
 revision = '5e8a2c4b7d19'
-down_revision = '8d2e4b6f1a37'
+down_revision = 'c4d8e2f6a9b1'
 branch_labels = None
 depends_on = None
 
