@@ -5,6 +5,7 @@ Run from the project root::
     python -m bench.public                # SQLite (the demo's database), ~1 min with the seeding
     python -m bench.public --postgres     # PostgreSQL scratch database (bench.engine_step's), dropped after
     python -m bench.public --json         # exactly one JSON object on stdout (progress on stderr)
+    python -m bench.public --quick        # 20 dossiers, 3 warm requests each (``python -m bench --quick``)
 
 What happens:
 
@@ -135,8 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres", action="store_true", help=f"PostgreSQL scratch database {PG_DB_NAME}")
     parser.add_argument("--dossiers", type=int, default=100, help="distinct dossiers looked up (cold samples)")
     parser.add_argument("--repeat", type=int, default=10, help="warm requests of each URL")
+    parser.add_argument("--quick", action="store_true", help="a short run: 20 dossiers, 3 warm requests each")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.dossiers, args.repeat = 20, 3
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         if args.postgres:
