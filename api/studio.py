@@ -10,10 +10,14 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.deps import current_actor, current_engine, current_official, get_session
-from api.schemas import VersionSummarySchema
+from api.org import UnitSchema
+from api.schemas import ProcedureVersionSchema, VersionSummarySchema
+from demo.sandbox import DEMO_SANDBOX
 from engine.studio.catalogue import StudioProcedure, studio_procedures
 from engine.studio.checking import DraftCheck, check_draft
 from engine.studio.drafts import DraftView, read_draft, save_draft
+from engine.studio.publish import publish_draft
+from engine.studio.sandbox import SandboxRun, run_sandbox
 from engine.studio.vocabulary import studio_vocabulary
 
 blp = Blueprint("studio", __name__, url_prefix="/api/v1/studio",
@@ -63,12 +67,7 @@ class PropertySpecSchema(Schema):
     format_en = fields.String()
 
 
-class UnitSchema(Schema):
-    code = fields.String()
-    name = fields.String()
-    kind = fields.String()
-    parent = fields.String(allow_none=True)
-    center = fields.String(allow_none=True)
+class StudioUnitSchema(UnitSchema):
     roles = fields.List(fields.String(), metadata={"description": "roles active officials hold there"})
 
 
@@ -93,7 +92,7 @@ class VocabularySchema(Schema):
     procedure_keys = fields.List(fields.String())
     procedure_required = fields.List(fields.String())
     form_field_roles = fields.List(fields.Dict(keys=fields.String(), values=fields.String()))
-    units = fields.List(fields.Nested(UnitSchema))
+    units = fields.List(fields.Nested(StudioUnitSchema))
     locality_routing = fields.Nested(LocalityRoutingSchema)
     procedure = fields.String()
     forms = fields.List(fields.String(), metadata={"description": "the forms a step of the procedure may name"})
@@ -136,6 +135,89 @@ class DraftCheckSchema(Schema):
     valid = fields.Boolean()
     errors = fields.Integer()
     problems = fields.List(fields.Nested(ProblemSchema))
+
+
+class PublishArgsSchema(Schema):
+    tag = fields.String(required=True, validate=validate.Length(min=1, max=32),
+                        metadata={"description": "the tag of the draft you publish (it must still be current)"})
+    activate = fields.Boolean(load_default=False, metadata={"description": "also make it the active version"})
+    reason = fields.String(validate=validate.Length(max=500), metadata={"description": "required to activate"})
+
+
+class PublicationSchema(Schema):
+    procedure = fields.String()
+    version = fields.Nested(ProcedureVersionSchema)
+    created = fields.Boolean(metadata={"description": "false: the same content was deployed before"})
+    warnings = fields.List(fields.Nested(ProblemSchema))
+    activated = fields.Boolean()
+    replaced_version = fields.Integer(allow_none=True)
+
+
+class SandboxArgsSchema(Schema):
+    version = fields.Integer(validate=validate.Range(min=1, max=2147483647),
+                             metadata={"description": "walk this deployed version instead of the draft"})
+    center = fields.String(validate=validate.Length(min=1, max=64),
+                           metadata={"description": "the demo center that receives the dossier"})
+    choices = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=128)),
+                          values=fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True)),
+                          metadata={"description": "element id -> field values chosen at that step (the start "
+                                                   "event's id for the intake), e.g. a decision"})
+
+
+class PersonSchema(Schema):
+    username = fields.String()
+    full_name = fields.String()
+    unit = fields.String(allow_none=True)
+
+
+class ChoiceOutcomeSchema(Schema):
+    value = fields.Raw()
+    leads_to = fields.List(fields.String(), metadata={"description": "the steps this value opens"})
+    status = fields.String(allow_none=True, metadata={"description": "the dossier's status when it ends there"})
+    message = fields.String(allow_none=True)
+    message_en = fields.String(allow_none=True)
+
+
+class SandboxStepSchema(Schema):
+    element_id = fields.String()
+    name = fields.String()
+    lane = fields.String(allow_none=True)
+    stage = fields.String(allow_none=True)
+    allotted_time = fields.String(allow_none=True)
+    ready_at = fields.DateTime()
+    due_at = fields.DateTime(allow_none=True)
+    unit = fields.String(allow_none=True)
+    unit_name = fields.String(allow_none=True)
+    role = fields.String(allow_none=True)
+    policy = fields.String()
+    assignee = fields.Nested(PersonSchema, allow_none=True)
+    candidates = fields.List(fields.Nested(PersonSchema), metadata={"description": "who would see it (first 20)"})
+    candidates_total = fields.Integer()
+    decision_field = fields.String(allow_none=True)
+    decision = fields.Raw(allow_none=True)
+    options = fields.List(fields.Nested(ChoiceOutcomeSchema))
+    data = fields.Dict(keys=fields.String(), values=fields.Raw())
+
+
+class SandboxStopSchema(Schema):
+    reason = fields.String(metadata={"description": "failed | invalid_data | waiting | loop | too_long"})
+    message = fields.String()
+    message_en = fields.String()
+    element_id = fields.String(allow_none=True)
+    problems = fields.List(fields.Dict(keys=fields.String(), values=fields.String()))
+
+
+class SandboxRunSchema(Schema):
+    procedure = fields.String()
+    center = fields.String()
+    locality = fields.String(allow_none=True)
+    received_at = fields.DateTime(allow_none=True)
+    due_at = fields.DateTime(allow_none=True)
+    start_data = fields.Dict(keys=fields.String(), values=fields.Raw())
+    steps = fields.List(fields.Nested(SandboxStepSchema))
+    status = fields.String(allow_none=True)
+    result_name = fields.String(allow_none=True)
+    stopped = fields.Nested(SandboxStopSchema, allow_none=True)
 
 
 @blp.route("/procedures")
@@ -199,3 +281,45 @@ class CheckDraft(MethodView):
         ctx = current_engine()
         return check_draft(get_session(), current_official(), key, clock=ctx.clock,
                            library_path=ctx.settings.library_path, files=args.get("files"))
+
+
+@blp.route(f"/procedures/{KEY}/publish")
+class Publish(MethodView):
+    @blp.arguments(PublishArgsSchema)
+    @blp.response(200, PublicationSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def post(self, args: dict[str, Any], key: str) -> dict[str, Any]:
+        """Publish the draft as the procedure's next version (analysts); with ``activate``, also make it active
+        ---
+        The draft must validate: otherwise 422 with every problem under ``errors.problems`` and
+        nothing is written. A tag that is no longer the draft's is refused (409 ``draft_stale``).
+        Activating needs a ``reason``; the version it replaces is retired, running dossiers stay on
+        theirs. Later changes: ``/api/v1/procedures/KEY/versions/N/activate``, ``…/retire``, ``…/rollback``.
+        """
+        ctx = current_engine()
+        session = get_session()
+        activate_reason = (args.get("reason") or "") if args["activate"] else None
+        published = publish_draft(session, key, tag=args["tag"], actor=current_actor(), clock=ctx.clock,
+                                  library_path=ctx.settings.library_path, activate_reason=activate_reason)
+        session.commit()
+        change = published.activation
+        return {"procedure": key, "version": published.version, "created": published.created,
+                "warnings": [w.as_dict() for w in published.warnings], "activated": bool(change and change.changed),
+                "replaced_version": change.replaced.version if change and change.replaced else None}
+
+
+@blp.route(f"/procedures/{KEY}/sandbox")
+class TestDossier(MethodView):
+    @blp.arguments(SandboxArgsSchema)
+    @blp.response(200, SandboxRunSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def post(self, args: dict[str, Any], key: str) -> SandboxRun:
+        """Walk a test dossier of the draft (or of a version) with the demo organisation, in a throwaway database
+        ---
+        Each step says which unit, role and assignment policy it goes to, which demo officials it
+        would reach, its stage and allotted time; each decision lists where each of its values
+        leads. Unless ``choices`` say otherwise, the walk takes the choice nearest to a result
+        issued. Nothing is written to the real database. An invalid draft gives 422 with its problems.
+        """
+        return run_sandbox(get_session(), current_official(), key, ctx=current_engine(), sandbox=DEMO_SANDBOX,
+                           version=args.get("version"), center=args.get("center"), choices=args.get("choices"))

@@ -22,4 +22,19 @@ Commands
     ``drafts.save_draft(session, key, files, *, base_tag, actor, clock) -> DraftView``
         store the draft if ``base_tag`` is still current; else DraftConflictError carrying both
         versions, nothing written (``procedure.draft.edit``).
+    ``publish.publish_draft(session, key, *, tag, actor, clock, library_path, activate_reason=None)
+    -> Publication``
+        deploy the draft (its tag must be current) as the next version through
+        engine.deployment.deploy; with ``activate_reason`` also activate it through
+        engine.deployment.lifecycle. An invalid draft raises DeploymentError with its problems and
+        nothing is written (``procedure.draft.edit``, then ``procedure.deploy`` / ``procedure.activate``).
+        Rolling back and retiring stay engine.deployment.lifecycle's commands.
+
+Trying
+    ``sandbox.run_sandbox(session, who, key, *, ctx, sandbox, version=None, center=None, choices=None)
+    -> SandboxRun``
+        a test dossier of the draft (or a version) in a throwaway in-memory database holding an
+        organisation (``demo.sandbox.DEMO_SANDBOX`` holds the demo province's): each step's unit,
+        role, policy, the officials it would reach, stage, allotted time and due time, and where
+        each value of its decision leads (``procedure.draft.read``). Writes nothing real.
 """

@@ -119,6 +119,8 @@ EXPECT: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     ("GET", "/api/v1/studio/procedures/{key}/draft"): READS_VERSIONS,
     ("PUT", "/api/v1/studio/procedures/{key}/draft"): same(row("403", analyst="ok")),
     ("POST", "/api/v1/studio/procedures/{key}/check"): READS_VERSIONS,
+    ("POST", "/api/v1/studio/procedures/{key}/publish"): same(row("403", analyst="ok")),
+    ("POST", "/api/v1/studio/procedures/{key}/sandbox"): READS_VERSIONS,
     # Last: the analyst's version changes (activating the active version and a rollback with nothing to
     # roll back to change nothing; retiring is the very last call, as it closes the procedure).
     ("POST", "/api/v1/procedures/{key}/versions/{number}/activate"): same(row("403", analyst="ok")),
@@ -294,6 +296,11 @@ def _request(world: World, operation: tuple[str, str], role: str, scope: str) ->
             {"json": {"base_tag": None, "files": {"procedure.json": "{}"}}}, None),
         ("POST", "/api/v1/studio/procedures/{key}/check"): lambda: (
             "POST", "/api/v1/studio/procedures/enterprise_registration/check", {"json": {}}, None),
+        # A tag that is not the draft's: refused as stale (409) once the policy let it through.
+        ("POST", "/api/v1/studio/procedures/{key}/publish"): lambda: (
+            "POST", "/api/v1/studio/procedures/enterprise_registration/publish", {"json": {"tag": "x"}}, None),
+        ("POST", "/api/v1/studio/procedures/{key}/sandbox"): lambda: (
+            "POST", "/api/v1/studio/procedures/enterprise_registration/sandbox", {"json": {"version": 1}}, None),
         ("GET", "/api/v1/org/export"): lambda: ("GET", f"{path}?format=json", {}, None),
         ("POST", "/api/v1/org/import"): lambda: ("POST", f"{path}?dry_run=true", {
             "data": {"file": (io.BytesIO((FIXTURES / "org_sample.csv").read_bytes()), "org.csv")},
