@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from api.deps import current_actor, current_engine, current_official, get_session
@@ -16,8 +18,10 @@ from demo.sandbox import DEMO_SANDBOX
 from engine.studio.catalogue import StudioProcedure, studio_procedures
 from engine.studio.checking import DraftCheck, check_draft
 from engine.studio.drafts import DraftView, read_draft, save_draft
+from engine.studio.exchange import DRAFT, FileChange, compare, folder_zip, import_diagram, version_files
 from engine.studio.publish import publish_draft
 from engine.studio.sandbox import SandboxRun, run_sandbox
+from engine.studio.templates import Template, create_from_template, procedure_templates
 from engine.studio.vocabulary import studio_vocabulary
 
 blp = Blueprint("studio", __name__, url_prefix="/api/v1/studio",
@@ -220,6 +224,61 @@ class SandboxRunSchema(Schema):
     stopped = fields.Nested(SandboxStopSchema, allow_none=True)
 
 
+class ImportArgsSchema(Schema):
+    base_tag = fields.String(validate=validate.Length(max=32), load_default=None,
+                             metadata={"description": "the tag of the draft this import replaces the diagram of"})
+
+
+class DiagramFileSchema(Schema):
+    file = Upload(required=True, metadata={"description": "a .bpmn diagram (UTF-8 XML)"})
+
+
+class ExportArgsSchema(Schema):
+    version = fields.Integer(validate=validate.Range(min=1, max=2147483647),
+                             metadata={"description": "this deployed version; the draft when absent"})
+
+
+class VersionFilesSchema(Schema):
+    procedure = fields.String()
+    version = fields.String(metadata={"description": "a version number, or draft"})
+    files = _files_field()
+
+
+class CompareArgsSchema(Schema):
+    before = fields.String(required=True, validate=validate.Regexp(r"^(draft|[1-9][0-9]{0,8})$"),
+                           data_key="from", metadata={"description": "a version number, or draft"})
+    after = fields.String(load_default=DRAFT, validate=validate.Regexp(r"^(draft|[1-9][0-9]{0,8})$"),
+                          data_key="to", metadata={"description": "a version number, or draft (the default)"})
+
+
+class FileChangeSchema(Schema):
+    path = fields.String()
+    status = fields.String(metadata={"description": "added | removed | changed | same"})
+    diff = fields.String(metadata={"description": "unified diff of a JSON file; empty for diagrams"})
+
+
+class TemplateSchema(Schema):
+    name = fields.String()
+    title = fields.String()
+    title_en = fields.String()
+    description = fields.String()
+    description_en = fields.String()
+    lanes = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.String()))
+    time_limit = fields.Dict(keys=fields.String(), values=fields.Raw())
+
+
+class NewProcedureArgsSchema(Schema):
+    key = fields.String(required=True, validate=validate.Length(min=1, max=128),
+                        metadata={"description": "the new procedure's key (folder name): a-z, 0-9, _"})
+    name = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    name_en = fields.String(validate=validate.Length(max=500))
+    template = fields.String(load_default="commune", validate=validate.Length(min=1, max=64))
+
+
+def _which(version: int | None) -> int | str:
+    return DRAFT if version is None else version
+
+
 @blp.route("/procedures")
 class StudioProcedures(MethodView):
     @blp.response(200, StudioProcedureSchema(many=True))
@@ -230,6 +289,20 @@ class StudioProcedures(MethodView):
         Analysts, admins, auditors and supervisors (``procedure.version.read``).
         """
         return studio_procedures(get_session(), current_official(), clock=current_engine().clock)
+
+    @blp.arguments(NewProcedureArgsSchema)
+    @blp.response(201, DraftSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def post(self, args: dict[str, Any]) -> tuple[DraftView, int]:
+        """Start a new procedure from a template (analysts): its first draft, which validates as it is
+        ---
+        A key already taken by a procedure or a draft is refused (409).
+        """
+        session = get_session()
+        draft = create_from_template(session, args["key"], name=args["name"], name_en=args.get("name_en"),
+                                     template=args["template"], actor=current_actor(), clock=current_engine().clock)
+        session.commit()
+        return draft, 201
 
 
 @blp.route("/vocabulary")
@@ -323,3 +396,74 @@ class TestDossier(MethodView):
         """
         return run_sandbox(get_session(), current_official(), key, ctx=current_engine(), sandbox=DEMO_SANDBOX,
                            version=args.get("version"), center=args.get("center"), choices=args.get("choices"))
+
+
+@blp.route("/templates")
+class Templates(MethodView):
+    @blp.response(200, TemplateSchema(many=True))
+    @blp.doc(security=[{"bearerAuth": []}])
+    def get(self) -> list[Template]:
+        """The templates a new procedure may start from"""
+        return procedure_templates()
+
+
+@blp.route(f"/procedures/{KEY}/import")
+class ImportDiagram(MethodView):
+    @blp.arguments(ImportArgsSchema, location="form")
+    @blp.arguments(DiagramFileSchema, location="files")
+    @blp.response(200, DraftSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def post(self, args: dict[str, Any], files: dict[str, Any], key: str) -> DraftView:
+        """Make a .bpmn drawn in another tool the draft's diagram (analysts), kept as it is
+        ---
+        Unsafe or malformed XML is refused (422) with its line under ``errors.problems``; the
+        draft's procedure.json and forms stay. ``base_tag`` as for saving the draft.
+        """
+        upload = files["file"]
+        session = get_session()
+        draft = import_diagram(session, key, upload.read(), filename=upload.filename or "", base_tag=args["base_tag"],
+                               actor=current_actor(), clock=current_engine().clock)
+        session.commit()
+        return draft
+
+
+@blp.route(f"/procedures/{KEY}/files")
+class Files(MethodView):
+    @blp.arguments(ExportArgsSchema, location="query")
+    @blp.response(200, VersionFilesSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def get(self, args: dict[str, Any], key: str) -> dict[str, Any]:
+        """The files of a version (or of the draft): its BPMN XML, procedure.json and forms, as text"""
+        which = _which(args.get("version"))
+        files = version_files(get_session(), current_official(), key, which, clock=current_engine().clock)
+        return {"procedure": key, "version": str(which), "files": files}
+
+
+@blp.route(f"/procedures/{KEY}/export.zip")
+class Export(MethodView):
+    @blp.arguments(ExportArgsSchema, location="query")
+    @blp.doc(security=[{"bearerAuth": []}],
+             responses={"200": {"description": "the procedure's folder / thư mục thủ tục",
+                                "content": {"application/zip": {}}}})
+    def get(self, args: dict[str, Any], key: str) -> Response:
+        """Download a version (or the draft) as its folder in a zip: <key>.bpmn, procedure.json, forms/"""
+        which = _which(args.get("version"))
+        files = version_files(get_session(), current_official(), key, which, clock=current_engine().clock)
+        name = f"{key}-{which if which == DRAFT else f'v{which}'}.zip"
+        return Response(folder_zip(key, files), mimetype="application/zip",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+
+
+@blp.route(f"/procedures/{KEY}/compare")
+class Compare(MethodView):
+    @blp.arguments(CompareArgsSchema, location="query")
+    @blp.response(200, FileChangeSchema(many=True))
+    @blp.doc(security=[{"bearerAuth": []}])
+    def get(self, args: dict[str, Any], key: str) -> list[FileChange]:
+        """What changed between two versions (or a version and the draft), file by file
+        ---
+        Forms and procedure.json as a unified diff; the diagrams compare in the browser, from each
+        side's BPMN XML (``GET …/files?version=N``).
+        """
+        before, after = (value if value == DRAFT else int(value) for value in (args["before"], args["after"]))
+        return compare(get_session(), current_official(), key, before, after, clock=current_engine().clock)

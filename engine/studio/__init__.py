@@ -37,4 +37,22 @@ Trying
         organisation (``demo.sandbox.DEMO_SANDBOX`` holds the demo province's): each step's unit,
         role, policy, the officials it would reach, stage, allotted time and due time, and where
         each value of its decision leads (``procedure.draft.read``). Writes nothing real.
+
+In and out
+    ``exchange.import_diagram(session, key, content, *, filename, base_tag, actor, clock) -> DraftView``
+        a .bpmn from another tool as the draft's diagram, kept as it is (declared non-UTF-8
+        encodings re-encoded); unsafe or malformed XML raises DeploymentError at its line
+        (``procedure.draft.edit``).
+    ``exchange.version_files(session, who, key, version, *, clock) -> dict[str, str]``
+        a version's folder (``version`` a number) or the draft's (``"draft"``): its BPMN XML,
+        procedure.json and forms (``procedure.draft.read``); ``exchange.folder_zip(key, files)``
+        zips it as the procedure's folder.
+    ``exchange.compare(session, who, key, before, after, *, clock) -> list[FileChange]``
+        file by file: added / removed / changed / same, with a unified diff of the JSON files
+        (``procedure.draft.read``); diagrams are compared in the browser from both XML texts.
+    ``templates.procedure_templates() -> list[Template]`` and
+    ``templates.create_from_template(session, key, *, name, template="commune", name_en=None, actor,
+    clock) -> DraftView``
+        a new procedure's first draft from a template that validates and deploys as it is
+        (``procedure.draft.edit``).
 """

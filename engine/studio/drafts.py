@@ -69,6 +69,20 @@ def current_draft(session: Session, key: str) -> DraftView:
                      files=files_of_version(key, version), updated_at=None, updated_by=None)
 
 
+def files_of(session: Session, key: str, version: int | None) -> dict[str, str]:
+    """The folder of version ``version``, or the draft's (None), as the studio holds files."""
+    if version is None:
+        return current_draft(session, key).files
+    row = session.scalar(
+        select(ProcedureVersion).join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
+        .options(undefer(ProcedureVersion.bpmn_xml), undefer(ProcedureVersion.forms))
+        .where(Procedure.key == key, ProcedureVersion.version == version))
+    if row is None:
+        raise NotFoundError(f"Thủ tục '{key}' không có phiên bản {version}",
+                            message_en=f"Procedure '{key}' has no version {version}")
+    return files_of_version(key, row)
+
+
 def base_version(session: Session, key: str) -> ProcedureVersion | None:
     """The version a new draft starts from: the active one, else the latest deployed."""
     versions = list(session.scalars(

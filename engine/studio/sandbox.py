@@ -44,16 +44,14 @@ from engine.persistence.models import (
     DossierStatus,
     HumanTask,
     Official,
-    Procedure,
-    ProcedureVersion,
     Unit,
 )
 from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext, LoadedVersion, build_context
 from engine.runtime.dossiers import start_dossier, start_form_name
 from engine.runtime.tasks import complete_task
-from engine.studio.drafts import current_draft
-from engine.studio.files import files_of_version, package_of, shared_diagrams
+from engine.studio.drafts import files_of
+from engine.studio.files import package_of, shared_diagrams
 from engine.studio.paths import distances_to_result
 from engine.studio.sample_data import choices as field_choices
 from engine.studio.sample_data import sample
@@ -178,7 +176,7 @@ def run_sandbox(session: Session, who: Someone, key: str, *, ctx: EngineContext,
     analyst chose there; a draft that does not validate raises DeploymentError with its problems.
     """
     authorize(session, who, Action.PROCEDURE_DRAFT_READ, today=ctx.today())
-    files = _files(session, key, version)
+    files = files_of(session, key, version)
     now = ctx.clock.now().astimezone(UTC)
     database = sandbox.database(now)
     try:
@@ -195,17 +193,6 @@ def run_sandbox(session: Session, who: Someone, key: str, *, ctx: EngineContext,
             return walk.run(center)
     finally:
         database.dispose()
-
-
-def _files(session: Session, key: str, version: int | None) -> dict[str, str]:
-    if version is None:
-        return current_draft(session, key).files
-    row = session.scalar(select(ProcedureVersion).join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
-                         .where(Procedure.key == key, ProcedureVersion.version == version))
-    if row is None:
-        raise NotFoundError(f"Thủ tục '{key}' không có phiên bản {version}",
-                            message_en=f"Procedure '{key}' has no version {version}")
-    return files_of_version(key, row)
 
 
 @dataclass

@@ -101,3 +101,10 @@ def analyst(client: FlaskClient, session_factory: Any, ctx: Any, password_hash: 
     """An analyst, who alone deploys and changes procedure versions (created only where a test needs one)."""
     add_official(session_factory, ctx, password_hash, "phantich", ["analyst"], center=None, name="Phạm Thu Trang")
     return login(client, "phantich")
+
+
+@pytest.fixture
+def second_analyst(client: FlaskClient, session_factory: Any, ctx: Any, password_hash: str) -> dict[str, str]:
+    """Another analyst, for two people editing one procedure's draft."""
+    add_official(session_factory, ctx, password_hash, "phantich2", ["analyst"], center=None, name="Vũ Minh Đức")
+    return login(client, "phantich2")

@@ -121,6 +121,12 @@ EXPECT: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     ("POST", "/api/v1/studio/procedures/{key}/check"): READS_VERSIONS,
     ("POST", "/api/v1/studio/procedures/{key}/publish"): same(row("403", analyst="ok")),
     ("POST", "/api/v1/studio/procedures/{key}/sandbox"): READS_VERSIONS,
+    ("POST", "/api/v1/studio/procedures"): same(row("403", analyst="ok")),
+    ("GET", "/api/v1/studio/templates"): same(EVERYONE),
+    ("POST", "/api/v1/studio/procedures/{key}/import"): same(row("403", analyst="ok")),
+    ("GET", "/api/v1/studio/procedures/{key}/files"): READS_VERSIONS,
+    ("GET", "/api/v1/studio/procedures/{key}/export.zip"): READS_VERSIONS,
+    ("GET", "/api/v1/studio/procedures/{key}/compare"): READS_VERSIONS,
     # Last: the analyst's version changes (activating the active version and a rollback with nothing to
     # roll back to change nothing; retiring is the very last call, as it closes the procedure).
     ("POST", "/api/v1/procedures/{key}/versions/{number}/activate"): same(row("403", analyst="ok")),
@@ -301,6 +307,19 @@ def _request(world: World, operation: tuple[str, str], role: str, scope: str) ->
             "POST", "/api/v1/studio/procedures/enterprise_registration/publish", {"json": {"tag": "x"}}, None),
         ("POST", "/api/v1/studio/procedures/{key}/sandbox"): lambda: (
             "POST", "/api/v1/studio/procedures/enterprise_registration/sandbox", {"json": {"version": 1}}, None),
+        # A key the library has: refused as taken (409) once the policy let it through.
+        ("POST", "/api/v1/studio/procedures"): lambda: (
+            "POST", path, {"json": {"key": "enterprise_registration", "name": "Trùng mã"}}, None),
+        # Not XML: refused at its line (422) once the policy let it through.
+        ("POST", "/api/v1/studio/procedures/{key}/import"): lambda: (
+            "POST", "/api/v1/studio/procedures/enterprise_registration/import",
+            {"data": {"file": (io.BytesIO(b"<x"), "x.bpmn")}, "content_type": "multipart/form-data"}, None),
+        ("GET", "/api/v1/studio/procedures/{key}/files"): lambda: (
+            "GET", "/api/v1/studio/procedures/enterprise_registration/files?version=1", {}, None),
+        ("GET", "/api/v1/studio/procedures/{key}/export.zip"): lambda: (
+            "GET", "/api/v1/studio/procedures/enterprise_registration/export.zip?version=1", {}, None),
+        ("GET", "/api/v1/studio/procedures/{key}/compare"): lambda: (
+            "GET", "/api/v1/studio/procedures/enterprise_registration/compare?from=1&to=1", {}, None),
         ("GET", "/api/v1/org/export"): lambda: ("GET", f"{path}?format=json", {}, None),
         ("POST", "/api/v1/org/import"): lambda: ("POST", f"{path}?dry_run=true", {
             "data": {"file": (io.BytesIO((FIXTURES / "org_sample.csv").read_bytes()), "org.csv")},

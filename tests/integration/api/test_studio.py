@@ -3,20 +3,11 @@ vocabulary, drafts saved with a version tag (a stale save refused with both vers
 
 from __future__ import annotations
 
-import pytest
-
 from engine.deployment.vocabulary import CLOCKS, OUTCOMES, PROPERTIES, STAGES
-from tests.integration.api.conftest import add_official, login
 
 KEY = "enterprise_registration"
 STUDIO = "/api/v1/studio"
 DRAFT = f"{STUDIO}/procedures/{KEY}/draft"
-
-
-@pytest.fixture
-def second_analyst(client, session_factory, ctx, password_hash):
-    add_official(session_factory, ctx, password_hash, "phantich2", ["analyst"], center=None, name="Vũ Minh Đức")
-    return login(client, "phantich2")
 
 
 def test_the_list_shows_each_version_with_who_deployed_and_activated_it_and_its_dossiers(client, analyst, reception):
