@@ -71,6 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         procedures,
         public,
         slips,
+        statistics,
         studio,
         tasks,
     )
@@ -80,7 +81,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.before_request(lambda: _refresh_calendar(app))
     deps.init_app(app)
     api = Api(app)
-    for resource in (auth, procedures, dossiers, tasks, inbox, slips, org, incidents, calendar, studio, public):
+    for resource in (auth, procedures, dossiers, tasks, inbox, slips, org, incidents, calendar, studio, public,
+                     statistics):
         api.register_blueprint(resource.blp)
     api.register_blueprint(slips.logbook_blp)
     # After Api(): flask-smorest registers its own HTTP error handler, ours gives the shared shape.

@@ -44,6 +44,7 @@ class Action(enum.StrEnum):
     CALENDAR_CHANGE = "calendar.change"
     INCIDENT_MANAGE = "incident.manage"
     HOTLINE_READ = "hotline.read"
+    STATISTICS_READ = "statistics.read"
 
 
 class Scope(enum.StrEnum):
@@ -172,6 +173,14 @@ RULES: dict[Action, Rule] = {rule.action: rule for rule in [
     Rule(Action.HOTLINE_READ, _grants((RECEPTION, Scope.OWN_CENTER), ((CENTER_LEADER, SUPERVISOR), Scope.CENTER)),
          "đường dây nóng: bộ phận tiếp nhận của trung tâm, lãnh đạo trung tâm, giám sát viên",
          "the hotline: the center's reception, center leaders, supervisors"),
+    # The figures a center is judged by (engine.statistics): leaders and supervisors, over what they
+    # may read; a unit leader over the work of their unit and those below it.
+    Rule(Action.STATISTICS_READ, _grants((UNIT_LEADER, Scope.UNIT_TREE), ((CENTER_LEADER, *READERS), Scope.CENTER),
+                                         (ADMIN, Scope.ANY)),
+         "số liệu thống kê: lãnh đạo đơn vị (đơn vị mình và cấp dưới), lãnh đạo trung tâm, kiểm tra viên, "
+         "giám sát viên (trung tâm mình và cấp dưới), quản trị viên",
+         "statistics: unit leaders (their unit and those below), center leaders, auditors, supervisors "
+         "(their center and those below), admins"),
     Rule(Action.INCIDENT_MANAGE, _grants((ADMIN, Scope.ANY)), "chỉ quản trị viên xử lý sự cố hồ sơ",
          "admins only handle dossier incidents"),
 ]}

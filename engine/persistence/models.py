@@ -378,7 +378,14 @@ class Dossier(Base):
 
     __tablename__ = "dossier"
     # The dossier search pages newest received first (engine.reads.dossiers).
-    __table_args__ = (Index("ix_dossier_received", "received_at", "id"),)
+    __table_args__ = (
+        Index("ix_dossier_received", "received_at", "id"),
+        # The statistics' drill-down by end of processing, and their open dossiers by deadline (the
+        # in-progress, overdue and due-soon figures read only these; engine.statistics).
+        Index("ix_dossier_completed", "completed_at"),
+        Index("ix_dossier_open_due", "center_id", "due_at", postgresql_where=text("completed_at IS NULL"),
+              sqlite_where=text("completed_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
@@ -556,11 +563,22 @@ class HumanTask(Base):
     completed_by: Mapped[Official | None] = relationship(foreign_keys=[completed_by_id])
 
 
+# Events the supervisors list with their reasons (literal SQL: the index condition must not change).
+NOTABLE_EVENTS = ("task_reassigned", "dossier_stopped", "dossier_withdrawn", "deadline_extended")
+NOTABLE_EVENTS_SQL = "event_type IN ('task_reassigned', 'dossier_stopped', 'dossier_withdrawn', 'deadline_extended')"
+
+
 class HistoryEvent(Base):
     """Append-only record of everything that happened to a dossier, hash-chained per dossier."""
 
     __tablename__ = "history_event"
-    __table_args__ = (UniqueConstraint("dossier_id", "seq", name="uq_history_event_dossier_seq"),)
+    __table_args__ = (
+        UniqueConstraint("dossier_id", "seq", name="uq_history_event_dossier_seq"),
+        # The supervisors' list of reassigned, stopped and withdrawn dossiers (engine.statistics.supervision):
+        # a partial index, so the many ordinary events cost nothing more to write.
+        Index("ix_history_event_notable", "event_type", "at",
+              postgresql_where=text(NOTABLE_EVENTS_SQL), sqlite_where=text(NOTABLE_EVENTS_SQL)),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"))
@@ -577,3 +595,74 @@ class HistoryEvent(Base):
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+# Buckets of a step's working time, in working hours (upper bounds; the last is open): the step
+# figures keep a histogram per day instead of every duration, so a p90 over a year of a province is
+# a sum of a few thousand rows rather than a sort of millions (engine.statistics.steps).
+STEP_HOUR_BUCKETS: tuple[float, ...] = (0.5, 1, 2, 4, 8, 16, 24, 40, 80, 160, 320)
+STEP_HISTOGRAM_COLUMNS = tuple(f"h{i:02d}" for i in range(len(STEP_HOUR_BUCKETS) + 1))
+
+
+class DossierDayFigures(Base):
+    """What happened to dossiers on one local day, per center, procedure and unit.
+
+    Kept current by every command in its own transaction (engine.statistics.upkeep). ``unit`` is ''
+    for the dossier-wide row; a unit's row counts the dossiers that unit, or a unit below it, worked
+    on: reached it (``received``) and were finished (the rest), so a unit tree is one row, not a sum.
+    """
+
+    __tablename__ = "stat_dossier_day"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    center_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    procedure_key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(128), primary_key=True)
+    received: Mapped[int] = mapped_column(Integer, default=0)
+    received_online: Mapped[int] = mapped_column(Integer, default=0)  # of them, filed online (dossier-wide row)
+    finished: Mapped[int] = mapped_column(Integer, default=0)  # every end: result, refusal, stop, withdrawal
+    early: Mapped[int] = mapped_column(Integer, default=0)
+    on_time: Mapped[int] = mapped_column(Integer, default=0)
+    late: Mapped[int] = mapped_column(Integer, default=0)
+    refused: Mapped[int] = mapped_column(Integer, default=0)
+    stopped: Mapped[int] = mapped_column(Integer, default=0)  # stopped or withdrawn
+    supplemented: Mapped[int] = mapped_column(Integer, default=0)  # finished after at least one request
+    decided: Mapped[int] = mapped_column(Integer, default=0)  # a result or a refusal was returned
+    # Working time the decided dossiers took and the law allowed them, pauses left out of both.
+    used_seconds: Mapped[int] = mapped_column(BigInteger, default=0)
+    allowed_seconds: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class StepDayFigures(Base):
+    """The steps completed on one local day, per center, procedure, unit, step and official."""
+
+    __tablename__ = "stat_step_day"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    center_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    procedure_key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(128), primary_key=True)
+    element_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    official_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    completed: Mapped[int] = mapped_column(Integer, default=0)
+    early: Mapped[int] = mapped_column(Integer, default=0)
+    on_time: Mapped[int] = mapped_column(Integer, default=0)
+    late: Mapped[int] = mapped_column(Integer, default=0)
+    worked_seconds: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Allotted working time, summed over the steps that had one (``allotted_steps``).
+    allotted_seconds: Mapped[int] = mapped_column(BigInteger, default=0)
+    allotted_steps: Mapped[int] = mapped_column(Integer, default=0)
+    # h<i>: how many steps took at most STEP_HOUR_BUCKETS[i] working hours (and more than the bucket
+    # before); h11 the longer ones. Columns, not a JSON list, so an upsert can add to them.
+    h00: Mapped[int] = mapped_column(Integer, default=0)
+    h01: Mapped[int] = mapped_column(Integer, default=0)
+    h02: Mapped[int] = mapped_column(Integer, default=0)
+    h03: Mapped[int] = mapped_column(Integer, default=0)
+    h04: Mapped[int] = mapped_column(Integer, default=0)
+    h05: Mapped[int] = mapped_column(Integer, default=0)
+    h06: Mapped[int] = mapped_column(Integer, default=0)
+    h07: Mapped[int] = mapped_column(Integer, default=0)
+    h08: Mapped[int] = mapped_column(Integer, default=0)
+    h09: Mapped[int] = mapped_column(Integer, default=0)
+    h10: Mapped[int] = mapped_column(Integer, default=0)
+    h11: Mapped[int] = mapped_column(Integer, default=0)

@@ -33,6 +33,7 @@ from engine.runtime.command import Command
 from engine.runtime.context import EngineContext, LoadedVersion
 from engine.runtime.human_tasks import new_human_task
 from engine.runtime.transitions import Transition
+from engine.statistics.upkeep import record_command
 
 _EVENT_FOR_STATE = {
     "READY": HistoryEventType.STEP_READY,
@@ -158,6 +159,7 @@ def _finish_command(command: Command, values: dict[str, Any] | None = None) -> l
     write_task_rows(session, dossier.id, changes)
     values.update(command.history.head_values())
     command.history.flush(session)
+    record_command(command, values, new_tasks)
     write_dossier(session, command.ctx, dossier, values, workflow)
     if command.ctx.settings.verify_state_writes:
         verify_stored_state(session, command.ctx, dossier, workflow)

@@ -1,0 +1,67 @@
+"""A resolved scope as SQL conditions on the daily figures, on dossiers and on tasks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, select
+
+from engine.persistence.models import Dossier, DossierDayFigures, HumanTask, Procedure, ProcedureVersion, StepDayFigures
+from engine.statistics.period import Period
+from engine.statistics.reach import StatScope
+
+
+def dossier_day_filter(scope: StatScope, period: Period) -> list[ColumnElement[bool]]:
+    table = DossierDayFigures
+    where = [table.day >= period.first, table.day <= period.last, table.unit == scope.unit]
+    if scope.center_ids is not None:
+        where.append(table.center_id.in_(sorted(scope.center_ids)))
+    if scope.procedure:
+        where.append(table.procedure_key == scope.procedure)
+    return where
+
+
+def step_day_filter(scope: StatScope, period: Period) -> list[ColumnElement[bool]]:
+    table = StepDayFigures
+    where = [table.day >= period.first, table.day <= period.last]
+    if scope.center_ids is not None:
+        where.append(table.center_id.in_(sorted(scope.center_ids)))
+    if scope.units is not None:
+        where.append(table.unit.in_(scope.units))
+    if scope.official_id is not None:
+        where.append(table.official_id == scope.official_id)
+    if scope.procedure:
+        where.append(table.procedure_key == scope.procedure)
+    return where
+
+
+def dossier_filter(scope: StatScope) -> list[ColumnElement[bool]]:
+    """Dossiers of the scope: at its centers, of its procedure, worked on by its unit (or one below)."""
+    where: list[ColumnElement[bool]] = []
+    if scope.center_ids is not None:
+        where.append(Dossier.center_id.in_(sorted(scope.center_ids)))
+    if scope.procedure:
+        where.append(Dossier.procedure_version_id.in_(
+            select(ProcedureVersion.id).join(Procedure, ProcedureVersion.procedure_id == Procedure.id)
+            .where(Procedure.key == scope.procedure)))
+    if scope.units is not None:
+        where.append(exists().where(HumanTask.dossier_id == Dossier.id, HumanTask.department.in_(scope.units)))
+    if scope.official_id is not None:
+        where.append(exists().where(HumanTask.dossier_id == Dossier.id,
+                                    (HumanTask.assignee_id == scope.official_id)
+                                    | (HumanTask.completed_by_id == scope.official_id)))
+    return where
+
+
+def task_filter(scope: StatScope) -> list[ColumnElement[bool]]:
+    """Tasks of the scope, from the task row's own columns."""
+    where: list[Any] = []
+    if scope.center_ids is not None:
+        where.append(HumanTask.center_id.in_(sorted(scope.center_ids)))
+    if scope.units is not None:
+        where.append(HumanTask.department.in_(scope.units))
+    if scope.official_id is not None:
+        where.append(HumanTask.assignee_id == scope.official_id)
+    if scope.procedure:
+        where.append(HumanTask.procedure_key == scope.procedure)
+    return where
