@@ -55,6 +55,11 @@ CLOSE = {"in": row("404", reception="403", specialist="403", unit_leader="ok", c
 ACT_ON_TASK = {"in": row("404", specialist="ok", unit_leader="403", center_leader="403", auditor="403",
                          supervisor="403"), "out": HIDDEN}
 READS_VERSIONS = same(row("403", analyst="ok", auditor="ok", supervisor="ok", admin="ok"))  # they name officials
+# Figures: leaders and readers of the center (a unit leader: their unit there), admins everywhere.
+READS_FIGURES = {"in": row("403", unit_leader="ok", center_leader="ok", auditor="ok", supervisor="ok", admin="ok"),
+                 "out": row("403", admin="ok")}
+STATISTICS = ("figures", "trend", "units", "officials", "steps", "overdue", "indicators", "dossiers", "watchlist",
+              "heatmap", "export")
 LEADS_OR_ADMIN = {"in": row("403", unit_leader="ok", admin="ok"), "out": row("403", admin="ok")}
 
 EXPECT: dict[tuple[str, str], dict[str, dict[str, str]]] = {
@@ -111,6 +116,8 @@ EXPECT: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     ("GET", "/api/v1/calendar/{year}"): same(EVERYONE),
     ("POST", "/api/v1/calendar/days"): same(row("403", admin="ok")),
     ("DELETE", "/api/v1/calendar/days/{day}"): same(row("403", admin="ok")),
+    **{("GET", f"/api/v1/statistics/{name}"): READS_FIGURES for name in STATISTICS},
+    ("GET", "/api/v1/statistics/appraisals/{code}"): {"in": SEES_DOSSIER, "out": HIDDEN},
     ("GET", "/api/v1/incidents"): same(row("403", admin="ok")),
     ("POST", "/api/v1/incidents/{ref}/retry"): same(row("403", admin="ok")),
     ("POST", "/api/v1/incidents/{ref}/migrate"): same(row("403", admin="ok")),
@@ -320,6 +327,12 @@ def _request(world: World, operation: tuple[str, str], role: str, scope: str) ->
             "GET", "/api/v1/studio/procedures/enterprise_registration/export.zip?version=1", {}, None),
         ("GET", "/api/v1/studio/procedures/{key}/compare"): lambda: (
             "GET", "/api/v1/studio/procedures/enterprise_registration/compare?from=1&to=1", {}, None),
+        **{("GET", f"/api/v1/statistics/{name}"): (
+            lambda name=name: ("GET", f"/api/v1/statistics/{name}", {"query_string": {
+                "center": center, "procedure": "enterprise_registration", "figure": "received"}}, None))
+           for name in STATISTICS},
+        ("GET", "/api/v1/statistics/appraisals/{code}"): lambda: (
+            "GET", f"/api/v1/statistics/appraisals/{dossier()['code']}", {}, None),
         ("GET", "/api/v1/org/export"): lambda: ("GET", f"{path}?format=json", {}, None),
         ("POST", "/api/v1/org/import"): lambda: ("POST", f"{path}?dry_run=true", {
             "data": {"file": (io.BytesIO((FIXTURES / "org_sample.csv").read_bytes()), "org.csv")},
