@@ -118,7 +118,8 @@ class StepSchema(Schema):
     on_time = fields.Integer()
     late = fields.Integer()
     average_hours = fields.Float()
-    p90_hours = fields.Float(metadata={"description": "estimated from a histogram of working hours"})
+    p90_hours = fields.Float(allow_none=True, metadata={"description": "estimated from a histogram of working "
+                                                                      "hours; none for an official's own steps"})
     allotted_hours = fields.Float(allow_none=True)
     p90_ratio = fields.Float(allow_none=True, metadata={"description": "p90 / allotted: above 1, a bottleneck"})
 

@@ -417,6 +417,9 @@ class Dossier(Base):
     # Decision 766: a second supplementation request makes the dossier late whatever its times.
     late_by_rule: Mapped[bool] = mapped_column(Boolean, default=False)
     timeliness: Mapped[str | None] = mapped_column(String(16))
+    # The units (with those above them) whose statistics count this dossier: those its steps reached.
+    # Kept on the row the command writes anyway, so the upkeep reads no task rows (engine.statistics).
+    reached_units: Mapped[list[str] | None] = mapped_column(JSON)
     # Set by the scheduler's sweep: on_track | due_soon | overdue; apology due before the deadline.
     deadline_state: Mapped[str] = mapped_column(String(16), default="on_track")
     apology_required: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -633,8 +636,32 @@ class DossierDayFigures(Base):
     allowed_seconds: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+class OfficialDayFigures(Base):
+    """The steps one official completed on one local day, per center, procedure, unit and step.
+
+    Apart from the steps' own figures (StepDayFigures) so that those stay a few rows a day whatever
+    the number of officials; an official does few kinds of steps, so this adds little.
+    """
+
+    __tablename__ = "stat_official_day"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    official_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    center_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    procedure_key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(128), primary_key=True)
+    element_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    completed: Mapped[int] = mapped_column(Integer, default=0)
+    early: Mapped[int] = mapped_column(Integer, default=0)
+    on_time: Mapped[int] = mapped_column(Integer, default=0)
+    late: Mapped[int] = mapped_column(Integer, default=0)
+    worked_seconds: Mapped[int] = mapped_column(BigInteger, default=0)
+    allotted_seconds: Mapped[int] = mapped_column(BigInteger, default=0)
+    allotted_steps: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class StepDayFigures(Base):
-    """The steps completed on one local day, per center, procedure, unit, step and official."""
+    """The steps completed on one local day, per center, procedure, unit and step."""
 
     __tablename__ = "stat_step_day"
 
@@ -643,7 +670,6 @@ class StepDayFigures(Base):
     procedure_key: Mapped[str] = mapped_column(String(128), primary_key=True)
     unit: Mapped[str] = mapped_column(String(128), primary_key=True)
     element_id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    official_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     completed: Mapped[int] = mapped_column(Integer, default=0)
     early: Mapped[int] = mapped_column(Integer, default=0)
     on_time: Mapped[int] = mapped_column(Integer, default=0)

@@ -21,7 +21,7 @@ from engine.persistence.models import (
     Dossier,
     DossierDayFigures,
     HumanTask,
-    StepDayFigures,
+    OfficialDayFigures,
 )
 from engine.statistics.period import Period
 from engine.statistics.reach import ScopeRequest, StatScope, resolve_scope
@@ -131,7 +131,7 @@ def running_late(as_of: datetime) -> ColumnElement[bool]:
 
 def _official_figures(session: Session, scope: StatScope, period: Period, as_of: datetime,
                       day_seconds: int) -> Figures:
-    table = StepDayFigures
+    table = OfficialDayFigures
     completed, early, on_time, late, worked, allotted = (int(v) for v in session.execute(
         select(*[func.coalesce(func.sum(column), 0) for column in (
             table.completed, table.early, table.on_time, table.late, table.worked_seconds, table.allotted_seconds)])

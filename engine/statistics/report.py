@@ -146,12 +146,16 @@ def export_tables(board: Dashboard) -> list[Table]:
         ("officials", ["official", "name", "steps_completed", "steps_late", "average_hours", "held"],
          [[r.key, r.name, r.completed, r.late, round(r.average_hours, 2), r.held] for r in board.officials]),
         ("steps", ["procedure", "step", "name", "completed", "late", "average_hours", "p90_hours", "allotted_hours"],
-         [[s.procedure, s.element_id, s.name, s.completed, s.late, round(s.average_hours, 2), round(s.p90_hours, 2),
-           None if s.allotted_hours is None else round(s.allotted_hours, 2)] for s in board.steps]),
+         [[s.procedure, s.element_id, s.name, s.completed, s.late, round(s.average_hours, 2), _rounded(s.p90_hours),
+           _rounded(s.allotted_hours)] for s in board.steps]),
         ("overdue", ["code", "procedure", "center", "due_at", "steps_waiting"],
          [[d.code, d.procedure, d.center, d.due_at, _holders(d)] for d in board.overdue + board.due_soon]),
     ]
     return tables
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
 
 
 def _holders(line: DossierLine) -> Any:

@@ -22,7 +22,7 @@ from engine.persistence.models import (
 )
 from engine.statistics.period import Period
 from engine.statistics.reach import StatScope
-from engine.statistics.scope_sql import step_day_filter
+from engine.statistics.scope_sql import step_day_filter, step_table
 
 
 @dataclass(frozen=True)
@@ -35,13 +35,13 @@ class StepFigures:
     on_time: int
     late: int
     average_hours: float
-    p90_hours: float
+    p90_hours: float | None  # None for an official's own steps
     allotted_hours: float | None  # average allotment of the steps that had one
 
     @property
     def p90_ratio(self) -> float | None:
         """p90 over the allotted time: above 1 the step is a bottleneck (the heatmap's colour)."""
-        return self.p90_hours / self.allotted_hours if self.allotted_hours else None
+        return self.p90_hours / self.allotted_hours if self.allotted_hours and self.p90_hours is not None else None
 
 
 def percentile_hours(histogram: Sequence[int], fraction: float = 0.9) -> float:
@@ -61,24 +61,28 @@ def percentile_hours(histogram: Sequence[int], fraction: float = 0.9) -> float:
 
 
 def step_figures(session: Session, scope: StatScope, period: Period) -> list[StepFigures]:
-    """Each step of the scope's procedures completed in ``period``, slowest (by p90 ratio) first."""
-    table = StepDayFigures
+    """Each step of the scope's procedures completed in ``period``, slowest (by p90 ratio) first.
+
+    An official's own steps have no histogram (kept per step, not per official): no p90 there.
+    """
+    table = step_table(scope)
+    histogram = [func.sum(getattr(StepDayFigures, name)) for name in STEP_HISTOGRAM_COLUMNS] \
+        if table is StepDayFigures else []
     sums = [func.sum(getattr(table, name)) for name in
-            ("completed", "early", "on_time", "late", "worked_seconds", "allotted_seconds", "allotted_steps",
-             *STEP_HISTOGRAM_COLUMNS)]
+            ("completed", "early", "on_time", "late", "worked_seconds", "allotted_seconds", "allotted_steps")]
     rows = session.execute(
-        select(table.procedure_key, table.element_id, *sums)
+        select(table.procedure_key, table.element_id, *sums, *histogram)
         .where(*step_day_filter(scope, period)).group_by(table.procedure_key, table.element_id)
     ).all()
     names = step_names(session, {row[0] for row in rows})
     result = []
-    for key, element_id, completed, early, on_time, late, worked, allotted, allotted_steps, *histogram in rows:
+    for key, element_id, completed, early, on_time, late, worked, allotted, allotted_steps, *counts in rows:
         completed = int(completed)
         result.append(StepFigures(
             procedure=key, element_id=element_id, name=names.get((key, element_id), element_id),
             completed=completed, early=int(early), on_time=int(on_time), late=int(late),
             average_hours=int(worked) / completed / 3600 if completed else 0.0,
-            p90_hours=percentile_hours([int(v) for v in histogram]),
+            p90_hours=percentile_hours([int(v) for v in counts]) if counts else None,
             allotted_hours=int(allotted) / int(allotted_steps) / 3600 if allotted_steps else None))
     return sorted(result, key=lambda s: (-(s.p90_ratio or 0), s.procedure, s.element_id))
 

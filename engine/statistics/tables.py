@@ -9,10 +9,17 @@ from datetime import date, timedelta
 from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
-from engine.persistence.models import OPEN_TASK_STATUSES, DossierDayFigures, HumanTask, Official, StepDayFigures, Unit
+from engine.persistence.models import (
+    OPEN_TASK_STATUSES,
+    DossierDayFigures,
+    HumanTask,
+    Official,
+    OfficialDayFigures,
+    Unit,
+)
 from engine.statistics.period import Period
 from engine.statistics.reach import WHOLE, StatScope
-from engine.statistics.scope_sql import dossier_day_filter, step_day_filter, task_filter
+from engine.statistics.scope_sql import dossier_day_filter, step_day_filter, step_table, task_filter
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,7 @@ class Row:
 
 def by_unit(session: Session, scope: StatScope, period: Period) -> list[Row]:
     """Each unit with steps in the scope: its steps, and the dossiers it worked on, finished in time or not."""
-    table = StepDayFigures
+    table = step_table(scope)
     steps = session.execute(
         select(table.unit, func.sum(table.completed), func.sum(table.late), func.sum(table.worked_seconds))
         .where(*step_day_filter(scope, period)).group_by(table.unit)
@@ -67,10 +74,10 @@ def by_unit(session: Session, scope: StatScope, period: Period) -> list[Row]:
 
 def by_official(session: Session, scope: StatScope, period: Period) -> list[Row]:
     """Each official who completed or holds steps in the scope, most steps first."""
-    table = StepDayFigures
+    table = OfficialDayFigures
     steps = {int(o): (int(c), int(late), int(w)) for o, c, late, w in session.execute(
         select(table.official_id, func.sum(table.completed), func.sum(table.late), func.sum(table.worked_seconds))
-        .where(*step_day_filter(scope, period)).group_by(table.official_id)
+        .where(*step_day_filter(scope, period, table)).group_by(table.official_id)
     ).all()}
     held = {int(o or 0): int(n) for o, n in session.execute(
         select(HumanTask.assignee_id, func.count())
@@ -109,7 +116,7 @@ def trend(session: Session, scope: StatScope, period: Period) -> list[TrendPoint
     """Dossiers received and finished, in time or late, per day (per week beyond a month, per month
     beyond half a year); an official's trend counts their steps."""
     if scope.is_official:
-        table = StepDayFigures
+        table = OfficialDayFigures
         rows = session.execute(
             select(table.day, literal(0), func.sum(table.completed),
                    func.sum(table.early + table.on_time), func.sum(table.late))

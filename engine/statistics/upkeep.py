@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Table, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,7 @@ from engine.persistence.models import (
     DossierDayFigures,
     DossierStatus,
     HumanTask,
+    OfficialDayFigures,
     StepDayFigures,
     table_of,
 )
@@ -40,10 +41,11 @@ if TYPE_CHECKING:
 
 DOSSIER_COUNTERS = ("received", "received_online", "finished", "early", "on_time", "late", "refused", "stopped",
                     "supplemented", "decided", "used_seconds", "allowed_seconds")
-STEP_COUNTERS = ("completed", "early", "on_time", "late", "worked_seconds", "allotted_seconds", "allotted_steps",
-                 *STEP_HISTOGRAM_COLUMNS)
+OFFICIAL_COUNTERS = ("completed", "early", "on_time", "late", "worked_seconds", "allotted_seconds", "allotted_steps")
+STEP_COUNTERS = (*OFFICIAL_COUNTERS, *STEP_HISTOGRAM_COLUMNS)
 _DOSSIER_KEY = ("day", "center_id", "procedure_key", "unit")
-_STEP_KEY = ("day", "center_id", "procedure_key", "unit", "element_id", "official_id")
+_STEP_KEY = ("day", "center_id", "procedure_key", "unit", "element_id")
+_OFFICIAL_KEY = ("day", "official_id", "center_id", "procedure_key", "unit", "element_id")
 WHOLE_DOSSIER = ""  # the ``unit`` of the dossier-wide rows
 
 
@@ -58,14 +60,14 @@ def record_command(command: Command, values: dict[str, Any], new_tasks: list[dic
         row["received"] += 1
         row["received_online"] += int(dossier.channel == Channel.ONLINE)
     if new_tasks or finishing:
-        new_ids = {row["id"] for row in new_tasks}
-        earlier = [] if command.starting else _departments(command.session, dossier.id, new_ids)
-        reached = with_ancestors(command.session, (row["department"] for row in new_tasks)) \
-            - with_ancestors(command.session, earlier)
+        earlier = set(dossier.reached_units or ())
+        reached = with_ancestors(command.session, (row["department"] for row in new_tasks)) - earlier
         for unit in reached:
             rows[(_day(command.at, calendar), unit)]["received"] += 1
+        if reached:
+            values["reached_units"] = sorted(earlier | reached)
         if finishing:
-            units = with_ancestors(command.session, [*earlier, *(row["department"] for row in new_tasks)])
+            units = earlier | reached
             end = values.get("completed_at") or command.at
             counts = _finished_counts(command, values, calendar, end)
             for unit in (WHOLE_DOSSIER, *units):
@@ -75,21 +77,12 @@ def record_command(command: Command, values: dict[str, Any], new_tasks: list[dic
     session = command.session
     if rows:
         base = {"center_id": dossier.center_id, "procedure_key": command.version.key}
-        session.connection().execute(_upsert(session, table_of(DossierDayFigures), _DOSSIER_KEY, DOSSIER_COUNTERS),
-                                     [{**base, "day": day, "unit": unit, **counts}
-                                      for (day, unit), counts in rows.items()])
+        upsert_rows(session, table_of(DossierDayFigures), _DOSSIER_KEY, DOSSIER_COUNTERS,
+                    [{**base, "day": day, "unit": unit, **counts} for (day, unit), counts in rows.items()])
     if command.completion is not None:
         task = session.get(HumanTask, command.completion.task_id)
         if task is not None and task.completed_at is not None:
             _record_step(session, task, command.version.key, calendar)
-
-
-def _departments(session: Session, dossier_id: int, leave_out: set[Any]) -> list[str | None]:
-    rows = session.execute(_DEPARTMENTS, {"dossier_id": dossier_id}).all()
-    return [department for task_id, department in rows if task_id not in leave_out]
-
-
-_DEPARTMENTS = select(HumanTask.id, HumanTask.department).where(HumanTask.dossier_id == bindparam("dossier_id"))
 
 
 def _finished_counts(command: Command, values: dict[str, Any], calendar: WorkingCalendar,
@@ -116,18 +109,20 @@ def _finished_counts(command: Command, values: dict[str, Any], calendar: Working
 def _record_step(session: Session, task: HumanTask, procedure_key: str, calendar: WorkingCalendar) -> None:
     assert task.completed_at is not None
     worked = _seconds(calendar, task.ready_at, task.completed_at)
-    row: dict[str, Any] = dict.fromkeys(STEP_COUNTERS, 0)
+    row: dict[str, Any] = dict.fromkeys(OFFICIAL_COUNTERS, 0)
     row.update(day=_day(task.completed_at, calendar), center_id=task.center_id or 0, procedure_key=procedure_key,
-               unit=task.department or "", element_id=task.element_id, official_id=task.completed_by_id or 0,
-               completed=1, worked_seconds=worked)
-    row[hour_bucket(worked)] = 1
+               unit=task.department or "", element_id=task.element_id, completed=1, worked_seconds=worked)
     if task.due_at is not None:
         row[classify_completion(task.completed_at, task.due_at, calendar).value] = 1
         row["allotted_seconds"] = max(0, _seconds(calendar, task.ready_at, task.due_at))
         row["allotted_steps"] = 1
     else:
         row["on_time"] = 1
-    session.connection().execute(_upsert(session, table_of(StepDayFigures), _STEP_KEY, STEP_COUNTERS), [row])
+    histogram = dict.fromkeys(STEP_HISTOGRAM_COLUMNS, 0)
+    histogram[hour_bucket(worked)] = 1
+    upsert_rows(session, table_of(StepDayFigures), _STEP_KEY, STEP_COUNTERS, [{**row, **histogram}])
+    upsert_rows(session, table_of(OfficialDayFigures), _OFFICIAL_KEY, OFFICIAL_COUNTERS,
+                [{**row, "official_id": task.completed_by_id or 0}])
 
 
 def hour_bucket(worked_seconds: float) -> str:
@@ -149,22 +144,32 @@ def _day(instant: datetime, calendar: WorkingCalendar) -> date:
 
 def upsert_rows(session: Session, table: Table, key: Iterable[str], counters: Iterable[str],
                 rows: list[dict[str, Any]]) -> None:
-    """Add ``rows`` to the figures of ``table`` (rebuilds and bulk loads use it too)."""
-    if rows:
-        session.connection().execute(_upsert(session, table, tuple(key), tuple(counters)), rows)
+    """Add ``rows`` (all with the same columns) to the figures of ``table``, in one statement."""
+    if not rows:
+        return
+    columns = tuple(sorted(rows[0]))
+    connection = session.connection()
+    sql, order = _upsert_sql(connection.dialect, table, tuple(key), tuple(counters), columns, len(rows))
+    values = {f"{c}_{i}": row[c] for i, row in enumerate(rows) for c in columns}
+    connection.exec_driver_sql(sql, tuple(values[name] for name in order) if order else values)
 
 
-def _upsert(session: Session, table: Table, key: tuple[str, ...], counters: tuple[str, ...]) -> Any:
-    return _upsert_statement(session.get_bind().dialect.name, table, key, counters)
+@functools.lru_cache(maxsize=64)
+def _upsert_sql(dialect: Any, table: Table, key: tuple[str, ...], counters: tuple[str, ...],
+                columns: tuple[str, ...], count: int) -> tuple[str, tuple[str, ...] | None]:
+    """INSERT … VALUES (…), (…) ON CONFLICT DO UPDATE adding to the days' rows, compiled once per shape.
 
-
-@functools.lru_cache(maxsize=16)
-def _upsert_statement(dialect: str, table: Table, key: tuple[str, ...], counters: tuple[str, ...]) -> Any:
-    # INSERT … ON CONFLICT DO UPDATE adds to a day's row in one statement on both databases; built
-    # once, as statement construction costs more than its execution here.
-    module: Any = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(table)
-    return statement.on_conflict_do_update(
+    One statement, not executemany (psycopg runs that as a pipeline, more round trips than rows).
+    Compiled to the driver's SQL once and sent as is: SQLAlchemy does not cache the compilation of
+    an ON CONFLICT … excluded statement, and compiling it cost more than running it. Returns the
+    SQL and, for a driver with positional parameters (SQLite), the order of their names.
+    """
+    module: Any = postgresql if dialect.name == "postgresql" else sqlite
+    statement = module.insert(table).values([{c: bindparam(f"{c}_{i}") for c in columns} for i in range(count)])
+    statement = statement.on_conflict_do_update(
         index_elements=list(key),
         set_={name: table.c[name] + statement.excluded[name] for name in counters},
     )
+    compiled = statement.compile(dialect=dialect)
+    order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
+    return str(compiled), order
