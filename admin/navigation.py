@@ -24,6 +24,9 @@ class MenuEntry:
     roles: tuple[str, ...] = ()  # empty: every signed-in official
 
 
+# Who reads the figures (the statistics.read rule of engine.access.rules).
+FIGURE_READERS = (Role.UNIT_LEADER.value, Role.CENTER_LEADER.value, Role.SUPERVISOR.value, Role.AUDITOR.value,
+                  Role.ADMIN.value)
 WORKERS = (Role.RECEPTION.value, Role.SPECIALIST.value, Role.UNIT_LEADER.value, Role.CENTER_LEADER.value)
 
 MENU = (
@@ -33,6 +36,9 @@ MENU = (
     MenuEntry("counter_pages.counter", _l("Tiếp nhận hồ sơ"), (Role.RECEPTION.value,)),
     MenuEntry("hotline_pages.hotline", _l("Đường dây nóng"),
               (Role.RECEPTION.value, Role.CENTER_LEADER.value, Role.SUPERVISOR.value)),
+    MenuEntry("dashboard_pages.dashboard", _l("Thống kê"), FIGURE_READERS),
+    MenuEntry("dashboard_pages.watchlist", _l("Giám sát"), (Role.CENTER_LEADER.value, Role.SUPERVISOR.value,
+                                                           Role.AUDITOR.value)),
 )
 
 

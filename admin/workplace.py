@@ -27,6 +27,7 @@ PAGE_MODULES = (
     "admin.catalogue",
     "admin.hotline",
     "admin.rating_pages",
+    "admin.dashboards",
 )
 
 # The pages' own style and the vendored front-end packages (admin/static/vendor), at /static/.

@@ -153,3 +153,24 @@ def may_read_statistics(session: Session, who: Someone, *, today: date) -> bool:
     caller = caller_of(session, who, today)
     return caller is None or any(g.role == ANYONE or g.role in caller.roles
                                  for g in RULES[Action.STATISTICS_READ].grants)
+
+
+@dataclass(frozen=True)
+class ScopeChoices:
+    """What a reader may pick: the centers and units within their reach, (code, name) pairs."""
+
+    centers: list[tuple[str, str]]
+    units: list[tuple[str, str]]
+
+
+def scope_choices(session: Session, who: Someone, *, today: date) -> ScopeChoices:
+    """The centers and units ``who`` may read figures of (PermissionDeniedError if none)."""
+    caller = caller_of(session, who, today)
+    centers, units = _reach(session, caller)
+    center_rows = session.execute(select(Center.id, Center.code, Center.name).order_by(Center.id)).all()
+    unit_query = select(Unit.code, Unit.name).order_by(Unit.code)
+    if units is not None:
+        unit_query = unit_query.where(Unit.code.in_(units))
+    return ScopeChoices(
+        centers=[(row.code, row.name) for row in center_rows if centers is None or row.id in centers],
+        units=[(row.code, row.name) for row in session.execute(unit_query)])
