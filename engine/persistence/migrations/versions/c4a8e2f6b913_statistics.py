@@ -1,7 +1,7 @@
 """statistics: daily figures of dossiers and steps, and the indexes the dashboards read by
 
 Revision ID: c4a8e2f6b913
-Revises: c4d8e2f6a9b1
+Revises: 5e8a2c4b7d19
 Create Date: 2026-12-02 06:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'c4a8e2f6b913'
-down_revision = 'c4d8e2f6a9b1'
+down_revision = '5e8a2c4b7d19'
 branch_labels = None
 depends_on = None
 
