@@ -155,7 +155,7 @@ FROM (
            received + took * interval '1 day' <= now_at AND NOT (received > now_at - interval '12 days' AND i % 4 <> 0)
                AS closed
     FROM (SELECT i, %(now)s::timestamptz AS now_at,
-                 %(now)s::timestamptz - ((i * 7919) %% 525600) * interval '1 minute' AS received,
+                 %(now)s::timestamptz - ((i::bigint * 7919) %% 525600) * interval '1 minute' AS received,
                  (i * 31) %% 10 + 0.05 AS took
           FROM generate_series(1, %(n)s) AS i) AS g
 ) AS d
@@ -304,6 +304,7 @@ def cases(ids: dict[str, int], today: date) -> list[tuple[str, int, Callable[...
         ("officials_province_year", leader, report.officials_of, {"request": whole, "period": year}),
         ("officials_unit_leader_year", unit_leader, report.officials_of, {"request": whole, "period": year}),
         ("steps_province_year", leader, report.steps_of, {"request": whole, "period": year}),
+        ("indicators_province_year", leader, report.indicators_of, {"request": whole, "period": year}),
         ("overdue_province", leader, lambda s, r, request, period: report.overdue_of(s, r, request),
          {"request": whole, "period": month}),
         ("drill_late_province_year", leader, drill, {"request": whole, "period": year}),

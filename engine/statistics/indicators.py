@@ -31,8 +31,8 @@ class Indicator:
 
 
 def indicators(figures: Figures, ratings: tuple[int, int] | None = None) -> list[Indicator]:
-    """The indicators of one period's ``figures``. ``ratings``: (dossiers rated "dislike" or with
-    feedback, dossiers rated) when a ratings table exists; without it 5.4 says so."""
+    """The indicators of one period's ``figures``. ``ratings``: (ratings "dissatisfied", ratings) of
+    the period (engine.statistics.ratings); without them 5.4 says it cannot be computed."""
     finished_or_open = figures.finished + figures.in_progress
     in_time = figures.in_time + figures.in_progress - figures.in_progress_late
     late = figures.late + figures.in_progress_late
@@ -87,12 +87,15 @@ def indicators(figures: Figures, ratings: tuple[int, int] | None = None) -> list
             missing_en="no citizens' ratings yet; for the overdue part see indicator 2.4"))
     else:
         disliked, rated = ratings
-        share = disliked / rated if rated else 0.0
+        share = disliked / finished_or_open if finished_or_open else 0.0
         result.append(Indicator(
             "5.4", "Mức độ hài lòng trong giải quyết TTHC", "Satisfaction in handling procedures",
-            "100% − (tỷ lệ hồ sơ quá hạn + tỷ lệ hồ sơ có phản ánh hoặc đánh giá không hài lòng)",
-            "100% − (overdue rate + rate of dossiers with feedback or a dislike rating)",
-            None if overdue is None else max(0.0, 1 - overdue - share), "rate"))
+            "100% − (tỷ lệ hồ sơ quá hạn + hồ sơ bị đánh giá không hài lòng / (hồ sơ đã giải quyết + đang "
+            f"giải quyết)); {rated} lượt đánh giá trong kỳ; phản ánh, kiến nghị chưa gắn với hồ sơ nên chưa tính",
+            "100% − (overdue rate + dossiers rated dissatisfied / (finished + in progress)); "
+            f"{rated} ratings in the period; feedback is not linked to dossiers, so not counted",
+            None if overdue is None else max(0.0, 1 - overdue - share), "rate", late + disliked, finished_or_open,
+            None, "finished"))
     for code, name, name_en, why, why_en in NOT_COMPUTABLE:
         result.append(Indicator(code, name, name_en, "", "", None, "rate", missing=why, missing_en=why_en))
     return result

@@ -18,6 +18,7 @@ from engine.statistics.figures import Figures, scope_figures
 from engine.statistics.indicators import Indicator, indicators
 from engine.statistics.lists import DossierLine, Drill, drill_down, overdue_and_due_soon
 from engine.statistics.period import Period
+from engine.statistics.ratings import ratings_in
 from engine.statistics.reach import ScopeRequest, StatScope, resolve_scope
 from engine.statistics.steps import StepFigures, step_figures
 from engine.statistics.supervision import Watchlist, watchlist
@@ -69,7 +70,8 @@ def dashboard(session: Session, reader: Reader, request: ScopeRequest, period: P
         previous=scope_figures(session, scope, period.previous(), now=now, calendar=calendar),
         trend=trend(session, scope, period), units=by_unit(session, scope, period),
         officials=by_official(session, scope, period), steps=step_figures(session, scope, period),
-        overdue=overdue, due_soon=due_soon, indicators=indicators(figures))
+        overdue=overdue, due_soon=due_soon,
+        indicators=indicators(figures, ratings_in(session, scope, period, zone=calendar.timezone)))
 
 
 def trend_of(session: Session, reader: Reader, request: ScopeRequest, period: Period) -> list[TrendPoint]:
@@ -94,7 +96,9 @@ def overdue_of(session: Session, reader: Reader, request: ScopeRequest) -> tuple
 
 
 def indicators_of(session: Session, reader: Reader, request: ScopeRequest, period: Period) -> list[Indicator]:
-    return indicators(figures_of(session, reader, request, period))
+    scope = scope_of(session, reader, request)
+    figures = scope_figures(session, scope, period, now=reader.now, calendar=reader.calendar)
+    return indicators(figures, ratings_in(session, scope, period, zone=reader.calendar.timezone))
 
 
 def dossiers_of(session: Session, reader: Reader, request: ScopeRequest, period: Period, figure: Drill,

@@ -228,3 +228,25 @@ def test_the_public_on_time_rate_of_a_procedure_at_a_center(province: Province, 
         nowhere = on_time_rate(session, "enterprise_registration", "hcc_nowhere", PERIOD,
                                now=province.ctx.clock.now(), calendar=province.ctx.calendar)
     assert rate == pytest.approx(4 / 6) and nowhere is None
+
+
+def test_a_dissatisfied_rating_lowers_the_satisfaction_indicator(province: Province):
+    from sqlalchemy import select
+
+    from engine.persistence.models import Dossier
+    from engine.satisfaction import record_rating
+    from engine.statistics.indicators import indicators
+    from engine.statistics.ratings import ratings_in
+
+    leader = province.official(province.staff.center_leader)
+    with province.session_factory.begin() as session:
+        dossier = session.scalar(select(Dossier).where(Dossier.code == province.codes["early"]))
+        record_rating(session, dossier, level="dissatisfied", channel="lookup", at=local(2, 12, 9))
+    with province.session_factory() as session:
+        scope = resolve_scope(session, leader, ScopeRequest(), today=date(2026, 12, 4))
+        ratings = ratings_in(session, scope, PERIOD, zone=HANOI)
+    figures = province.figures(province.staff.center_leader)
+    satisfaction = next(i for i in indicators(figures, ratings) if i.code == "5.4")
+    assert ratings == (1, 1)
+    # Overdue: the late one and the open overdue one; disliked: one; over the 6 finished or in progress.
+    assert satisfaction.value == pytest.approx(1 - 2 / 6 - 1 / 6) and satisfaction.missing is None
