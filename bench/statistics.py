@@ -4,7 +4,7 @@ Run from the project root::
 
     python -m bench.statistics --json                      # 1,000,000 dossiers (a few minutes to load)
     python -m bench.statistics --dossiers 100000           # quicker
-    python -m bench.statistics --dossiers 20000 --runs 10  # a smoke run
+    python -m bench.statistics --quick                     # 20,000 dossiers: a smoke run
 
 Progress goes to stderr; ``--json`` prints exactly one JSON object on stdout. Benchmarks print
 figures; they never assert. The machine is shared: the load average is printed beside the figures.
@@ -452,7 +452,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--completions", type=int, default=150, help="engine completions timed for the upkeep")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--quick", action="store_true",
+                        help="a short run: 20,000 dossiers, 10 runs, 30 completions (python -m bench --quick)")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.dossiers, args.runs, args.completions = 20_000, 10, 30
 
     from engine.calendar.clock import SystemClock
     from engine.db import make_db_engine, make_session_factory
