@@ -162,10 +162,10 @@ class SandboxArgsSchema(Schema):
                              metadata={"description": "walk this deployed version instead of the draft"})
     center = fields.String(validate=validate.Length(min=1, max=64),
                            metadata={"description": "the demo center that receives the dossier"})
-    choices = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=128)),
-                          values=fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True)),
-                          metadata={"description": "element id -> field values chosen at that step (the start "
-                                                   "event's id for the intake), e.g. a decision"})
+    choices = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=128)), values=fields.Raw(),
+                          metadata={"description": "element id (the start event's for the intake) -> the field "
+                                                   "values chosen there, e.g. a decision: one object for every visit "
+                                                   "of the step, or a list of objects, one per visit"})
 
 
 class PersonSchema(Schema):

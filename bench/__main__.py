@@ -156,6 +156,7 @@ BENCHMARKS = (
     Benchmark("statistics", "leaders' statistics", owned=False),
     Benchmark("audit", "auditors' replay and verification", owned=False),
     Benchmark("public", "citizens' public pages", owned=False),
+    Benchmark("studio", "the studio: checking a draft and a test dossier in the sandbox", owned=False),
 )
 
 

@@ -169,11 +169,13 @@ def _memory_database() -> Engine:
 
 def run_sandbox(session: Session, who: Someone, key: str, *, ctx: EngineContext, sandbox: Sandbox,
                 version: int | None = None, center: str | None = None,
-                choices: Mapping[str, Mapping[str, Any]] | None = None) -> SandboxRun:
+                choices: Mapping[str, Any] | None = None) -> SandboxRun:
     """Walk a test dossier of the procedure's draft (or of version ``version``) in the sandbox.
 
-    ``choices`` maps a step's element id (the start event's for the intake) to field values the
-    analyst chose there; a draft that does not validate raises DeploymentError with its problems.
+    ``choices`` maps a step's element id (the start event's for the intake) to the field values the
+    analyst chose there: one mapping for every visit of the step, or a list of them, one per visit
+    (``[{"decision": "request_supplement"}]``: supplementation once, then the default path). A draft
+    that does not validate raises DeploymentError with its problems.
     """
     authorize(session, who, Action.PROCEDURE_DRAFT_READ, today=ctx.today())
     files = files_of(session, key, version)
@@ -200,13 +202,20 @@ class _Walk:
     session: Session
     ctx: EngineContext
     version: LoadedVersion
-    choices: dict[str, Mapping[str, Any]]
+    choices: dict[str, Any]
     distances: dict[str, int]
+
+    def chosen(self, element_id: str, visit: int) -> dict[str, Any]:
+        """The analyst's values for the ``visit``-th time the walk is at ``element_id`` (from 1)."""
+        given = self.choices.get(element_id)
+        if isinstance(given, list):
+            given = given[visit - 1] if visit <= len(given) else None
+        return dict(given) if isinstance(given, Mapping) else {}
 
     def run(self, center_code: str | None) -> SandboxRun:
         center = self._center(center_code)
         start_id = next((e_id for e_id, e in self.version.elements.items() if e["type"] == "startEvent"), "")
-        start_data = self._data(start_form_name(self.version), self.choices.get(start_id, {}))
+        start_data = self._data(start_form_name(self.version), self.chosen(start_id, 1))
         empty = SandboxRun(self.version.key, center.code, None, None, None, start_data, [], None, None, None)
         try:
             dossier = start_dossier(self.session, self.ctx, self.version.key, actor=SANDBOX_ACTOR,
@@ -240,7 +249,8 @@ class _Walk:
                     "loop", f"Bước '{task.element_id}' lặp lại quá {MAX_VISITS} lần với các lựa chọn đã cho",
                     f"Step '{task.element_id}' came back more than {MAX_VISITS} times with the choices given",
                     element_id=task.element_id)
-            chosen, decision_field, options = self._decide(task, {t.id for t in tasks})
+            chosen, decision_field, options = self._decide(task, self.chosen(task.element_id, visits[task.element_id]),
+                                                           {t.id for t in tasks})
             data = self._data(task.form_name, chosen)
             steps.append(self._describe(task, current, data, decision_field, options))
             savepoint = self.session.begin_nested()
@@ -260,10 +270,10 @@ class _Walk:
             select(HumanTask).where(HumanTask.dossier_id == dossier_id, HumanTask.status.in_(OPEN_TASK_STATUSES))
             .order_by(HumanTask.ready_at, HumanTask.element_id)))
 
-    def _decide(self, task: HumanTask, open_ids: set[Any]) -> tuple[dict[str, Any], str | None, list[ChoiceOutcome]]:
+    def _decide(self, task: HumanTask, chosen: dict[str, Any],
+                open_ids: set[Any]) -> tuple[dict[str, Any], str | None, list[ChoiceOutcome]]:
         """The values to submit at ``task``: the analyst's, and for its decision field, if they left it,
         the choice nearest to a result issued (each tried and undone)."""
-        chosen = dict(self.choices.get(task.element_id, {}))
         properties = self.version.elements.get(task.element_id, {}).get("properties", {})
         decision_field = properties.get("decisionField")
         form = self.version.forms.get(task.form_name or "", {})

@@ -66,3 +66,13 @@ def test_an_invalid_draft_answers_its_problems(client, analyst):
 def test_an_unknown_center_or_version_is_not_found(client, analyst):
     assert client.post(SANDBOX, json={"center": "khong_co"}, headers=analyst).status_code == 404
     assert client.post(SANDBOX, json={"version": 9}, headers=analyst).status_code == 404
+
+
+def test_a_list_of_choices_applies_one_per_visit_then_the_default_path(client, analyst):
+    run = client.post(SANDBOX, json={"choices": {"appraise_dossier": [{"appraisal_decision": "request_supplement"}]}},
+                      headers=analyst).json
+    assert [s["element_id"] for s in run["steps"]] == [
+        "appraise_dossier", "receive_supplement", "appraise_dossier", "approve_dossier", "return_result"]
+    assert [s["decision"] for s in run["steps"] if s["element_id"] == "appraise_dossier"] == [
+        "request_supplement", "propose_approval"]
+    assert run["status"] == "completed"
