@@ -179,6 +179,8 @@ class WatchlistSchema(Schema):
     refused = fields.List(fields.Nested(DossierLineSchema))
     stopped = fields.List(fields.Nested(DossierLineSchema))
     events = fields.List(fields.Nested(NotableEventSchema))
+    refusal_grounds = fields.Dict(keys=fields.String(), values=fields.String(),
+                                  metadata={"description": "dossier code -> the grounds of its refusal"})
 
 
 class AppraisalEntrySchema(Schema):
@@ -189,7 +191,8 @@ class AppraisalEntrySchema(Schema):
     ready_at = fields.DateTime()
     completed_at = fields.DateTime(allow_none=True)
     status = fields.String()
-    decision = fields.Raw(allow_none=True)
+    decision = fields.Raw(allow_none=True, metadata={"description": "the value of the step's decision field"})
+    decision_text = fields.String(allow_none=True, metadata={"description": "that value as the form names it"})
     opinions = fields.List(fields.String())
     reassignments = fields.List(fields.String())
 

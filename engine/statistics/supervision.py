@@ -13,12 +13,22 @@ from sqlalchemy.orm import Session
 
 from engine.calendar.working_calendar import WorkingCalendar
 from engine.history.events import HistoryEventType
-from engine.persistence.models import NOTABLE_EVENTS, Dossier, HistoryEvent, HumanTask, Official, TaskStatus, Unit
+from engine.persistence.models import (
+    NOTABLE_EVENTS,
+    Dossier,
+    HistoryEvent,
+    HumanTask,
+    Official,
+    ProcedureVersion,
+    TaskStatus,
+    Unit,
+)
 from engine.reads.dossiers import find_dossier
 from engine.statistics.lists import LIST_LIMIT, DossierLine, Drill, drill_down
 from engine.statistics.period import Period
 from engine.statistics.reach import StatScope
 from engine.statistics.scope_sql import dossier_filter
+from forms.display import value_text
 from forms.roles import fields_with_role
 
 # The stages whose steps make up the appraisal record (the step's ``stage`` property).
@@ -38,6 +48,7 @@ class AppraisalEntry:
     completed_at: datetime | None
     status: str
     decision: Any         # the value of the step's declared decision field, if any
+    decision_text: str | None  # that value as the form names it (the choice's title)
     opinions: list[str]   # what the official wrote in the fields the form declares as opinions or reasons
     reassignments: list[str]  # "to <name>: <reason>" for each time the step changed hands by a leader
 
@@ -76,10 +87,13 @@ def appraisal_record(session: Session, official: Official, code: str, *, today: 
     for task, unit_name, person in tasks:
         data = task.submitted_data or {}
         field = decision_fields.get(task.element_id)
+        decision = data.get(field) if field else None
+        form = (version.forms or {}).get(task.form_name or "") or {}
+        field_schema = (form.get("properties") or {}).get(field or "") or {}
         entries.append(AppraisalEntry(
             step=task.name, stage=task.stage or "", unit=unit_name or task.department or "", official=person,
             ready_at=task.ready_at, completed_at=task.completed_at, status=str(task.status),
-            decision=data.get(field) if field else None,
+            decision=decision, decision_text=None if decision is None else value_text(field_schema, decision),
             opinions=[str(data[name]) for name in opinion_fields if data.get(name)],
             reassignments=[f"{(p or {}).get('to', '')}: {(p or {}).get('reason', '')}"
                            for task_id, p in moves if task_id == str(task.id)]))
@@ -122,14 +136,36 @@ class Watchlist:
     refused: list[DossierLine]
     stopped: list[DossierLine]
     events: list[NotableEvent]
+    refusal_grounds: dict[str, str]  # dossier code -> the grounds its refusal gave
 
 
 def watchlist(session: Session, scope: StatScope, period: Period, *, now: datetime,
               calendar: WorkingCalendar) -> Watchlist:
     """The supervisors' list of the period: late, refused, stopped or withdrawn dossiers, and the
     reassignments and other decisions taken with a reason."""
+    refused = drill_down(session, scope, period, Drill.REFUSED, now=now, calendar=calendar)
     return Watchlist(
         late=drill_down(session, scope, period, Drill.LATE, now=now, calendar=calendar),
-        refused=drill_down(session, scope, period, Drill.REFUSED, now=now, calendar=calendar),
+        refused=refused,
         stopped=drill_down(session, scope, period, Drill.STOPPED, now=now, calendar=calendar),
-        events=notable_events(session, scope, period, calendar=calendar))
+        events=notable_events(session, scope, period, calendar=calendar),
+        refusal_grounds=refusal_grounds(session, [line.code for line in refused]))
+
+
+def refusal_grounds(session: Session, codes: list[str]) -> dict[str, str]:
+    """The grounds each refused dossier gave: the field its forms declare as ``refusal_grounds``."""
+    if not codes:
+        return {}
+    rows = session.execute(
+        select(Dossier.code, ProcedureVersion.forms, HumanTask.submitted_data)
+        .join(ProcedureVersion, Dossier.procedure_version_id == ProcedureVersion.id)
+        .join(HumanTask, HumanTask.dossier_id == Dossier.id)
+        .where(Dossier.code.in_(codes), HumanTask.status == TaskStatus.COMPLETED)
+        .order_by(HumanTask.completed_at)
+    ).all()
+    grounds: dict[str, str] = {}
+    for code, forms, data in rows:
+        for name in fields_with_role((forms or {}).values(), "refusal_grounds"):
+            if (data or {}).get(name):
+                grounds[code] = str(data[name])
+    return grounds

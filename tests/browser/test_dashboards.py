@@ -90,7 +90,7 @@ def test_a_supervisor_reads_the_watchlist_and_an_appraisal_record(page, live_sit
     page.goto(f"/giam-sat/tham-dinh/{appraised[0]}")
     row = page.locator("#appraisal tbody tr").first
     expect(row).to_contain_text("Thẩm định hồ sơ")
-    expect(row).to_contain_text("propose_approval")
+    expect(row).to_contain_text("Đề xuất cấp Giấy chứng nhận đăng ký doanh nghiệp")
     expect(row).to_contain_text("Hồ sơ hợp lệ, đủ điều kiện cấp")
     check_accessible(page)
     screenshot(page, "dashboard-appraisal-record")

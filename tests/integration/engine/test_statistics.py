@@ -215,8 +215,10 @@ def test_the_supervisor_reads_the_appraisal_record_and_the_watchlist(province: P
         watch = watchlist(session, scope, PERIOD, now=province.ctx.clock.now(), calendar=province.ctx.calendar)
     assert [(e.step, e.decision) for e in record.entries] == [
         ("Thẩm định hồ sơ", "propose_refusal"), ("Phê duyệt kết quả", "sign_refusal")]
+    assert record.entries[0].decision_text == "Đề xuất từ chối cấp Giấy chứng nhận"
     assert any("Tên doanh nghiệp trùng" in opinion for opinion in record.entries[0].opinions)
     assert [line.code for line in watch.refused] == [province.codes["refused"]]
+    assert "Điều 41 Luật Doanh nghiệp 2020" in watch.refusal_grounds[province.codes["refused"]]
     assert [(e.code, e.kind, e.reason) for e in watch.events] == [
         (province.codes["withdrawn"], "dossier_withdrawn", "Công dân xin rút")]
 
