@@ -39,6 +39,7 @@ MENU = (
     MenuEntry("dashboard_pages.dashboard", _l("Thống kê"), FIGURE_READERS),
     MenuEntry("dashboard_pages.watchlist", _l("Giám sát"), (Role.CENTER_LEADER.value, Role.SUPERVISOR.value,
                                                            Role.AUDITOR.value)),
+    MenuEntry("studio_pages.procedures", _l("Thiết kế quy trình"), (Role.ANALYST.value, Role.ADMIN.value)),
 )
 
 

@@ -28,6 +28,7 @@ PAGE_MODULES = (
     "admin.hotline",
     "admin.rating_pages",
     "admin.dashboards",
+    "admin.studio",
 )
 
 # The pages' own style and the vendored front-end packages (admin/static/vendor), at /static/.
