@@ -29,6 +29,7 @@ PAGE_MODULES = (
     "admin.rating_pages",
     "admin.dashboards",
     "admin.studio",
+    "admin.studio_versions",
 )
 
 # The pages' own style and the vendored front-end packages (admin/static/vendor), at /static/.
