@@ -30,6 +30,10 @@ PAGE_MODULES = (
     "admin.dashboards",
     "admin.studio",
     "admin.studio_versions",
+    "admin.studio_drafts",
+    "admin.studio_publish",
+    "admin.studio_forms",
+    "admin.studio_diff",
 )
 
 # The pages' own style and the vendored front-end packages (admin/static/vendor), at /static/.

@@ -1,27 +1,44 @@
 // The studio's modeler page: bpmn-js's Modeler with the minimap, element search (Ctrl+F) and
 // keyboard shortcuts bpmn-js brings, bpmnlint's style checks, token simulation, and the properties
-// panel with our declared properties. The page's JSON (#studio-data) gives the URLs, the vocabulary
-// of valid values and the texts in the page's language.
+// panel with our declared properties. On a draft it also saves to the server with the draft's
+// version tag, shows the server validator's problems on the diagram, and edits the steps' forms.
+// The page's JSON (#studio-data) gives the URLs, the draft's files, the vocabulary of valid values
+// and the texts in the page's language.
 import {
   Modeler, minimapModule, tokenSimulationModule, lintModule, bpmnlintConfig,
   BpmnPropertiesPanelModule, BpmnPropertiesProviderModule
 } from "../../vendor/bpmn-js/studio-modeler.js";
-import { spiffworkflowDescriptor } from "./moddle.js";
+import { spiffworkflowDescriptor, readProperty, writeProperty } from "./moddle.js";
 import { motcuaPropertiesModule } from "./properties.js";
 import { keepUndrawnDiModule } from "./keep-di.js";
+import { problemsView } from "./problems.js";
+import { formEditor } from "./forms.js";
+import { draftSaving } from "./drafts.js";
 
 const root = document.getElementById("studio");
 const data = JSON.parse(document.getElementById("studio-data").textContent);
 const texts = data.texts;
 const status = document.getElementById("studio-status");
 
-// What the page edits beside the diagram: procedure.json (lane bindings, time limits) and the forms.
-const store = { procedure: (data.draft && data.draft.procedure) || {}, forms: (data.draft && data.draft.forms) || {} };
-
-export function say(text, kind) {
+function say(text, kind) {
   status.textContent = text;
   status.dataset.kind = kind || "info";
 }
+
+// What the page edits beside the diagram: procedure.json (lane bindings, time limits), the forms,
+// and any other file of the draft, kept as it came.
+const store = { procedure: {}, forms: {}, others: {}, bpmnName: null };
+if (data.draft) {
+  Object.entries(data.draft.files).forEach(([name, text]) => {
+    if (name === "procedure.json") store.procedure = JSON.parse(text);
+    else if (/^forms\/[^/]+\.schema\.json$/.test(name)) store.forms[name.slice("forms/".length)] = JSON.parse(text);
+    else if (name.endsWith(".bpmn") && !store.bpmnName) store.bpmnName = name;
+    else store.others[name] = text;
+  });
+}
+
+const vocabulary = data.vocabulary || {};
+vocabulary.forms = Object.keys(store.forms).sort();
 
 const modeler = new Modeler({
   container: "#canvas",
@@ -30,33 +47,21 @@ const modeler = new Modeler({
   additionalModules: [
     minimapModule, tokenSimulationModule, lintModule, keepUndrawnDiModule,
     BpmnPropertiesPanelModule, BpmnPropertiesProviderModule,
-    motcuaPropertiesModule(store, data.vocabulary || {}, texts)
+    motcuaPropertiesModule(store, vocabulary, texts)
   ],
   moddleExtensions: { spiffworkflow: spiffworkflowDescriptor }
 });
 
-// The browser tests and the page's other scripts reach the modeler here.
-window.motcuaStudio = { modeler, store, data, say };
-
 async function open(xml) {
   const { warnings } = await modeler.importXML(xml);
-  modeler.get("canvas").zoom("fit-viewport", "auto");
-  modeler.get("minimap").open();
+  const canvas = modeler.get("canvas");
+  canvas.resized();
+  canvas.zoom("fit-viewport", "auto");
   return warnings;
 }
 
-async function load() {
-  try {
-    const response = await fetch(data.diagramUrl, { credentials: "same-origin" });
-    if (!response.ok) throw new Error(String(response.status));
-    await open(await response.text());
-    root.dataset.ready = "true";
-    document.dispatchEvent(new CustomEvent("studio:ready"));
-  } catch (error) {
-    say(texts.failed, "error");
-    root.dataset.ready = "failed";
-  }
-}
+// The browser tests and the page's other scripts reach the modeler here.
+window.motcuaStudio = { modeler, store, data, say, open };
 
 const simulation = document.getElementById("toggle-simulation");
 simulation.addEventListener("click", () => modeler.get("toggleMode").toggleMode());
@@ -65,9 +70,39 @@ modeler.on("tokenSimulation.toggleMode", (event) => {
 });
 
 modeler.on("commandStack.changed", () => {
+  vocabulary.forms = Object.keys(store.forms).sort();
   root.dataset.dirty = "true";
-  document.dispatchEvent(new CustomEvent("studio:changed"));
 });
 
-window.motcuaStudio.open = open;
-load();
+async function diagramText() {
+  if (data.draft) return data.draft.files[store.bpmnName];
+  const response = await fetch(data.diagramUrl, { credentials: "same-origin" });
+  if (!response.ok) throw new Error(String(response.status));
+  return response.text();
+}
+
+async function start() {
+  try {
+    await open(await diagramText());
+    modeler.get("minimap").open();
+  } catch (error) {
+    say(texts.failed, "error");
+    root.dataset.ready = "failed";
+    return;
+  }
+  if (data.draft) {
+    const problems = problemsView({
+      modeler, texts, list: document.getElementById("problem-list"), summary: document.getElementById("problem-summary")
+    });
+    formEditor({
+      root: document.getElementById("form-editor"), modeler, store, texts, vocabulary,
+      previewUrl: data.urls.preview, csrf: data.csrf, writeProperty, readProperty
+    });
+    const saving = draftSaving({ modeler, store, data, texts, say, problems, open });
+    window.motcuaStudio.saving = saving;
+    problems.show(data.problems || []);
+  }
+  root.dataset.ready = "true";
+}
+
+start();
