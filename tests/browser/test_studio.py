@@ -22,7 +22,7 @@ def test_the_list_shows_each_version_and_opens_it_in_the_modeler(page, live_site
     check_accessible(page)
     screenshot(page, "studio-procedures")
 
-    row.get_by_role("link").click()
+    row.get_by_role("link", name="Xem sơ đồ v1").click()
     expect(page.locator("#studio")).to_have_attribute("data-ready", "true")
     expect(page.locator(".djs-palette")).to_be_visible()
     expect(page.locator(".djs-minimap")).to_be_visible()

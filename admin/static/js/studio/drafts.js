@@ -61,6 +61,13 @@ export function draftSaving({ modeler, store, data, texts, say, problems, open }
     }
   }
 
+  // An ISO time as the page's language writes it, in the browser's time zone.
+  function when(iso) {
+    if (!iso) return "—";
+    const time = new Date(iso);
+    return Number.isNaN(time.getTime()) ? iso : time.toLocaleString(texts.lang === "en" ? "en-GB" : "vi-VN");
+  }
+
   async function showConflict(body) {
     server = body.current;
     say(body.message, "error");
@@ -71,7 +78,7 @@ export function draftSaving({ modeler, store, data, texts, say, problems, open }
     document.getElementById("conflict-yours").textContent =
       texts.conflictYours.replace("%(tag)s", (body.yours && body.yours.tag) || "—");
     document.getElementById("conflict-theirs").textContent = texts.conflictTheirs
-      .replace("%(who)s", server.updated_by || "—").replace("%(when)s", server.updated_at || "—")
+      .replace("%(who)s", server.updated_by || "—").replace("%(when)s", when(server.updated_at))
       .replace("%(tag)s", server.tag || "—");
     document.getElementById("conflict-files").replaceChildren(...differing.map((name) => {
       const item = document.createElement("li");
