@@ -9,6 +9,8 @@ are in admin/studio_drafts.py, the version changes in admin/studio_versions.py.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from typing import Any
 
 from flask import Blueprint, render_template, url_for
@@ -21,7 +23,7 @@ from admin.context import engine, page_session, signed_in_official
 from admin.i18n import current_language, engine_message
 from admin.labels import role_label
 from engine.errors import EngineError, NotFoundError, PermissionDeniedError
-from engine.reads.version_diagram import version_diagram
+from engine.reads.version_diagram import version_diagram, version_files
 from engine.studio.catalogue import studio_procedures
 from engine.studio.vocabulary import studio_vocabulary
 
@@ -121,6 +123,7 @@ def studio_texts() -> dict[str, Any]:
         "reasonNeeded": gettext("Ghi lý do kích hoạt, hoặc bỏ chọn “Kích hoạt ngay”."),
         "toList": gettext("Về danh sách quy trình"),
         "running": gettext("Đang chạy hồ sơ thử…"),
+        "imported": gettext("Đã mở %(file)s; lưu bản nháp để giữ."),
         # the form editor
         "kinds": {
             "text": gettext("Chữ (một dòng)"), "long_text": gettext("Đoạn văn"), "number": gettext("Số"),
@@ -195,4 +198,21 @@ def version_bpmn(key: str, number: int) -> Response | tuple[str, int]:
         return refused_page(error)
     response = Response(xml, mimetype="application/xml")
     response.headers["Cache-Control"] = "private, max-age=300"  # a deployed version never changes
+    return response
+
+
+@bp.get("/thiet-ke/<key>/phien-ban/<int(max=2147483647):number>/thu-muc.zip")
+@login_required  # type: ignore[misc]
+def version_zip(key: str, number: int) -> Response | tuple[str, int]:
+    """A deployed version as its procedure folder (diagram, procedure.json, forms/), zipped."""
+    try:
+        files = version_files(page_session(), signed_in_official(), key, number, today=engine().today())
+    except (NotFoundError, PermissionDeniedError) as error:
+        return refused_page(error)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in sorted(files.items()):
+            archive.writestr(f"{key}/{name}", text)
+    response = Response(buffer.getvalue(), mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="{key}-v{number}.zip"'
     return response

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.support import check_accessible, screenshot, script_problems, sign_in
+from tests.browser.support import ROOT, check_accessible, screenshot, script_problems, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -39,3 +39,15 @@ def test_the_list_shows_each_version_and_opens_it_in_the_modeler(page, live_site
     simulation.click()
     expect(simulation).to_have_attribute("aria-pressed", "false")
     assert problems == []
+
+
+def test_a_bpmn_file_from_another_tool_opens_in_the_draft(page, live_site):
+    sign_in(page, live_site.officials["analyst"])
+    page.goto("/thiet-ke/certified_copy")
+    expect(page.locator("#studio")).to_have_attribute("data-ready", "true")
+    page.locator("#import-bpmn").set_input_files(ROOT / "bpmn" / "construction_permit" / "construction_permit.bpmn")
+    expect(page.locator("#studio-status")).to_contain_text("Đã mở construction_permit.bpmn")
+    expect(page.locator("#studio")).to_have_attribute("data-dirty", "true")
+    expect(page.locator('[data-element-id="fire_safety_opinion"]')).to_have_count(1)
+    check_accessible(page)
+    screenshot(page, "studio-draft-imported")

@@ -3,8 +3,10 @@ deployed version and its diagram; who may open them, and a 404 for what does not
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import zipfile
 
 from tests.integration.admin.pages import receive, text_of
 from tests.integration.admin.test_sign_in import sign_in
@@ -43,11 +45,25 @@ def test_the_modeler_opens_a_version_and_serves_its_diagram(client, analyst):
     assert b"<bpmn:definitions" in diagram.data or b"definitions" in diagram.data[:500]
 
 
+def test_a_version_downloads_as_its_procedure_folder(client, analyst):
+    sign_in(client, "phantich")
+    response = client.get("/thiet-ke/enterprise_registration/phien-ban/1/thu-muc.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert 'filename="enterprise_registration-v1.zip"' in response.headers["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        names = archive.namelist()
+        procedure = json.loads(archive.read("enterprise_registration/procedure.json"))
+    assert "enterprise_registration/enterprise_registration.bpmn" in names
+    assert "enterprise_registration/forms/appraise_dossier.schema.json" in names
+    assert procedure["key"] == "enterprise_registration"
+
+
 def test_an_official_without_the_version_rule_is_refused(client, reception):
     sign_in(client, "tiepnhan")
     assert client.get("/thiet-ke").status_code == 403
     assert client.get("/thiet-ke/enterprise_registration/phien-ban/1").status_code == 403
     assert client.get("/thiet-ke/enterprise_registration/phien-ban/1/so-do.bpmn").status_code == 403
+    assert client.get("/thiet-ke/enterprise_registration/phien-ban/1/thu-muc.zip").status_code == 403
 
 
 def test_a_missing_procedure_or_version_is_a_404_naming_it(client, analyst):

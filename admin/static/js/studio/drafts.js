@@ -168,6 +168,23 @@ export function draftSaving({ modeler, store, data, texts, say, problems, open }
     document.getElementById("publish-draft").addEventListener("click", publish);
     document.getElementById("run-sandbox").addEventListener("click", tryDossier);
   }
+  // A .bpmn drawn in another tool replaces the draft's diagram in the modeler (saved like any edit);
+  // bpmn-js reads what it can and says what it could not.
+  document.getElementById("import-bpmn").addEventListener("change", async (event) => {
+    const [file] = event.target.files;
+    if (!file) return;
+    try {
+      const warnings = await open(await file.text());
+      root.dataset.dirty = "true";
+      const opened = texts.imported.replace("%(file)s", file.name);
+      say(warnings.length ? `${opened} ${warnings.map((w) => w.message).slice(0, 3).join("; ")}` : opened,
+        warnings.length ? "error" : "ok");
+    } catch (error) {
+      say(`${file.name}: ${error.message}`, "error");
+    }
+    event.target.value = "";
+  });
+
   document.getElementById("save-draft").addEventListener("click", () => save(tag));
   document.getElementById("check-draft").addEventListener("click", check);
   document.getElementById("conflict-take-theirs").addEventListener("click", takeTheirs);
