@@ -9,8 +9,6 @@ are in admin/studio_drafts.py, the version changes in admin/studio_versions.py.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from typing import Any
 
 from flask import Blueprint, render_template, url_for
@@ -23,8 +21,9 @@ from admin.context import engine, page_session, signed_in_official
 from admin.i18n import current_language, engine_message
 from admin.labels import role_label
 from engine.errors import EngineError, NotFoundError, PermissionDeniedError
-from engine.reads.version_diagram import version_diagram, version_files
 from engine.studio.catalogue import studio_procedures
+from engine.studio.exchange import folder_zip, version_files
+from engine.studio.files import main_diagram
 from engine.studio.vocabulary import studio_vocabulary
 
 bp = Blueprint("studio_pages", __name__, template_folder="templates")
@@ -178,7 +177,7 @@ def version_modeler(key: str, number: int) -> str | tuple[str, int]:
     """A deployed version in the modeler, to look at and try its paths (saving is the draft's)."""
     session, official, ctx = page_session(), signed_in_official(), engine()
     try:
-        version_diagram(session, official, key, number, today=ctx.today())
+        version_files(session, official, key, number, clock=ctx.clock)
         vocabulary = studio_vocabulary(session, official, clock=ctx.clock)
     except (NotFoundError, PermissionDeniedError) as error:
         return refused_page(error)
@@ -193,10 +192,10 @@ def version_modeler(key: str, number: int) -> str | tuple[str, int]:
 @login_required  # type: ignore[misc]
 def version_bpmn(key: str, number: int) -> Response | tuple[str, int]:
     try:
-        xml = version_diagram(page_session(), signed_in_official(), key, number, today=engine().today())
+        files = version_files(page_session(), signed_in_official(), key, number, clock=engine().clock)
     except (NotFoundError, PermissionDeniedError) as error:
         return refused_page(error)
-    response = Response(xml, mimetype="application/xml")
+    response = Response(files[main_diagram(key)], mimetype="application/xml")
     response.headers["Cache-Control"] = "private, max-age=300"  # a deployed version never changes
     return response
 
@@ -206,13 +205,9 @@ def version_bpmn(key: str, number: int) -> Response | tuple[str, int]:
 def version_zip(key: str, number: int) -> Response | tuple[str, int]:
     """A deployed version as its procedure folder (diagram, procedure.json, forms/), zipped."""
     try:
-        files = version_files(page_session(), signed_in_official(), key, number, today=engine().today())
+        files = version_files(page_session(), signed_in_official(), key, number, clock=engine().clock)
     except (NotFoundError, PermissionDeniedError) as error:
         return refused_page(error)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in sorted(files.items()):
-            archive.writestr(f"{key}/{name}", text)
-    response = Response(buffer.getvalue(), mimetype="application/zip")
+    response = Response(folder_zip(key, files), mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="{key}-v{number}.zip"'
     return response

@@ -34,6 +34,7 @@ PAGE_MODULES = (
     "admin.studio_publish",
     "admin.studio_forms",
     "admin.studio_diff",
+    "admin.studio_new",
 )
 
 # The pages' own style and the vendored front-end packages (admin/static/vendor), at /static/.

@@ -133,3 +133,24 @@ def test_officials_who_may_not_edit_are_refused(client, reception, analyst):
     assert client.get(f"/thiet-ke/{KEY}").status_code == 403
     answer = _post(client, f"/thiet-ke/{KEY}/ban-nhap", {"base_tag": None, "files": {}})
     assert answer.status_code == 403 and answer.json["message"]
+
+
+def test_a_new_procedure_starts_from_a_template_and_opens_in_the_modeler(client, analyst):
+    sign_in(client, "phantich")
+    form = client.get("/thiet-ke/moi")
+    assert form.status_code == 200 and 'name="template"' in form.get_data(as_text=True)
+    created = client.post("/thiet-ke/moi", data={"key": "xac_nhan_cu_tru", "name": "Xác nhận thông tin cư trú",
+                                                 "template": "commune", "csrf_token": csrf_token(client)})
+    assert created.status_code == 302 and created.headers["Location"].endswith("/thiet-ke/xac_nhan_cu_tru")
+    draft = _data(client.get("/thiet-ke/xac_nhan_cu_tru").get_data(as_text=True))
+    assert draft["draft"]["tag"] and "xac_nhan_cu_tru.bpmn" in draft["draft"]["files"]
+    # The test organisation has no commune, so the template's lanes routed by locality are marked.
+    assert draft["problems"] and all("{locality}" in p["message"] for p in draft["problems"])
+    assert "xac_nhan_cu_tru" in client.get("/thiet-ke").get_data(as_text=True)
+
+    taken = client.post("/thiet-ke/moi", data={"key": KEY, "name": "Trùng mã", "template": "commune",
+                                               "csrf_token": csrf_token(client)})
+    assert taken.status_code == 422 and "đã có" in taken.get_data(as_text=True)
+    bad = client.post("/thiet-ke/moi", data={"key": "Mã Sai", "name": "Sai", "template": "commune",
+                                             "csrf_token": csrf_token(client)})
+    assert bad.status_code == 422 and 'id="key-error"' in bad.get_data(as_text=True)
