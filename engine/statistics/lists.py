@@ -102,8 +102,8 @@ def drill_down(session: Session, scope: StatScope, period: Period, figure: Drill
         Drill.REFUSED: and_(finished, Dossier.status == DossierStatus.REFUSED),
         Drill.STOPPED: and_(finished, Dossier.status.in_((DossierStatus.STOPPED, DossierStatus.WITHDRAWN))),
         Drill.SUPPLEMENTED: and_(finished, Dossier.supplement_requests > 0),
-        Drill.IN_PROGRESS: open_at(as_of),
-        Drill.IN_PROGRESS_LATE: and_(open_at(as_of), running_late(as_of)),
+        Drill.IN_PROGRESS: open_at(as_of, now),
+        Drill.IN_PROGRESS_LATE: and_(open_at(as_of, now), running_late(as_of)),
     }
     order = Dossier.received_at.desc() if figure in (Drill.RECEIVED, Drill.IN_PROGRESS, Drill.IN_PROGRESS_LATE) \
         else Dossier.completed_at.desc()
