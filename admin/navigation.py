@@ -40,6 +40,7 @@ MENU = (
     MenuEntry("dashboard_pages.watchlist", _l("Giám sát"), (Role.CENTER_LEADER.value, Role.SUPERVISOR.value,
                                                            Role.AUDITOR.value)),
     MenuEntry("studio_pages.procedures", _l("Thiết kế quy trình"), (Role.ANALYST.value, Role.ADMIN.value)),
+    MenuEntry("audit_pages.start", _l("Kiểm tra hồ sơ"), (Role.AUDITOR.value, Role.SUPERVISOR.value)),
 )
 
 

@@ -35,6 +35,7 @@ PAGE_MODULES = (
     "admin.studio_forms",
     "admin.studio_diff",
     "admin.studio_new",
+    "admin.audit_pages",
 )
 
 # The pages' own style and the vendored front-end packages (admin/static/vendor), at /static/.

@@ -63,18 +63,25 @@ def fire_timers(session: Session, ctx: EngineContext, dossier: Dossier) -> int:
     workflow = load_dossier_workflow(session, ctx, dossier, version)
     at = ctx.clock.now().astimezone(UTC)
     command = Command(session, ctx, dossier, version, workflow, SYSTEM, at)
-    command.run(workflow.refresh_timers)
+    fired = run_timers(command)
+    finish_command(command)
+    return fired
+
+
+def run_timers(command: Command) -> int:
+    """Fire what is due at the command's instant and record each timer that fired (the scheduler's
+    command, and its replay in engine.audit.replay); returns how many fired."""
+    command.run(command.workflow.refresh_timers)
     fired = [
         t for t in command.transitions
         if t.state == "READY" and _timer_element(command, t.task_id)
     ]
     for transition in fired:
-        element_id = workflow.get_task_from_id(transition.task_id).task_spec.bpmn_id
-        element = version.elements.get(element_id, {})
-        command.history.add(HistoryEventType.TIMER_FIRED, at, actor_name=SYSTEM.name, element_id=element_id,
+        element_id = command.workflow.get_task_from_id(transition.task_id).task_spec.bpmn_id
+        element = command.version.elements.get(element_id, {})
+        command.history.add(HistoryEventType.TIMER_FIRED, command.at, actor_name=SYSTEM.name, element_id=element_id,
                             element_name=element.get("name"), element_type=element.get("type"),
                             lane=element.get("lane"), task_id=str(transition.task_id))
-    finish_command(command)
     return len(fired)
 
 

@@ -45,6 +45,7 @@ class Action(enum.StrEnum):
     INCIDENT_MANAGE = "incident.manage"
     HOTLINE_READ = "hotline.read"
     STATISTICS_READ = "statistics.read"
+    AUDIT_READ = "audit.read"
 
 
 class Scope(enum.StrEnum):
@@ -183,4 +184,7 @@ RULES: dict[Action, Rule] = {rule.action: rule for rule in [
          "(their center and those below), admins"),
     Rule(Action.INCIDENT_MANAGE, _grants((ADMIN, Scope.ANY)), "chỉ quản trị viên xử lý sự cố hồ sơ",
          "admins only handle dossier incidents"),
+    Rule(Action.AUDIT_READ, _grants((READERS, Scope.CENTER)),
+         "kiểm tra viên, giám sát viên: hồ sơ của trung tâm mình",
+         "auditors and supervisors: their center's dossiers"),
 ]}

@@ -8,6 +8,7 @@ extension with an apology letter and a new appointment.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -56,12 +57,18 @@ def _close(session: Session, ctx: EngineContext, ref: str | int, actor: Actor, r
     dossier = lock_dossier_by_ref(session, ctx, ref, actor, action)
     version = ctx.version(session, dossier.procedure_version_id)
     workflow = load_dossier_workflow(session, ctx, dossier, version)
-    at = ctx.clock.now().astimezone(UTC)
-    command = Command(session, ctx, dossier, version, workflow, actor, at)
-    command.history.add(event, at, actor_id=actor.id, actor_name=actor.name, payload={"reason": reason})
-    command.run(workflow.cancel)
-    finish_command(command, {"status": status, "completed_at": at, "wake_at": None})
+    command = Command(session, ctx, dossier, version, workflow, actor, ctx.clock.now().astimezone(UTC))
+    finish_command(command, run_close(command, status, event, reason))
     return dossier
+
+
+def run_close(command: Command, status: DossierStatus, event: HistoryEventType, reason: str) -> dict[str, Any]:
+    """Record why the dossier ends and cancel every open step (a withdrawal or stop, and its replay);
+    returns the dossier columns the closing sets."""
+    command.history.add(event, command.at, actor_id=command.actor.id, actor_name=command.actor.name,
+                        payload={"reason": reason})
+    command.run(command.workflow.cancel)
+    return {"status": status, "completed_at": command.at, "wake_at": None}
 
 
 @command("withdraw_dossier")

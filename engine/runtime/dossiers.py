@@ -157,7 +157,9 @@ class Reception:
             dossier.received_at,
             actor_id=self.actor.id,
             actor_name=self.actor.name,
-            payload={"procedure": self.procedure_key, "version": self.version.id, "channel": str(self.channel),
+            # The code is an input of the run (scripts see dossier_code): chained, so replay reads it here.
+            payload={"procedure": self.procedure_key, "version": self.version.id, "code": dossier.code,
+                     "channel": str(self.channel),
                      "center": self.center_code, "data": copy.deepcopy(self.data),
                      **({"locality": dossier.locality} if dossier.locality else {})},
         )

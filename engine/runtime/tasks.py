@@ -5,9 +5,10 @@ from __future__ import annotations
 import copy
 import functools
 import uuid
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
+from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
@@ -68,9 +69,9 @@ def _not_open(task: HumanTask) -> TaskNotReadyError:
 
 
 def _record(ctx: EngineContext, dossier: Dossier, task: HumanTask, event: HistoryEventType, actor: Actor,
-            payload: dict[str, Any] | None = None) -> HistoryBuffer:
+            payload: dict[str, Any] | None = None, at: datetime | None = None) -> HistoryBuffer:
     buffer = HistoryBuffer(dossier)
-    buffer.add(event, ctx.clock.now().astimezone(UTC), actor_id=actor.id, actor_name=actor.name,
+    buffer.add(event, at or ctx.clock.now().astimezone(UTC), actor_id=actor.id, actor_name=actor.name,
                element_id=task.element_id, element_name=task.name, element_type="userTask", lane=task.lane,
                task_id=str(task.id), payload=payload)
     return buffer
@@ -105,9 +106,10 @@ def claim_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, *, acto
     if task.status != TaskStatus.READY:
         raise _not_open(task)
     check_may_act(session, ctx, task, dossier, actor, Action.TASK_CLAIM)
-    write_task(session, task, status=TaskStatus.CLAIMED, assignee_id=actor.id,
-               claimed_at=ctx.clock.now().astimezone(UTC))
-    buffer = _record(ctx, dossier, task, HistoryEventType.TASK_CLAIMED, actor)
+    # One instant for the row and the chained event, so the row says exactly what the history does.
+    now = ctx.clock.now().astimezone(UTC)
+    write_task(session, task, status=TaskStatus.CLAIMED, assignee_id=actor.id, claimed_at=now)
+    buffer = _record(ctx, dossier, task, HistoryEventType.TASK_CLAIMED, actor, at=now)
     buffer.flush(session)
     write_dossier(session, ctx, dossier, buffer.head_values())
     return task
@@ -163,6 +165,12 @@ def finish_completion(session: Session, ctx: EngineContext, task: HumanTask, dos
 
     command = Command(session, ctx, dossier, version, workflow, actor, now,
                       completion=HumanCompletion(task.id, actor, payload))
+    run_completion(command, spiff_task, data)
+    finish_command(command)
+
+
+def run_completion(command: Command, spiff_task: SpiffTask, data: dict[str, Any]) -> None:
+    """Put the submitted data on the step and run the dossier on (a completion, and its replay)."""
 
     def submit() -> None:
         # Copy so later in-place edits by scripts never reach the audit record (brief §0.10).
@@ -170,4 +178,3 @@ def finish_completion(session: Session, ctx: EngineContext, task: HumanTask, dos
         spiff_task.run()
 
     command.run(submit)
-    finish_command(command)

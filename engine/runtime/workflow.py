@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import functools
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,7 +28,7 @@ from engine.persistence.models import (
     new_row_version,
     table_of,
 )
-from engine.persistence.state import StateChanges, dump_changes, full_document, load_stored_workflow
+from engine.persistence.state import dump_changes, full_document, load_stored_workflow
 from engine.persistence.task_rows import read_task_rows, write_task_rows
 from engine.runtime import clock_rules, time_limits
 from engine.runtime.command import Command
@@ -125,11 +127,47 @@ def _finish_command(command: Command, values: dict[str, Any] | None = None) -> l
     Everything is written with one statement per table (the ORM unit of work costs more than the
     writes themselves on this path). Returns the rows of the human tasks that became ready.
     """
-    session, dossier, version, workflow = command.session, command.dossier, command.version, command.workflow
+    session, dossier, workflow = command.session, command.dossier, command.workflow
+    settled = settle_command(command, values, lambda spiff_task, element: new_human_task(command, spiff_task, element))
+    if settled.new_tasks:
+        session.connection().execute(_INSERT_HUMAN_TASKS, settled.new_tasks)
+    if settled.cancelled:
+        _cancel_human_tasks(session, settled.cancelled)
+    changes = dump_changes(workflow, {t.task_id for t in command.transitions})
+    write_task_rows(session, dossier.id, changes)
+    values = {**settled.values, "state": changes.meta, **command.history.head_values()}
+    command.history.flush(session)
+    record_command(command, values, settled.new_tasks)
+    write_dossier(session, command.ctx, dossier, values, workflow)
+    if command.ctx.settings.verify_state_writes:
+        verify_stored_state(session, command.ctx, dossier, workflow)
+    return settled.new_tasks
+
+
+@dataclass
+class Settlement:
+    """What a command's run implies, before anything is written: the dossier columns it sets, the
+    human tasks that became ready (rows to insert) and those cancelled. Its history events are in
+    the command's buffer."""
+
+    values: dict[str, Any]
+    new_tasks: list[dict[str, Any]]
+    cancelled: list[uuid.UUID]
+
+
+ReadyStep = Callable[[SpiffTask, dict[str, Any]], dict[str, Any]]
+"""Makes the human task row of a step that became ready (and records its assignment, if any)."""
+
+
+def settle_command(command: Command, forced: dict[str, Any] | None, ready_step: ReadyStep) -> Settlement:
+    """Turn the captured transitions into history events, task rows and dossier columns, writing
+    nothing: the command writes them (``finish_command``), a replay compares them
+    (``engine.audit.replay``), so both derive the record the same way."""
+    version, workflow = command.version, command.workflow
     new_tasks: list[dict[str, Any]] = []
     cancelled: list[uuid.UUID] = []
     ends: list[str] = []
-    forced, values = dict(values or {}), {}
+    forced, values = dict(forced or {}), dict[str, Any]()
     for transition in command.transitions:
         spiff_task = _find_task(workflow, transition.task_id)
         if spiff_task is None:
@@ -142,7 +180,7 @@ def _finish_command(command: Command, values: dict[str, Any] | None = None) -> l
         element_type = element.get("type")
         if element_type in HUMAN_TYPES and not _is_multi_instance_parent(spiff_task):
             if transition.state == "READY":
-                new_tasks.append(new_human_task(command, spiff_task, {**element, "id": element_id}))
+                new_tasks.append(ready_step(spiff_task, {**element, "id": element_id}))
             elif transition.state == "CANCELLED":
                 cancelled.append(transition.task_id)
             _drive_clock(command, values, transition.state, {**element, "id": element_id}, spiff_task.data)
@@ -150,20 +188,9 @@ def _finish_command(command: Command, values: dict[str, Any] | None = None) -> l
             time_limits.reselect_at_step(command, values, {**element, "id": element_id}, spiff_task.data)
         if element_type == "endEvent" and transition.state == "COMPLETED":
             ends.append(element_id)
-    if new_tasks:
-        session.connection().execute(_INSERT_HUMAN_TASKS, new_tasks)
-    if cancelled:
-        _cancel_human_tasks(session, cancelled)
     values.update(forced)  # what the command decided (withdrawn, stopped) wins over what steps implied
-    changes = _dossier_changes(command, _result_end(version, ends), values)
-    write_task_rows(session, dossier.id, changes)
-    values.update(command.history.head_values())
-    command.history.flush(session)
-    record_command(command, values, new_tasks)
-    write_dossier(session, command.ctx, dossier, values, workflow)
-    if command.ctx.settings.verify_state_writes:
-        verify_stored_state(session, command.ctx, dossier, workflow)
-    return new_tasks
+    _dossier_changes(command, _result_end(version, ends), values)
+    return Settlement(values, new_tasks, cancelled)
 
 
 def _cancel_human_tasks(session: Session, task_ids: list[uuid.UUID]) -> None:
@@ -238,11 +265,10 @@ def _result_end(version: LoadedVersion, ends: list[str]) -> str | None:
     return chosen[-1] if chosen else None
 
 
-def _dossier_changes(command: Command, end_element: str | None, values: dict[str, Any]) -> StateChanges:
-    """Add the dossier columns this command sets to ``values``; return the task rows to write."""
+def _dossier_changes(command: Command, end_element: str | None, values: dict[str, Any]) -> None:
+    """Add the dossier columns this command sets (but its stored state) to ``values``."""
     workflow, version = command.workflow, command.version
-    changes = dump_changes(workflow, {t.task_id for t in command.transitions})
-    values.update(state=changes.meta, data=current_data(workflow))
+    values["data"] = current_data(workflow)
     if end_element is not None and workflow.completed:
         element = version.elements.get(end_element, {})
         outcome = element.get("properties", {}).get("outcome", "issued")
@@ -260,7 +286,6 @@ def _dossier_changes(command: Command, end_element: str | None, values: dict[str
             payload={"status": str(status), "result": element.get("name"), "timeliness": values["timeliness"]},
         )
     values["wake_at"] = _earliest_timer(workflow) if version.has_timers else None
-    return changes
 
 
 def verify_stored_state(session: Session, ctx: EngineContext, dossier: Dossier, workflow: BpmnWorkflow) -> None:
@@ -280,6 +305,11 @@ def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
         data = workflow.last_task.data
     else:
         data = {}
+    return json_data(data)
+
+
+def json_data(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of task data with its JSON values only (scripts may leave other objects in it)."""
     return copy.deepcopy({k: v for k, v in data.items() if _is_json_value(v)})
 
 
