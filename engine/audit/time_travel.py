@@ -10,7 +10,7 @@ before that point, the answer says where, and shows the state the replay reached
 from __future__ import annotations
 
 import copy
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -94,7 +94,6 @@ class AsOf:
     clock: ClockAsOf
     events: int                          # events in the whole history
     divergence: Divergence | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         result = asdict(self)

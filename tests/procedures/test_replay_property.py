@@ -27,7 +27,7 @@ from demo.paths import PATHS
 from demo.people import Names
 from engine.audit.replay import replay
 from engine.errors import EngineError, FormInvalidError, PermissionDeniedError
-from engine.persistence.models import Center, Dossier, DossierStatus
+from engine.persistence.models import Dossier, DossierStatus
 from engine.runtime.actions import extend_deadline, withdraw_dossier
 from engine.runtime.context import build_context
 from engine.runtime.dossiers import start_dossier
@@ -36,11 +36,11 @@ from engine.scheduling import fire_due_timers, mark_dossier_deadlines
 from engine.settings import EngineSettings
 from tests.conftest import LIBRARY, deploy, open_tasks
 from tests.procedures.driver import move_time_to, wake_at
+from tests.procedures.test_certified_copy import center  # noqa: F401 - a ward's center: commune steps go there
 from tests.staff import Staff
 
 pytestmark = pytest.mark.usefixtures("traveller")
 
-LOCALITY = "ubnd_phuong_ha_long"  # the center's ward: commune-level steps go to its units
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 # What the demo's officials answer at each step, per procedure: every answer any demo path gives.
 ANSWERS: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
@@ -64,15 +64,6 @@ def ctx(clock):
     not in the stored rows, which that check reports (a closed dossier's state is never run again);
     the replay compares the stored task states itself."""
     return build_context(EngineSettings(library_path=LIBRARY, workflow_cache_size=0), clock)
-
-
-@pytest.fixture
-def center(session_factory):
-    with session_factory.begin() as session:
-        row = Center(code="hcc_ha_long", name="Trung tâm Phục vụ hành chính công phường Hạ Long",
-                     agency_identifier="000.00.01.H49", locality=LOCALITY)
-        session.add(row)
-    return row
 
 
 @pytest.fixture(params=sorted(PATHS))
@@ -189,7 +180,7 @@ class Walk:
 @settings(max_examples=4, derandomize=True, deadline=None, database=None, phases=[Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
-def test_random_paths_replay_identical(key, data, session_factory, ctx, clock, traveller, center, names):
+def test_random_paths_replay_identical(key, data, session_factory, ctx, clock, traveller, center, names):  # noqa: F811
     staff = Staff(session_factory, center.code)
     walk = Walk(key, data.draw, session_factory, ctx, clock, traveller, staff, names)
     walk.run(data.draw(st.integers(4, 14), label="actions"))

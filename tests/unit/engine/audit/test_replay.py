@@ -6,33 +6,26 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import undefer
 
 from engine.audit.replay import replay
 from engine.persistence.models import Base, Dossier, HistoryEvent, HumanTask
 from engine.runtime.actions import extend_deadline, withdraw_dossier
-from engine.runtime.tasks import claim_task, release_task
-from tests.conftest import deploy, open_tasks
-from tests.procedures.driver import start, step
+from engine.runtime.tasks import release_task
+from tests.conftest import open_tasks
+from tests.procedures.driver import step
 from tests.procedures.test_enterprise_registration import (
     APPRAISE_OK,
     APPRAISE_SUPPLEMENT,
     ISSUE_PATH,
     LEADER,
-    PROCEDURE,
     RECEPTION,
     SIGN,
     SPECIALIST,
     SUPPLEMENT,
 )
-
-
-@pytest.fixture
-def dossier_id(session_factory, ctx, center, staff):
-    deploy(session_factory, ctx, PROCEDURE.key)
-    return start(session_factory, ctx, PROCEDURE, center, staff)
+from tests.unit.engine.audit.conftest import claim_first
 
 
 def replayed(session_factory, ctx, dossier_id):
@@ -62,10 +55,8 @@ def test_a_finished_dossier_replays_identical_with_its_path(session_factory, ctx
 def test_a_dossier_through_supplementation_claims_and_an_extension_replays_identical(
         session_factory, ctx, dossier_id, staff, clock):
     clock.advance(hours=1)
+    actor = claim_first(session_factory, ctx, dossier_id, staff)
     task = open_tasks(session_factory, dossier_id)[0]
-    actor = staff.for_task(task.id)
-    with session_factory.begin() as session:
-        claim_task(session, ctx, task.id, actor=actor)
     clock.advance(minutes=5)
     with session_factory.begin() as session:
         release_task(session, ctx, task.id, actor=actor)

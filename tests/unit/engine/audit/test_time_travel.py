@@ -9,9 +9,7 @@ from sqlalchemy import select
 from engine.audit.time_travel import dossier_as_of
 from engine.errors import FormInvalidError, NotFoundError, PermissionDeniedError
 from engine.persistence.models import Dossier, HistoryEvent
-from engine.runtime.tasks import claim_task
-from tests.conftest import deploy, open_tasks
-from tests.procedures.driver import start, step
+from tests.procedures.driver import step
 from tests.procedures.test_enterprise_registration import (
     APPRAISE_OK,
     APPRAISE_SUPPLEMENT,
@@ -21,14 +19,9 @@ from tests.procedures.test_enterprise_registration import (
     SPECIALIST,
     SUPPLEMENT,
 )
+from tests.unit.engine.audit.conftest import claim_first
 
 HOUR = 3600
-
-
-@pytest.fixture
-def dossier_id(session_factory, ctx, center, staff):
-    deploy(session_factory, ctx, PROCEDURE.key)
-    return start(session_factory, ctx, PROCEDURE, center, staff)
 
 
 @pytest.fixture
@@ -69,10 +62,7 @@ def test_as_of_the_reception_the_first_step_waits_in_its_queue_with_the_intake_d
 def test_a_claimed_step_names_its_holder_and_a_completion_its_data_changes(
         session_factory, ctx, dossier_id, staff, clock, auditor):
     clock.advance(hours=1)
-    task = open_tasks(session_factory, dossier_id)[0]
-    specialist = staff.for_task(task.id)
-    with session_factory.begin() as session:
-        claim_task(session, ctx, task.id, actor=specialist)
+    specialist = claim_first(session_factory, ctx, dossier_id, staff)
     clock.advance(hours=2)
     step(session_factory, ctx, dossier_id, "appraise_dossier", SPECIALIST, APPRAISE_OK, staff)
 
