@@ -27,6 +27,7 @@ from demo.paths import PATHS
 from demo.people import Names
 from engine.audit.replay import replay
 from engine.errors import EngineError, FormInvalidError, PermissionDeniedError
+from engine.feedback import submit_feedback
 from engine.persistence.models import Dossier, DossierStatus
 from engine.runtime.actions import extend_deadline, withdraw_dossier
 from engine.runtime.context import build_context
@@ -35,6 +36,7 @@ from engine.runtime.tasks import claim_task, complete_task, release_task
 from engine.scheduling import fire_due_timers, mark_dossier_deadlines
 from engine.settings import EngineSettings
 from tests.conftest import LIBRARY, deploy, open_tasks
+from tests.procedures import test_citizen_feedback as feedback
 from tests.procedures.driver import move_time_to, wake_at
 from tests.procedures.test_certified_copy import center  # noqa: F401 - a ward's center: commune steps go there
 from tests.staff import Staff
@@ -52,6 +54,11 @@ for _key, _paths in PATHS.items():
                     ANSWERS[_key][_element].append(_answer)
 
 
+# Citizens' feedback comes from the public form, not the counter: its own answers and intake.
+ANSWERS["citizen_feedback"].update(classify_feedback=[feedback.FORWARD, feedback.NOT_ACCEPTED],
+                                   answer_feedback=[feedback.ANSWER])
+
+
 def test_the_answers_cover_every_procedure_of_the_library():
     assert set(ANSWERS) == {folder.name for folder in LIBRARY.iterdir()
                             if (folder / "procedure.json").exists() and not folder.name.startswith("_")}
@@ -66,7 +73,7 @@ def ctx(clock):
     return build_context(EngineSettings(library_path=LIBRARY, workflow_cache_size=0), clock)
 
 
-@pytest.fixture(params=sorted(PATHS))
+@pytest.fixture(params=sorted(ANSWERS))
 def key(request, session_factory, ctx):
     deploy(session_factory, ctx, request.param)
     return request.param
@@ -83,7 +90,14 @@ class Walk:
     def __init__(self, key, draw, session_factory, ctx, clock, traveller, staff, names):
         self.key, self.draw, self.sf, self.ctx, self.clock = key, draw, session_factory, ctx, clock
         self.traveller, self.staff = traveller, staff
+        self.extended = False
         seed = draw(st.integers(0, 10_000), label="seed")
+        if key == "citizen_feedback":
+            self.values = {}
+            with session_factory.begin() as session:
+                code = submit_feedback(session, ctx, center_code="hcc_ha_long", **feedback.FEEDBACK).code
+                self.dossier_id = session.scalar(select(Dossier.id).where(Dossier.code == code))
+            return
         intake, self.values = start_data(key, random.Random(seed), names, names.applicant("phường Hạ Long"),
                                          "phường Hạ Long", self.day())
         self.values.setdefault("specialist_name", "Trần Văn Minh")
@@ -91,7 +105,6 @@ class Walk:
         with session_factory.begin() as session:
             self.dossier_id = start_dossier(session, ctx, key, actor=staff.reception, center_code="hcc_ha_long",
                                             data=intake).id
-        self.extended = False
 
     def day(self):
         return self.clock.now().astimezone(ZONE).date()
