@@ -26,6 +26,7 @@ from engine.feedback import public_answers
 from engine.identity.throttle import SignInGuard
 from engine.persistence.models import SatisfactionLevel
 from engine.public import PublicDossier, lookup, rate_with_secret
+from engine.signing.results import kept_result
 
 bp = Blueprint("public", __name__, template_folder="templates")
 
@@ -66,9 +67,11 @@ def _page(status: int, code: str, *, dossier: PublicDossier | None = None, secre
 
 def _found(status: int, code: str, secret: str, dossier: PublicDossier,
            **context: Any) -> tuple[str, int, dict[str, str]]:
-    """The page of a dossier found by its code and secret, with the answers to its feedback."""
+    """The page of a dossier found by its code and secret, with the answers to its feedback and
+    its signed result."""
     answers = public_answers(page_session(), engine(), code, secret)
-    return _page(status, code, dossier=dossier, secret=secret, answers=answers, **context)
+    signed = kept_result(page_session(), code, secret)
+    return _page(status, code, dossier=dossier, secret=secret, answers=answers, signed=signed, **context)
 
 
 def _too_many(code: str, error: TooManyAttemptsError) -> tuple[str, int, dict[str, str]]:

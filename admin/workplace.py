@@ -36,6 +36,7 @@ PAGE_MODULES = (
     "admin.studio_diff",
     "admin.studio_new",
     "admin.audit_pages",
+    "admin.signed_result_pages",
 )
 
 # The pages' own style and the vendored front-end packages (admin/static/vendor), at /static/.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -11,10 +12,12 @@ from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask
+from sqlalchemy import make_url
 from sqlalchemy.orm import Session
 
 from api.app import create_app
 from api.observability import configure_logging
+from demo.certificates import demo_signing
 from demo.province import DEMO_LOGINS, LOGIN_CENTERS, PROVINCIAL_CENTER
 from demo.seed import seed_demo_province
 from engine.calendar.changes import set_calendar_day
@@ -43,6 +46,14 @@ VERSION_STATE_TEXT = {
 
 def _app() -> Flask:
     return create_app()
+
+
+def _data_folder(app: Flask) -> Path:
+    """Where the demo keeps its files: beside its SQLite database, else in the instance folder."""
+    url = make_url(app.config["DATABASE_URL"])
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).resolve().parent
+    return Path(app.instance_path)
 
 
 def _session(app: Flask) -> Session:
@@ -209,6 +220,13 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     app = _app()
     configure_logging("text", app.config["LOG_LEVEL"])  # a person reads the demo's log, not a collector
     upgrade(app.extensions["db_engine"])
+    engine_ctx = app.extensions["engine"]
+    if not engine_ctx.settings.signing.configured:
+        # Results are signed with a demo authority's certificate unless the operator named one.
+        signing, where = demo_signing(_data_folder(app), PROVINCIAL_CENTER[1], DEMO_PASSWORD,
+                                      engine_ctx.clock.now(), engine_ctx.settings.signing)
+        engine_ctx.settings = dataclasses.replace(engine_ctx.settings, signing=signing)
+        click.echo(where)
     library = app.extensions["engine"].settings.library_path
     # The demo serves every library procedure, so each one's deployed version is made active.
     if not deploy_folders(app, procedure_folders(library), cli_actor("demo"), activate=True):

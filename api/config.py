@@ -34,6 +34,11 @@ class DefaultConfig:
     LOG_FORMAT = "json"  # json: one object per line; text: readable lines (motcua demo)
     LOG_LEVEL = "INFO"
     READYZ_RETRY_AFTER_SECONDS = 10
+    # The center's signing certificate (PKCS#12) and the authorities' certificates (PEM) signed
+    # results are checked against; `motcua demo` makes a demo pair under the instance folder.
+    SIGNING_PKCS12_PATH: str | None = None
+    SIGNING_PKCS12_PASSWORD: str | None = None
+    SIGNING_TRUST_ROOTS: str | None = None
 
     # --- fixed ---
     API_TITLE = "Motcua API"

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import FieldProblem, FormInvalidError
 from engine.history.events import HistoryEventType
-from engine.persistence.models import Center, Channel, HistoryEvent
+from engine.persistence.models import Center, Channel, Dossier, HistoryEvent
 from engine.public import dossier_with_secret
 from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext
@@ -129,7 +129,11 @@ def public_answers(session: Session, ctx: EngineContext, code: str, secret: str)
 
     A wrong code or secret raises NotFoundError, as the lookup does.
     """
-    dossier = dossier_with_secret(session, code, secret)
+    return answers_of(session, ctx, dossier_with_secret(session, code, secret))
+
+
+def answers_of(session: Session, ctx: EngineContext, dossier: Dossier) -> list[PublicAnswer]:
+    """The answers given to ``dossier``, oldest first (for the lookup and the signed result)."""
     version = ctx.version(session, dossier.procedure_version_id)
     events = session.scalars(
         select(HistoryEvent)

@@ -26,6 +26,7 @@ from engine.runtime.command import Actor, Command
 from engine.runtime.context import EngineContext
 from engine.runtime.incidents import record_incident
 from engine.runtime.workflow import finish_command, load_dossier_workflow, write_dossier
+from engine.signing.results import sign_pending_results
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor(None, "Hệ thống")
@@ -182,6 +183,7 @@ def sweep(session_factory: sessionmaker[Session], ctx: EngineContext) -> dict[st
         "pauses_expired": flag_expired_pauses(session_factory, ctx),
         "idempotency_keys_purged": purge_idempotency_keys(session_factory, ctx),
         "tokens_purged": purge_tokens(session_factory, ctx),
+        "results_signed": sign_pending_results(session_factory, ctx),
     }
 
 

@@ -7,9 +7,11 @@ the engine never reads the environment itself.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from engine.signing.settings import SigningSettings
 
 DEFAULT_LIBRARY = Path(__file__).resolve().parent.parent / "bpmn"
 
@@ -33,6 +35,8 @@ class EngineSettings:
     idempotency_key_hours: int = 24
     # SpiffWorkflow's faster tree walk and transition hook (engine/runtime/library_patches.py).
     spiff_speedups: bool = True
+    # The center's certificate (PKCS#12) and the authorities its signatures must chain to.
+    signing: SigningSettings = field(default_factory=SigningSettings)
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any]) -> EngineSettings:
@@ -49,4 +53,5 @@ class EngineSettings:
             max_steps_per_command=int(config.get("MAX_STEPS_PER_COMMAND", cls.max_steps_per_command)),
             idempotency_key_hours=int(config.get("IDEMPOTENCY_KEY_HOURS", cls.idempotency_key_hours)),
             spiff_speedups=str(config.get("SPIFF_SPEEDUPS", True)).lower() not in ("0", "false", "off", "no"),
+            signing=SigningSettings.from_mapping(config),
         )

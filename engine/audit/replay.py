@@ -403,6 +403,8 @@ class Replay:
             shadow.deadline_state = "pause_expired"
         elif kind == Event.DOSSIER_FAILED:
             shadow.status = INCIDENT_STATUS  # the failed command left nothing else: it was rolled back
+        elif kind in (Event.RESULT_SIGNED, Event.RESULT_SIGNING_FAILED):
+            pass  # the closed dossier's result signed (or not) by the center: its state is unchanged
         else:
             raise self._diverged(event, "event", "Sự kiện không thuộc loại nào phát lại biết",
                                  "An event of a kind replay does not know", field="event_type", found=kind)

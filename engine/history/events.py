@@ -34,3 +34,5 @@ class HistoryEventType(enum.StrEnum):
     APOLOGY_REQUIRED = "apology_required"
     PAUSE_EXPIRED = "pause_expired"
     DOSSIER_STOPPED = "dossier_stopped"
+    RESULT_SIGNED = "result_signed"
+    RESULT_SIGNING_FAILED = "result_signing_failed"

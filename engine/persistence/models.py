@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -692,3 +693,23 @@ class StepDayFigures(Base):
     h09: Mapped[int] = mapped_column(Integer, default=0)
     h10: Mapped[int] = mapped_column(Integer, default=0)
     h11: Mapped[int] = mapped_column(Integer, default=0)
+class SignedDocument(Base):
+    """A document of a dossier signed with its center's certificate (PAdES), kept as signed.
+
+    ``kind`` is ``result`` (the electronic result); one of each kind per dossier. The certificate's
+    facts are copied here, as in the ``result_signed`` history event, so the lookup reads them
+    without opening the PDF.
+    """
+
+    __tablename__ = "signed_document"
+    __table_args__ = (UniqueConstraint("dossier_id", "kind", name="uq_signed_document_dossier_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    signed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sha256: Mapped[str] = mapped_column(String(64))
+    certificate_subject: Mapped[str] = mapped_column(String(512))
+    certificate_serial: Mapped[str] = mapped_column(String(64))
+    certificate_fingerprint: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))

@@ -15,7 +15,7 @@ import secrets
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -35,6 +35,7 @@ from engine.persistence.models import Center, Official, OfficialRole
 from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext
 from engine.runtime.dossiers import start_dossier
+from engine.signing.authority import ensure_demo_authority
 from tests.browser.support import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -143,9 +144,14 @@ def live_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSite]:
     factory, ctx = _seed(database_url)
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)  # the folder shows this run's pages only
+    # Results are signed with a demo authority's certificate, as `motcua demo` does.
+    authority = ensure_demo_authority(folder / "signing", "Trung tâm Phục vụ hành chính công tỉnh Quảng Ninh",
+                                      DEMO_PASSWORD, datetime.now(UTC))
     env = {"MOTCUA_DATABASE_URL": database_url, "MOTCUA_SECRET_KEY": secrets.token_hex(16),
            "MOTCUA_LOG_FORMAT": "text", "MOTCUA_ENV": "development",
-           "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics")}
+           "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"),
+           "MOTCUA_SIGNING_PKCS12_PATH": str(authority.pkcs12_path), "MOTCUA_SIGNING_PKCS12_PASSWORD": DEMO_PASSWORD,
+           "MOTCUA_SIGNING_TRUST_ROOTS": str(authority.ca_path)}
     with open(ARTIFACTS / "browser-server.log", "wb") as log, gunicorn(env, log=log, cwd=ROOT) as url:
         yield LiveSite(url, factory, ctx, _officials(factory))
 

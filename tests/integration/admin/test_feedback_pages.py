@@ -67,7 +67,7 @@ def test_field_errors_are_named_in_vietnamese(client, feedback_deployed, session
     assert "Trường “Họ và tên” là bắt buộc" in html
     assert "Số điện thoại phải gồm 10 chữ số, bắt đầu bằng số 0" in html
     assert "Nội dung phản ánh, kiến nghị: phải có ít nhất 20 ký tự" in html
-    assert 'id="contact" name="contact" type="text" value="09123"' in html and 'aria-invalid="true"' in html
+    assert 'id="fb-contact" name="contact" type="text" value="09123"' in html and 'aria-invalid="true"' in html
     no_center = post_form(client, "/phan-anh-kien-nghi", {**FORM, "center": ""})
     assert no_center.status_code == 422 and "Vui lòng chọn nơi nhận" in no_center.get_data(as_text=True)
     with session_factory() as session:

@@ -36,8 +36,11 @@ def test_demo_prepares_the_database_and_deploys_the_library(tmp_path: Path, monk
     assert result.exit_code == 0, result.output
     assert "✓ enterprise_registration: phiên bản 1 (phiên bản mới) — đang áp dụng" in result.output
     assert "tiepnhan" in result.output and "motcua-demo" in result.output
+    # A demo certificate authority and center certificate beside the demo database, kept afterwards.
+    assert f"Chứng thư số demo (tạo mới): {tmp_path / 'signing' / 'center.p12'}" in result.output
+    assert (tmp_path / "signing" / "demo-ca.pem").read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")
     again = CliRunner().invoke(main, ["demo", "--no-serve"])
-    assert "phiên bản 1 (không đổi)" in again.output
+    assert "phiên bản 1 (không đổi)" in again.output and "Chứng thư số demo (dùng lại)" in again.output
 
 
 def test_validate_reports_a_verdict_per_path_and_json_for_tools(tmp_path: Path):
