@@ -40,7 +40,8 @@ def _field_messages(error: FormInvalidError) -> dict[str, str]:
     messages: dict[str, str] = {}
     for problem in error.problems:
         messages.setdefault(problem.field or "form", problem.message_en if english else problem.message)
-    return messages
+    order = {name: index for index, name in enumerate(FIELDS)}  # the summary lists them as the form does
+    return dict(sorted(messages.items(), key=lambda item: order.get(item[0], len(FIELDS))))
 
 
 @bp.get("/phan-anh-kien-nghi")
