@@ -8,6 +8,9 @@ request commits what the engine wrote (the signed result, or why it could not be
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, Response, current_app, render_template, request
 from flask_babel import gettext
 
@@ -16,9 +19,10 @@ from admin.i18n import engine_message
 from engine.errors import EngineError, NotFoundError, TooManyAttemptsError
 from engine.identity.throttle import SignInGuard
 from engine.signing.credentials import SigningUnavailableError
-from engine.signing.results import check_pdf, check_result, signed_result_pdf
+from engine.signing.results import SignedResult, check_pdf, check_result, signed_result_pdf
 
 bp = Blueprint("signed_results", __name__, template_folder="templates")
+Page = Response | tuple[str, int, dict[str, str]]
 
 MAX_CHECKED_PDF = 10 * 1024 * 1024  # bytes: larger uploads are refused before validation
 
@@ -39,41 +43,40 @@ def _page(status: int, code: str, secret: str, *, error: EngineError | None = No
                            error=engine_message(error) if error else None, **values), status, headers
 
 
-@bp.get("/tra-cuu/<string:code>/ket-qua")
-def signed_result_page(code: str) -> tuple[str, int, dict[str, str]]:
+def _signed(code: str, make: Callable[[Any, str], Any], show: Callable[[Any], Page]) -> Page:
+    """Throttle, run ``make`` (which may sign the result now) in one transaction, then ``show`` it;
+    a wrong code or secret is 404, a certificate that cannot sign 503 with its reason."""
     secret = (request.args.get("mbm") or "").strip()
     if (refused := _throttled()) is not None:
         return _page(429, code, secret, error=refused)
     db = page_session()
     try:
-        result, check = check_result(db, engine(), code, secret)
+        made = make(db, secret)
     except NotFoundError as error:
         db.rollback()
         return _page(404, code, secret, error=error)
     except SigningUnavailableError as error:
-        db.commit()  # the history says why, for the center's officials
+        db.commit()  # the dossier's history says why, for the center's officials
         return _page(503, code, secret, error=error)
     db.commit()
-    return _page(200, code, secret, result=result, check=check)
+    return show(made)
+
+
+@bp.get("/tra-cuu/<string:code>/ket-qua")
+def signed_result_page(code: str) -> Page:
+    secret = (request.args.get("mbm") or "").strip()
+    return _signed(code, lambda db, secret: check_result(db, engine(), code, secret),
+                   lambda made: _page(200, code, secret, result=made[0], check=made[1]))
 
 
 @bp.get("/tra-cuu/<string:code>/ket-qua.pdf")
-def signed_result_download(code: str) -> Response | tuple[str, int, dict[str, str]]:
-    secret = (request.args.get("mbm") or "").strip()
-    if (refused := _throttled()) is not None:
-        return _page(429, code, secret, error=refused)
-    db = page_session()
-    try:
-        result, pdf = signed_result_pdf(db, engine(), code, secret)
-    except NotFoundError as error:
-        db.rollback()
-        return _page(404, code, secret, error=error)
-    except SigningUnavailableError as error:
-        db.commit()
-        return _page(503, code, secret, error=error)
-    db.commit()
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{result.filename}"', "Cache-Control": "no-store"})
+def signed_result_download(code: str) -> Page:
+    def download(made: tuple[SignedResult, bytes]) -> Response:
+        result, pdf = made
+        return Response(pdf, mimetype="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="{result.filename}"', "Cache-Control": "no-store"})
+
+    return _signed(code, lambda db, secret: signed_result_pdf(db, engine(), code, secret), download)
 
 
 @bp.route("/kiem-tra-chu-ky-so", methods=["GET", "POST"])

@@ -26,7 +26,8 @@ from engine.runtime.command import Actor, Command
 from engine.runtime.context import EngineContext
 from engine.runtime.incidents import record_incident
 from engine.runtime.workflow import finish_command, load_dossier_workflow, write_dossier
-from engine.signing.results import sign_pending_results
+from engine.signing.credentials import SigningUnavailableError
+from engine.signing.results import sign_result, unsigned_results
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor(None, "Hệ thống")
@@ -170,6 +171,25 @@ def _mark_dossier(session: Session, ctx: EngineContext, dossier: Dossier, now: d
                             "reason": "Còn dưới một ngày làm việc đến hạn trả kết quả"})
     buffer.flush(session)
     write_dossier(session, ctx, dossier, {**values, **buffer.head_values()})
+    return 1
+
+
+def sign_pending_results(session_factory: sessionmaker[Session], ctx: EngineContext, limit: int = 200) -> int:
+    """Sign the results of recently closed dossiers that have none yet (engine.signing.results);
+    nothing while signing is not configured. Returns how many were signed."""
+    if not ctx.settings.signing.configured:
+        return 0
+    return _sweep_each(session_factory, unsigned_results(ctx.clock.now().astimezone(UTC)),
+                       lambda session, dossier: _sign_or_say_why(session, ctx, dossier), limit)
+
+
+def _sign_or_say_why(session: Session, ctx: EngineContext, dossier: Dossier) -> int:
+    try:
+        sign_result(session, ctx, dossier)
+    except SigningUnavailableError as error:
+        # Committed all the same: the dossier's history now says why (once per reason).
+        log.warning("signing_unavailable", extra={"dossier": dossier.code, "error": error.message_en})
+        return 0
     return 1
 
 

@@ -15,14 +15,13 @@ is tried again on the next sweep; the applicant reads the same reason.
 from __future__ import annotations
 
 import hashlib
-import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from engine.errors import EngineError, NotFoundError
 from engine.feedback import answers_of
@@ -47,7 +46,6 @@ from engine.slips.data import refusal_data
 from engine.slips.document import Block, Letterhead, Para, Run, Signature, Signatures, SlipDocument, Title
 from engine.slips.pdf import document_pdf
 
-log = logging.getLogger(__name__)
 RESULT = "result"
 SIGNED_STATUSES = (DossierStatus.COMPLETED, DossierStatus.REFUSED)
 SYSTEM = Actor(None, "Hệ thống")
@@ -210,37 +208,12 @@ def sign_result(session: Session, ctx: EngineContext, dossier: Dossier, *, actor
     return row
 
 
-def _pending(now: datetime):  # type: ignore[no-untyped-def]
+def unsigned_results(now: datetime) -> Select[Dossier]:
+    """Dossiers closed with a result in the sweep's window and not yet signed, oldest first."""
     signed = exists().where(SignedDocument.dossier_id == Dossier.id, SignedDocument.kind == RESULT)
     return (select(Dossier).where(Dossier.status.in_(SIGNED_STATUSES), Dossier.completed_at >= now - SWEEP_WINDOW,
                                   ~signed)
             .order_by(Dossier.completed_at))
-
-
-def sign_pending_results(session_factory: sessionmaker[Session], ctx: EngineContext, limit: int = 200) -> int:
-    """Sign the results of recently closed dossiers that have none yet, each in its own transaction.
-
-    Nothing is done while signing is not configured. Returns how many were signed.
-    """
-    if not ctx.settings.signing.configured:
-        return 0
-    signed, seen = 0, set[int]()
-    while len(seen) < limit:
-        with session_factory() as session:
-            query = _pending(ctx.clock.now().astimezone(UTC)).limit(1).with_for_update(skip_locked=True)
-            if seen:
-                query = query.where(Dossier.id.not_in(seen))
-            dossier = session.scalar(query)
-            if dossier is None:
-                break
-            seen.add(dossier.id)
-            try:
-                sign_result(session, ctx, dossier)
-                signed += 1
-            except SigningUnavailableError as error:
-                log.warning("signing_unavailable", extra={"dossier": dossier.code, "error": error.message_en})
-            session.commit()  # the signed result, or the reason it could not be signed
-    return signed
 
 
 # --------------------------------------------------------------------------- the applicant's view

@@ -20,11 +20,11 @@ from engine.history.events import HistoryEventType
 from engine.history.recorder import chain_hash
 from engine.persistence.models import Dossier, DossierStatus, SignedDocument
 from engine.runtime.context import build_context
-from engine.scheduling import sweep
+from engine.scheduling import sign_pending_results, sweep
 from engine.settings import EngineSettings
 from engine.signing.authority import ensure_demo_authority
 from engine.signing.credentials import SigningUnavailableError, load_credentials
-from engine.signing.results import check_pdf, check_result, kept_result, sign_pending_results, signed_result_pdf
+from engine.signing.results import check_pdf, check_result, kept_result, signed_result_pdf
 from engine.signing.settings import SigningSettings
 from tests.conftest import LIBRARY, deploy, history
 from tests.procedures.driver import step
