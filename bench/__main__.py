@@ -157,6 +157,7 @@ BENCHMARKS = (
     Benchmark("audit", "auditors' replay and verification", owned=False),
     Benchmark("public", "citizens' public pages", owned=False),
     Benchmark("studio", "the studio: checking a draft and a test dossier in the sandbox", owned=False),
+    Benchmark("signing", "rendering, signing (PAdES) and validating a result", quick=("--quick",)),
 )
 
 
