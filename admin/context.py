@@ -6,7 +6,7 @@ which apply the access policy.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from flask_login import current_user
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,9 +19,11 @@ _SESSION_KEY = "page_db_session"
 
 
 def page_session() -> Session:
-    """The request's database session, opened on first use and closed (rolled back) at teardown."""
+    """The request's database session, opened on first use and closed (rolled back) at teardown.
+    A GET only reads: its session takes no write lock on SQLite (engine.db.make_session_factory)."""
     if _SESSION_KEY not in g:
-        factory: sessionmaker[Session] = current_app.extensions["session_factory"]
+        name = "read_session_factory" if request.method in ("GET", "HEAD", "OPTIONS") else "session_factory"
+        factory: sessionmaker[Session] = current_app.extensions[name]
         setattr(g, _SESSION_KEY, factory())
     session: Session = getattr(g, _SESSION_KEY)
     return session

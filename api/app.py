@@ -33,7 +33,7 @@ def _load_calendar(app: Flask) -> None:
 def _refresh_calendar(app: Flask) -> None:
     """Each request first picks up calendar changes another process made (checked once a minute)."""
     try:
-        app.extensions["engine"].refresh_calendar(app.extensions["session_factory"])
+        app.extensions["engine"].refresh_calendar(app.extensions["read_session_factory"])
     except DBAPIError as error:  # the request itself meets the outage, and answers it (api.edge)
         app.logger.warning("calendar_refresh_failed: %s", type(error).__name__)
 
@@ -49,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db_engine = app.config.get("DB_ENGINE") or make_db_engine(app.config["DATABASE_URL"])
     app.extensions["db_engine"] = db_engine
     app.extensions["session_factory"] = make_session_factory(db_engine)
+    app.extensions["read_session_factory"] = make_session_factory(db_engine, read_only=True)
     engine: EngineContext = app.config.get("ENGINE_CONTEXT") or build_context(
         EngineSettings.from_mapping(app.config)
     )

@@ -15,8 +15,11 @@ from engine.runtime.context import EngineContext
 
 
 def get_session() -> Session:
+    """The request's session. A GET only reads: its session takes no write lock on SQLite
+    (engine.db.make_session_factory), so pages and lists never queue behind a command."""
     if "db_session" not in g:
-        factory: sessionmaker[Session] = current_app.extensions["session_factory"]
+        name = "read_session_factory" if request.method in ("GET", "HEAD", "OPTIONS") else "session_factory"
+        factory: sessionmaker[Session] = current_app.extensions[name]
         g.db_session = factory()
     session: Session = g.db_session
     return session

@@ -182,6 +182,6 @@ def init_app(app: Flask) -> None:
     app.before_request(_start_request)
     app.after_request(_finish_request)
     work_metrics = CollectorRegistry()
-    work_metrics.register(WorkFiguresCollector(app.extensions["session_factory"], app.extensions["engine"]))
+    work_metrics.register(WorkFiguresCollector(app.extensions["read_session_factory"], app.extensions["engine"]))
     app.extensions["work_metrics"] = work_metrics
     app.register_blueprint(bp)

@@ -27,7 +27,9 @@ def _task(task_id: uuid.UUID, scope: ColumnElement[bool] | None = None) -> Human
 
 
 def _task_with_form(task_id: uuid.UUID, scope: ColumnElement[bool] | None = None) -> HumanTask:
-    return task_with_form(get_session(), current_official(), task_id, today=current_engine().today(), scope=scope)
+    engine = current_engine()
+    return task_with_form(get_session(), current_official(), task_id, today=engine.today(), versions=engine,
+                          scope=scope)
 
 
 @blp.route("")
@@ -59,8 +61,9 @@ class TaskClaim(MethodView):
         session = get_session()
         scope = seen_tasks()
         claim_task(session, current_engine(), task_id, actor=current_actor())
+        answer = _task(task_id, scope)  # read in the command's own transaction: no second one
         session.commit()
-        return _task(task_id, scope)
+        return answer
 
 
 @blp.route("/<uuid:task_id>/release")
@@ -72,8 +75,9 @@ class TaskRelease(MethodView):
         session = get_session()
         scope = seen_tasks()
         release_task(session, current_engine(), task_id, actor=current_actor())
+        answer = _task(task_id, scope)  # read in the command's own transaction: no second one
         session.commit()
-        return _task(task_id, scope)
+        return answer
 
 
 @blp.route("/<uuid:task_id>/complete")

@@ -113,15 +113,26 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Execution option of the engine that read-only sessions use (make_session_factory(read_only=True)).
+READ_ONLY = "motcua_read_only"
+
+
 def _sqlite_begin_immediate(connection: Any) -> None:
     # SQLite has no SELECT ... FOR UPDATE. BEGIN IMMEDIATE takes the write lock at the start of
     # each command, so two commands on one dossier run one after the other instead of failing
-    # with "database is locked" half-way through.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # with "database is locked" half-way through. A transaction that only reads (a page, a GET)
+    # takes no write lock: a deferred BEGIN reads one snapshot, next to the writer, in WAL mode.
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-def make_session_factory(db_engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=db_engine, expire_on_commit=False)
+def make_session_factory(db_engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
+    """Sessions on ``db_engine``. ``read_only``: for requests that only read (GET): on SQLite their
+    transactions do not take the write lock, so they neither wait for a command nor hold one up.
+    Such a session must not write: on SQLite a write there could fail at once with "database is
+    locked" when another command wrote since it began, instead of waiting its turn."""
+    bind = db_engine.execution_options(**{READ_ONLY: True}) if read_only else db_engine
+    return sessionmaker(bind=bind, expire_on_commit=False)
 
 
 class UtcDateTime(TypeDecorator[datetime]):

@@ -12,8 +12,8 @@ import uuid
 from datetime import date
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, false, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, event, false, or_, select, true
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from engine.access.rules import ANYONE, RULES, Action, Grant, Rule
 from engine.access.scopes import Caller, could_take, dossier_clause, reaches_center, reaches_official, task_clause
@@ -46,13 +46,43 @@ def denied(rule: Rule) -> PermissionDeniedError:
 
 
 def caller_of(session: Session, who: Someone, today: date) -> Caller | None:
-    """The official behind ``who`` (None for the system); an unknown or inactive account may do nothing."""
+    """The official behind ``who`` (None for the system); an unknown or inactive account may do nothing.
+
+    One Caller per official and day for the rest of the transaction: a request asks the policy
+    several times (the scope of its answer, the command's checks), and the centers and deputies
+    behind each answer are the same queries every time. Forgotten at the end of the transaction
+    and after any write through the session (see ``_forget_callers``).
+    """
     if who.id is None:
         return None
+    callers: dict[tuple[int, date], Caller] = session.info.setdefault(_CALLERS, {})
+    caller = callers.get((who.id, today))
+    if caller is not None:
+        return caller
     official = who if isinstance(who, Official) else session.get(Official, who.id)
     if official is None or not official.active:
         raise PermissionDeniedError("Tài khoản không còn hoạt động", message_en="The account is not active")
-    return Caller(session, official, today)
+    caller = callers[(who.id, today)] = Caller(session, official, today)
+    return caller
+
+
+_CALLERS = "motcua_access_callers"
+
+
+def _forget_callers(session: Session, *_args: object) -> None:
+    session.info.pop(_CALLERS, None)
+
+
+def _forget_callers_after_write(state: ORMExecuteState) -> None:
+    if not state.is_select:
+        _forget_callers(state.session)
+
+
+# An organisation change written in the transaction (a deputy, a unit, an official's roles) is
+# seen by the next question: flushes and ORM-level UPDATE/DELETE statements forget the callers.
+event.listen(Session, "after_flush", _forget_callers)
+event.listen(Session, "after_transaction_end", _forget_callers)
+event.listen(Session, "do_orm_execute", _forget_callers_after_write)
 
 
 def _grants(caller: Caller, action: Action) -> list[Grant]:
@@ -100,6 +130,23 @@ def may(session: Session, who: Someone, action: Action, target: Target = None, *
     return caller is None or _reaches(session, caller, action, target)
 
 
+def _reaches_noted(session: Session, caller: Caller, action: Action, target: Target) -> bool:
+    """``_reaches``, noting a dossier or task the caller may read (for ``_was_seen``)."""
+    reached = _reaches(session, caller, action, target)
+    if reached and isinstance(target, Dossier | HumanTask) and action in (Action.DOSSIER_READ, Action.TASK_READ):
+        caller.seen.add((type(target).__name__, target.id))
+    return reached
+
+
+def _was_seen(session: Session, caller: Caller, action: Action, target: Dossier | HumanTask) -> bool:
+    """Whether the caller may read the target, or was shown it earlier in this transaction.
+
+    Only the choice between "not found" and "not allowed" rests on it (a target the caller was
+    shown is no secret to them, whatever a command did to it since), so a command that first
+    locked and read its task asks the database once, not twice."""
+    return (type(target).__name__, target.id) in caller.seen or _reaches_noted(session, caller, action, target)
+
+
 def authorize(session: Session, who: Someone, action: Action, target: Target = None, *, today: date,
               ref: object = None) -> None:
     """Raise unless ``who`` may do ``action`` to ``target``.
@@ -111,12 +158,12 @@ def authorize(session: Session, who: Someone, action: Action, target: Target = N
     if caller is None:
         return
     if isinstance(target, Dossier) and action is not Action.DOSSIER_READ \
-            and not _reaches(session, caller, Action.DOSSIER_READ, target):
+            and not _was_seen(session, caller, Action.DOSSIER_READ, target):
         raise dossier_not_found(target.code if ref is None else ref)
     if isinstance(target, HumanTask) and action is not Action.TASK_READ \
-            and not _reaches(session, caller, Action.TASK_READ, target):
+            and not _was_seen(session, caller, Action.TASK_READ, target):
         raise task_not_found(target.id)
-    if not _reaches(session, caller, action, target):
+    if not _reaches_noted(session, caller, action, target):
         if action is Action.DOSSIER_READ and isinstance(target, Dossier):
             raise dossier_not_found(target.code if ref is None else ref)
         if action is Action.TASK_READ and isinstance(target, HumanTask):

@@ -6,7 +6,7 @@ one object; centers and officials (targets of a few commands) are checked in Pyt
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -44,6 +44,8 @@ class Caller:
     session: Session
     official: Official
     day: date
+    # Dossiers and tasks (type name, id) the policy found the official may read, this transaction.
+    seen: set[tuple[str, object]] = field(default_factory=set)
 
     @property
     def id(self) -> int:

@@ -19,8 +19,8 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, delete, event, inspect, select, update
-from sqlalchemy.orm import Mapper, Session
+from sqlalchemy import Connection, bindparam, delete, event, inspect, select, update
+from sqlalchemy.orm import Mapper, Session, joinedload
 
 from engine.calendar.clock import Clock
 from engine.errors import EngineError, NotAuthenticatedError
@@ -142,12 +142,18 @@ def issue_token(session: Session, clock: Clock, official: Official, lifetime: ti
     return token, expires_at
 
 
+# Every request of the API runs this: built once, and the official's roles (which the access
+# policy reads next) come in the same statement instead of a second one.
+_OFFICIAL_FOR_TOKEN = (
+    select(Official, ApiToken.expires_at)
+    .join(ApiToken, ApiToken.official_id == Official.id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+    .options(joinedload(Official.role_rows))
+)
+
+
 def official_for_token(session: Session, clock: Clock, token: str) -> Official:
-    row = session.execute(
-        select(Official, ApiToken.expires_at)
-        .join(ApiToken, ApiToken.official_id == Official.id)
-        .where(ApiToken.token_hash == _digest(token))
-    ).one_or_none()
+    row = session.execute(_OFFICIAL_FOR_TOKEN, {"token_hash": _digest(token)}).unique().one_or_none()
     if row is None or row.expires_at <= clock.now() or not row.Official.active:
         raise NotAuthenticatedError(
             "Phiên đăng nhập không hợp lệ hoặc đã hết hạn", message_en="The token is invalid or has expired"

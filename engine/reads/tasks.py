@@ -10,12 +10,13 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, joinedload
 
 from engine.access.policy import task_not_found, task_scope
-from engine.persistence.models import Dossier, HumanTask, Official, ProcedureVersion, TaskStatus
+from engine.persistence.models import Dossier, HumanTask, Official, TaskStatus
 
 STATUS_FILTER = {
     "ready": (TaskStatus.READY,),
@@ -23,7 +24,16 @@ STATUS_FILTER = {
     "open": (TaskStatus.READY, TaskStatus.CLAIMED),
     "completed": (TaskStatus.COMPLETED,),
 }
-_PEOPLE = (joinedload(HumanTask.dossier), joinedload(HumanTask.assignee), joinedload(HumanTask.completed_by))
+# The people of a task are shown by name: their roles are loaded only if something asks for them
+# (an official's roles are otherwise loaded with the official, one more query each time).
+_PEOPLE = (joinedload(HumanTask.dossier), joinedload(HumanTask.assignee).lazyload(Official.role_rows),
+           joinedload(HumanTask.completed_by).lazyload(Official.role_rows))
+
+
+class Versions(Protocol):
+    """Where the deployed versions are kept (the engine context's cache of immutable versions)."""
+
+    def version(self, session: Session, version_id: int) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -59,13 +69,11 @@ def find_task(session: Session, official: Official, task_id: uuid.UUID, *, today
     return task
 
 
-def task_with_form(session: Session, official: Official, task_id: uuid.UUID, *, today: date,
+def task_with_form(session: Session, official: Official, task_id: uuid.UUID, *, today: date, versions: Versions,
                    scope: ColumnElement[bool] | None = None) -> HumanTask:
-    """The task, with the JSON Schema of its step's form as ``form`` (None for a step without one)."""
+    """The task, with the JSON Schema of its step's form as ``form`` (None for a step without one).
+    ``versions``: the engine context, whose cache of the deployed (immutable) versions holds the forms."""
     task = find_task(session, official, task_id, today=today, scope=scope)
-    forms = session.scalar(
-        select(ProcedureVersion.forms).join(Dossier, Dossier.procedure_version_id == ProcedureVersion.id)
-        .where(Dossier.id == task.dossier_id)
-    ) or {}
+    forms = versions.version(session, task.dossier.procedure_version_id).forms or {}
     task.form = forms.get(task.form_name) if task.form_name else None  # type: ignore[attr-defined]
     return task

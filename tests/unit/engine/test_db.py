@@ -54,3 +54,61 @@ def test_a_session_that_only_read_leaves_nothing_open(postgresql_engine, session
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
             "AND state = 'idle in transaction' AND pid <> pg_backend_pid()").scalar_one()
     assert open_transactions == 0
+
+
+# --- SQLite: a transaction that only reads takes no write lock -----------------------------------
+
+
+@pytest.fixture
+def sqlite_engine(db_engine, session_factory):
+    if db_engine.dialect.name != "sqlite":
+        pytest.skip("the write lock taken at BEGIN is SQLite's")
+    return db_engine
+
+
+def _begins(db_engine, work) -> list[str]:
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        if statement.upper().startswith("BEGIN"):
+            seen.append(statement.upper())
+
+    event.listen(db_engine, "before_cursor_execute", note)
+    try:
+        work()
+    finally:
+        event.remove(db_engine, "before_cursor_execute", note)
+    return seen
+
+
+def test_commands_take_the_write_lock_at_begin_and_reads_do_not(sqlite_engine, session_factory):
+    from engine.db import make_session_factory
+
+    reads = make_session_factory(sqlite_engine, read_only=True)
+
+    def command() -> None:
+        with session_factory.begin() as session:
+            session.execute(select(Center.id)).all()
+
+    def read() -> None:
+        with reads() as session:
+            session.execute(select(Center.id)).all()
+
+    assert _begins(sqlite_engine, command) == ["BEGIN IMMEDIATE"]
+    assert _begins(sqlite_engine, read) == ["BEGIN"]
+
+
+def test_a_read_goes_on_while_a_command_holds_the_write_lock(sqlite_engine, session_factory):
+    from engine.db import make_session_factory
+
+    reads = make_session_factory(sqlite_engine, read_only=True)
+    with session_factory() as command:
+        command.execute(insert(CENTERS).values(code="held", name="x", agency_identifier="x", kind="local"))
+        # The command holds SQLite's write lock until it ends; a read neither waits nor sees its row.
+        with reads() as session:
+            assert session.execute(select(CENTERS.c.id).where(CENTERS.c.code == "held")).first() is None
+        command.commit()
+    with reads() as session:
+        assert session.execute(select(CENTERS.c.id).where(CENTERS.c.code == "held")).first() is not None

@@ -175,3 +175,49 @@ def test_the_system_is_never_refused_and_an_inactive_account_always_is(session_f
         session.flush()
         with pytest.raises(PermissionDeniedError):
             authorize(session, as_actor(people, "gd_a"), Action.DOSSIER_STOP, dossier, today=ctx.today())
+
+
+def _statements(db_engine, work) -> list[str]:
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        seen.append(" ".join(statement.split()[:6]))
+
+    event.listen(db_engine, "before_cursor_execute", note)
+    try:
+        work()
+    finally:
+        event.remove(db_engine, "before_cursor_execute", note)
+    return seen
+
+
+def test_one_transaction_asks_for_the_officials_centers_and_deputies_once(session_factory, ctx, people, db_engine):
+    from engine.persistence.models import Deputy
+
+    day = ctx.today()
+    with session_factory() as session:
+        official = session.get(Official, people["cv_a"].id)
+        first = _statements(db_engine, lambda: task_scope(session, official, day))
+        again = _statements(db_engine, lambda: task_scope(session, official, day))
+        assert any("FROM center" in s for s in first) and any("deputy" in s for s in first)
+        assert not [s for s in again if "FROM center" in s or "deputy" in s]
+        # A change written in the transaction (here a deputy) is seen by the next question.
+        session.add(Deputy(official_id=people["cv_a2"].id, deputy_id=official.id, valid_from=day, valid_to=day))
+        session.flush()
+        after_write = _statements(db_engine, lambda: task_scope(session, official, day))
+        assert any("deputy" in s for s in after_write)
+        session.rollback()
+        # So is whatever another transaction changed before the next one.
+        next_transaction = _statements(db_engine, lambda: task_scope(session, official, day))
+        assert any("FROM center" in s for s in next_transaction)
+
+
+def test_a_command_checks_that_the_task_is_visible_once(session_factory, ctx, people, db_engine):
+    dossier = receive(session_factory, ctx, people, "hcc_a", "tn_a")
+    task = task_of(session_factory, dossier)
+    with session_factory.begin() as session:
+        seen = _statements(db_engine, lambda: claim_task(session, ctx, task.id, actor=as_actor(people, "cv_a")))
+    checks = [s for s in seen if s.startswith("SELECT human_task.id FROM human_task")]
+    assert len(checks) == 2  # may see it (while locking it), may claim it
