@@ -47,11 +47,13 @@ Benchmarks print figures; they never assert.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import http.client
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -392,12 +394,27 @@ def run_jobs(jobs: list[Iterator[None]]) -> None:
                 active.remove(job)
 
 
-def series(driver: Driver, preset: Preset, long_dossiers: list[Opened], cold_dossiers: list[Opened]) -> None:
-    warm_up(driver)
+@dataclass(frozen=True)
+class Prepared:
+    """Dossiers of one series: 100-task ones driven to 90, and received ones (their first command is cold)."""
+
+    long: list[Opened]
+    cold: list[Opened]
+
+
+def jobs_of(driver: Driver, preset: Preset, prepared: Prepared) -> list[Iterator[None]]:
     jobs = [short_job(driver) for _ in range(preset.short)]
-    jobs += [long_job(driver, opened) for opened in long_dossiers]
-    jobs += [cold_job(driver, opened) for opened in cold_dossiers]
-    run_jobs(jobs)
+    jobs += [long_job(driver, opened) for opened in prepared.long]
+    jobs += [cold_job(driver, opened) for opened in prepared.cold]
+    return jobs
+
+
+def series(drivers: list[tuple[Driver, Prepared]], preset: Preset) -> None:
+    """The jobs of every driver, interleaved (with ``--baseline``, two servers take turns)."""
+    for driver, _ in drivers:
+        warm_up(driver)
+    per_driver = [jobs_of(driver, preset, prepared) for driver, prepared in drivers]
+    run_jobs([job for turn in zip(*per_driver, strict=True) for job in turn])
 
 
 def warm_up(driver: Driver) -> None:
@@ -410,53 +427,65 @@ def warm_up(driver: Driver) -> None:
         driver.dossier(RECEPTION, opened.code, None)
 
 
-def prepare(database_url: str, preset: Preset) -> tuple[list[Opened], list[Opened], list[Opened], list[Opened]]:
-    """Untimed, in this process: 100-task dossiers driven to 90 and received dossiers, for both series."""
+def prepare(database_url: str, preset: Preset, series_count: int) -> list[Prepared]:
+    """Untimed, in this process: the dossiers of each series."""
     driver = EngineDriver(database_url)
     try:
-        longs = [driver.start(None) for _ in range(2 * preset.long)]
+        longs = [driver.start(None) for _ in range(series_count * preset.long)]
         for n in range(1, LONG_PREPARED + 1):
             if n % 30 == 0:
                 log(f"  prepared {n} user tasks of {len(longs)} dossiers")
             for index, opened in enumerate(longs):
                 step(driver, opened, n, LONG, "warm", timed=False)
                 longs[index] = driver.dossier(actor_of_step(n + 1), opened.code, None)
-        colds = [driver.start(None) for _ in range(2 * preset.cold)]
+        colds = [driver.start(None) for _ in range(series_count * preset.cold)]
     finally:
         driver.close()
-    return longs[:preset.long], longs[preset.long:], colds[:preset.cold], colds[preset.cold:]
+    return [Prepared(longs[i * preset.long:(i + 1) * preset.long], colds[i * preset.cold:(i + 1) * preset.cold])
+            for i in range(series_count)]
 
 
 # ----------------------------------------------------------------------------------------- measure
 
 
-def measure(database: str, database_url: str, preset: Preset, folder: Path, workers: int,
-            threads: int) -> dict[str, Any]:
+def measure(database: str, database_url: str, preset: Preset, folder: Path, workers: int, threads: int,
+            baseline: Path | None = None) -> dict[str, Any]:
     seed(database_url)
     log(f"[{database}] preparing dossiers (in this process)")
-    http_long, engine_long, http_cold, engine_cold = prepare(database_url, preset)
+    prepared = prepare(database_url, preset, 3 if baseline else 2)
     load_before = _load()
     log(f"[{database}] engine series")
     engine = EngineDriver(database_url)
     try:
-        series(engine, preset, engine_long, engine_cold)
+        series([(engine, prepared[0])], preset)
     finally:
         engine.close()
-    log_file = folder / f"{database}-server.log"
-    env = {"MOTCUA_DATABASE_URL": database_url, "MOTCUA_LOG_FORMAT": "json", "MOTCUA_LOG_LEVEL": "INFO",
-           "PROMETHEUS_MULTIPROC_DIR": str(folder / f"{database}-metrics")}
-    log(f"[{database}] HTTP series (gunicorn {workers} worker(s) x {threads} threads)")
-    with open(log_file, "wb") as server_log, gunicorn(env, workers=workers, threads=threads, log=server_log,
-                                                      cwd=ROOT) as base:
-        client = HttpDriver(base)
+    env = {"MOTCUA_DATABASE_URL": database_url, "MOTCUA_LOG_FORMAT": "json", "MOTCUA_LOG_LEVEL": "INFO"}
+    log(f"[{database}] HTTP series (gunicorn {workers} worker(s) x {threads} threads"
+        + (f", beside the baseline at {baseline})" if baseline else ")"))
+    with contextlib.ExitStack() as stack:
+        servers = [ROOT, *([baseline] if baseline else [])]
+        logs = [folder / f"{database}-server-{i}.log" for i in range(len(servers))]
+        bases = [stack.enter_context(gunicorn(
+            {**env, "PROMETHEUS_MULTIPROC_DIR": str(folder / f"{database}-metrics-{i}")}, workers=workers,
+            threads=threads, log=stack.enter_context(open(logs[i], "wb")), cwd=checkout)) for i, checkout in
+            enumerate(servers)]
+        clients = [HttpDriver(base) for base in bases]
         try:
-            series(client, preset, http_long, http_cold)
+            series([(client, prepared[1 + i]) for i, client in enumerate(clients)], preset)
         finally:
-            client.close()
-        floor = http_floor(base)
-    server = server_times(log_file)
-    return {"rows": rows(database, client.samples, engine.samples, server), "http_floor_ms": round(floor, 3),
-            "load_average": [load_before, _load()]}
+            for client in clients:
+                client.close()
+        floor = http_floor(bases[0])
+    found = rows(database, clients[0].samples, engine.samples, server_times(logs[0]))
+    if baseline:
+        before = {(r["operation"], r["executed_user_tasks"], r["cache"]): r
+                  for r in rows(database, clients[1].samples, Samples(), server_times(logs[1]))}
+        for row in found:
+            old = before[(row["operation"], row["executed_user_tasks"], row["cache"])]
+            row["baseline_median_ms"], row["baseline_p90_ms"] = old["median_ms"], old["p90_ms"]
+            row["baseline_server_median_ms"] = old["server_median_ms"]
+    return {"rows": found, "http_floor_ms": round(floor, 3), "load_average": [load_before, _load()]}
 
 
 def http_floor(base: str, runs: int = 200) -> float:
@@ -533,7 +562,8 @@ def _load() -> float | None:
 # ------------------------------------------------------------------------------------------ report
 
 
-def run(databases: list[str], quick: bool, workers: int = 1, threads: int = 4) -> dict[str, Any]:
+def run(databases: list[str], quick: bool, workers: int = 1, threads: int = 4,
+        baseline: Path | None = None) -> dict[str, Any]:
     """Every database's rows and the raw step, as one report (also what ``python -m bench`` calls)."""
     preset = QUICK if quick else FULL
     log("raw SpiffWorkflow step")
@@ -547,7 +577,8 @@ def run(databases: list[str], quick: bool, workers: int = 1, threads: int = 4) -
         folder = Path(tmp)
         for database in databases:
             if database == "sqlite":
-                result = measure("sqlite", f"sqlite:///{folder / 'bench.sqlite3'}", preset, folder, workers, threads)
+                result = measure("sqlite", f"sqlite:///{folder / 'bench.sqlite3'}", preset, folder, workers, threads,
+                                 baseline)
             else:
                 note = create_pg_database()
                 if note is not None:
@@ -555,7 +586,7 @@ def run(databases: list[str], quick: bool, workers: int = 1, threads: int = 4) -
                     log(note)
                     continue
                 try:
-                    result = measure("postgresql", PG_URL, preset, folder, workers, threads)
+                    result = measure("postgresql", PG_URL, preset, folder, workers, threads, baseline)
                 finally:
                     drop_pg_database()
             all_rows += result["rows"]
@@ -563,7 +594,15 @@ def run(databases: list[str], quick: bool, workers: int = 1, threads: int = 4) -
             loads[database] = result["load_average"]
     return {"raw_step_ms": round(median_ms(raw.low), 4), "http": all_rows, "http_floor_ms": floors,
             "http_targets": targets(all_rows), "server": {"workers": workers, "threads": threads},
-            "load_average": loads, "notes": notes, "quick": quick}
+            "load_average": loads, "notes": notes, "quick": quick,
+            **({"baseline": {"path": str(baseline), "commit": _commit(baseline)},
+                "commit": _commit(ROOT)} if baseline else {})}
+
+
+def _commit(checkout: Path) -> str:
+    result = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=checkout, capture_output=True, text=True,
+                            check=False)
+    return result.stdout.strip() or "unknown"
 
 
 def print_report(report: dict[str, Any]) -> None:
@@ -586,6 +625,22 @@ def print_report(report: dict[str, Any]) -> None:
     for note in report["notes"]:
         print(f"  note: {note}")
     print_targets(report["http_targets"])
+    if "baseline" in report:
+        print_comparison(report)
+
+
+def print_comparison(report: dict[str, Any]) -> None:
+    print(f"  before / after in this run: the baseline {report['baseline']['path']} "
+          f"({report['baseline']['commit']}) against this checkout ({report['commit']}), requests taking turns")
+    print(f"  {'database':10s} {'operation':12s} {'tasks':>5s} {'cache':5s} {'before':>8s} {'after':>8s} "
+          f"{'after/before':>12s}   server: {'before':>8s} {'after':>8s}")
+    for r in report["http"]:
+        tasks = "-" if r["executed_user_tasks"] is None else str(r["executed_user_tasks"])
+        server_before, server_after = r.get("baseline_server_median_ms"), r["server_median_ms"]
+        servers = f"{server_before:6.2f}ms {server_after:6.2f}ms" if server_before and server_after else ""
+        ratio = r["median_ms"] / r["baseline_median_ms"]
+        print(f"  {r['database']:10s} {r['operation']:12s} {tasks:>5s} {r['cache']:5s} "
+              f"{r['baseline_median_ms']:6.2f}ms {r['median_ms']:6.2f}ms {ratio:12.2f}   {servers}")
 
 
 def print_targets(checks: list[dict[str, Any]]) -> None:
@@ -603,8 +658,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="only this database (repeatable; default both)")
     parser.add_argument("--workers", type=int, default=1, help="gunicorn workers (default 1)")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (default 4)")
+    parser.add_argument("--baseline", type=Path, metavar="CHECKOUT",
+                        help="also serve another checkout of Motcua (e.g. a worktree of main) on the same "
+                             "database, its requests taking turns with this one's: before / after in one run")
     args = parser.parse_args(argv)
-    report = run(args.database or ["sqlite", "postgresql"], args.quick, args.workers, args.threads)
+    report = run(args.database or ["sqlite", "postgresql"], args.quick, args.workers, args.threads,
+                 args.baseline.resolve() if args.baseline else None)
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:

@@ -75,7 +75,7 @@ from zoneinfo import ZoneInfo
 from demo.people import FAMILY_NAMES, GIVEN_FEMALE, GIVEN_MALE, MIDDLE_FEMALE, MIDDLE_MALE
 from demo.province import COMMUNE_CIVIL_STATUS, COMMUNE_COMMITTEE, COMMUNE_DESK, LOCALITIES
 
-DB_NAME = "motcua_inbox_bench"
+DB_NAME = os.environ.get("MOTCUA_BENCH_INBOX_DATABASE", "motcua_inbox_bench")  # one per person benchmarking
 SERVER_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"  # CREATE / DROP DATABASE only
 DB_DSN = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
 SA_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB_NAME}"
@@ -851,6 +851,7 @@ class Case:
     stratum: str  # busy | any
     filters: Any
     cursor: str | None = None
+    code: str | None = None  # dossier_page: the dossier
 
 
 @dataclass
@@ -877,6 +878,7 @@ QUERIES = [
     ("delegated_first_page", "delegated", "tasks I delegated, first page"),
     ("counts", None, "inbox_counts, no filter (3 count queries)"),
     ("counts_text_name", None, "inbox_counts, text = unaccented applicant name"),
+    ("dossier_page", "dossier", "the page of a dossier in my inbox: its data and open tasks, by code"),
 ]
 VIEW_OF = {name: view for name, view, _ in QUERIES}
 
@@ -945,6 +947,10 @@ class Bench:
                 samples[(d, r)].append((st, pk, stage, center))
             self.random_codes = [c for (c,) in session.execute(text(
                 "SELECT code FROM dossier TABLESAMPLE SYSTEM (1) LIMIT 2000"))] or ["000.00.00.H40-250101-0001"]
+            # Who opens which dossier page: the holder of one of its open tasks (from their inbox).
+            self.pages = [(int(a), str(c)) for a, c in session.execute(text(
+                "SELECT t.assignee_id, d.code FROM (SELECT dossier_id, assignee_id FROM human_task "
+                "TABLESAMPLE SYSTEM (5) WHERE status = 'claimed' LIMIT 2000) t JOIN dossier d ON d.id = t.dossier_id"))]
             for o in officials:
                 covered = absent_officials_covered_by(session, o.id, self.day)
                 holders = [o.id, *covered]
@@ -988,6 +994,9 @@ class Bench:
         from engine.persistence.models import HumanTask
 
         rng = self.rng
+        if name == "dossier_page":
+            return [Case(name, official_id, "any", None, code=code)
+                    for official_id, code in (rng.choice(self.pages) for _ in range(count))] if self.pages else []
         view = VIEW_OF[name]
         key = {"mine": "mine", "queue": "queue", "delegated": "delegated", None: "queue"}[view]
         busy, eligible = self._strata(key, PAGE_SIZE + 1 if name == "mine_next_page" else 0)
@@ -1041,7 +1050,13 @@ class Bench:
             recorder.statements = []
             recorder.active = True
             started = time.perf_counter()
-            if view is None:
+            if view == "dossier":
+                from engine.reads.dossiers import dossier_with_open_tasks
+
+                dossier = dossier_with_open_tasks(session, official, str(case.code), today=self.day)
+                elapsed = time.perf_counter() - started
+                rows = len(dossier.open_tasks)  # type: ignore[attr-defined]  # set by the read for the page
+            elif view is None:
                 counts = self.counts_impl(session, official, case.filters, now=self.now, day=self.day)
                 elapsed = time.perf_counter() - started
                 rows = counts.get("queue", 0) + counts.get("mine", 0)
