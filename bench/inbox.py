@@ -930,7 +930,8 @@ class Bench:
         from engine.persistence.models import Official
 
         with self.sessions() as session:
-            officials = list(session.query(Official).all())
+            # An inactive account cannot sign in, so it reads no inbox (the policy would refuse it).
+            officials = list(session.query(Official).filter(Official.active.is_(True)).all())
             self.info: dict[int, dict[str, Any]] = {}
             claimed: dict[int, int] = dict(session.execute(text(
                 "SELECT assignee_id, count(*) FROM human_task WHERE status = 'claimed' GROUP BY 1")).all())
@@ -950,7 +951,8 @@ class Bench:
             # Who opens which dossier page: the holder of one of its open tasks (from their inbox).
             self.pages = [(int(a), str(c)) for a, c in session.execute(text(
                 "SELECT t.assignee_id, d.code FROM (SELECT dossier_id, assignee_id FROM human_task "
-                "TABLESAMPLE SYSTEM (5) WHERE status = 'claimed' LIMIT 2000) t JOIN dossier d ON d.id = t.dossier_id"))]
+                "TABLESAMPLE SYSTEM (5) WHERE status = 'claimed' LIMIT 2000) t JOIN dossier d ON d.id = t.dossier_id "
+                "JOIN official o ON o.id = t.assignee_id AND o.active"))]
             for o in officials:
                 covered = absent_officials_covered_by(session, o.id, self.day)
                 holders = [o.id, *covered]
