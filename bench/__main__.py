@@ -112,6 +112,11 @@ def pages_rows(report: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
+def calls_rows(report: dict[str, Any]) -> list[list[str]]:
+    return [[f"{operation} (SQLite, in-process)", "SQL statements, Python calls",
+             f"{figures['statements']:g}, {figures['calls']:.0f}"] for operation, figures in report["counts"].items()]
+
+
 def _target_rows(checks: list[dict[str, Any]]) -> list[list[str]]:
     return [[f"target: {c['target']}", "", f"{c['value']:g} {'met' if c['met'] else 'NOT met'}"] for c in checks]
 
@@ -144,6 +149,8 @@ def generic_rows(report: Any, prefix: str = "", limit: int = 40) -> list[list[st
 BENCHMARKS = (
     Benchmark("engine_step", "one engine completion against the raw SpiffWorkflow step and the database floor",
               quick=("--quick",), sqlite_only=("--no-postgresql",), summary=engine_rows),
+    Benchmark("calls", "SQL statements and Python function calls per request, counted (load-independent)",
+              quick=("--dossiers", "2"), summary=calls_rows),
     Benchmark("http", "start, claim, complete, inbox, dossier page over HTTP as officials, warm and cold",
               quick=("--quick",), sqlite_only=("--database", "sqlite"), summary=http_rows),
     Benchmark("throughput", "concurrent officials against several gunicorn workers on PostgreSQL",

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-START_TIMEOUT_SECONDS = 60
+START_TIMEOUT_SECONDS = 240  # a loaded machine can take minutes to import and start the workers
 
 
 def free_port() -> int:
@@ -29,7 +29,7 @@ def get(url: str) -> str:
 
 
 def wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
-    """Return once ``url`` answers 2xx; fail if the server exits or takes over a minute."""
+    """Return once ``url`` answers 2xx; fail if the server exits or takes over START_TIMEOUT_SECONDS."""
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
