@@ -22,9 +22,11 @@ from tests.procedures.test_enterprise_registration import APPRAISE_SUPPLEMENT, S
 
 # Ceilings per request (SQLite counts its BEGIN; PostgreSQL has none in the statement stream).
 BUDGET = {
-    "start": 15,  # the first dossier of a version in this process also loads the version, once
+    # the first dossier of a version in this process also loads the version, once; a reception and a
+    # completion keep the leaders' statistics current (a row of stat_dossier_day, the dossier's units)
+    "start": 17,
     "claim": 11,
-    "complete": 14,
+    "complete": 17,
     "inbox": 6,
     "dossier_page": 4,
 }
@@ -127,7 +129,9 @@ def test_a_command_answers_from_its_own_transaction(client, reception, specialis
 def test_a_completion_costs_the_same_statements_however_long_the_history(client, reception, specialist,
                                                                           db_engine):
     """The supplementation loop, 12 user tasks: the 11th and 12th completions issue exactly the
-    statements of the 1st and 2nd (the same kinds, in the same order), and one commit each."""
+    statements of the 5th and 6th (the same kinds, in the same order), and one commit each. (The
+    first rounds differ for a reason of their own: the leaders' statistics count a dossier's first
+    supplementation requests.)"""
     code = start(client, reception).json["code"]
     seen: dict[int, list[str]] = {}
     for n in range(1, 13):
@@ -139,5 +143,5 @@ def test_a_completion_costs_the_same_statements_however_long_the_history(client,
         assert response.status_code == 200, response.json
         assert counted.commits == 1
         seen[n] = [" ".join(s.split()[:4]) for s in counted.statements]
-    assert seen[11] == seen[1]
-    assert seen[12] == seen[2]
+    assert seen[11] == seen[5]
+    assert seen[12] == seen[6]
