@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, defer, joinedload
 
 from engine.calendar.working_calendar import WorkingCalendar
 from engine.errors import NotFoundError
@@ -119,7 +119,11 @@ def dossier_with_secret(session: Session, code: str, secret: str) -> Dossier:
     and a wrong secret get the same answer, so that the lookup cannot tell which codes exist."""
     dossier = session.scalar(
         select(Dossier)
-        .options(joinedload(Dossier.procedure_version).joinedload(ProcedureVersion.procedure))
+        # Not the applicant nor the procedure's metadata: nothing public reads them, and each is a
+        # JSON document to decode on every lookup.
+        .options(defer(Dossier.applicant),
+                 joinedload(Dossier.procedure_version).options(defer(ProcedureVersion.metadata_),
+                                                               joinedload(ProcedureVersion.procedure)))
         .where(Dossier.code == code.strip())
     )
     if dossier is None or not hmac.compare_digest(dossier.lookup_secret.encode(),
@@ -136,8 +140,10 @@ def lookup(session: Session, code: str, secret: str, *, calendar: WorkingCalenda
 def public_view(session: Session, dossier: Dossier, *, calendar: WorkingCalendar) -> PublicDossier:
     """What the citizen (or the hotline officer answering them) is told of ``dossier``."""
     elements = dossier.procedure_version.elements
-    tasks = session.scalars(
-        select(HumanTask).where(HumanTask.dossier_id == dossier.id, HumanTask.status != TaskStatus.CANCELLED)
+    # Columns, not the rows: a task's submitted data is never shown here.
+    tasks = session.execute(
+        select(HumanTask.name, HumanTask.element_id, HumanTask.ready_at, HumanTask.completed_at)
+        .where(HumanTask.dossier_id == dossier.id, HumanTask.status != TaskStatus.CANCELLED)
         .order_by(HumanTask.ready_at)
     ).all()
     steps = [
@@ -153,7 +159,9 @@ def public_view(session: Session, dossier: Dossier, *, calendar: WorkingCalendar
         for task in tasks
     ]
     status = DossierStatus(dossier.status)
-    rating = session.scalar(select(DossierRating).where(DossierRating.dossier_id == dossier.id))
+    # Only a returned dossier can have been rated: the others spare the query.
+    rating = session.scalar(select(DossierRating).where(DossierRating.dossier_id == dossier.id)) \
+        if status in RATEABLE_STATUSES else None
     return PublicDossier(
         code=dossier.code,
         procedure=dossier.procedure_version.procedure.name,

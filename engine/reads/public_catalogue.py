@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, false, func, select
 from sqlalchemy.orm import Session
 
 from engine.deployment.lifecycle import active_version_id
@@ -134,8 +134,17 @@ def _searchable(item: CatalogueItem) -> str:
 def procedure_sheet(session: Session, ctx: EngineContext, key: str) -> ProcedureSheet:
     """Everything the catalogue publishes of one procedure (its active version's); NotFoundError for
     a procedure that does not exist, ProcedureNotActiveError for one that receives no dossiers now."""
-    version = ctx.version(session, active_version_id(session, key))
-    procedure = session.scalars(select(Procedure).where(Procedure.key == key)).one()
+    procedure = session.execute(
+        select(Procedure.id, Procedure.name, Procedure.name_en, Procedure.national_code,
+               ProcedureVersion.id.label("version_id"))
+        .outerjoin(ProcedureVersion, and_(ProcedureVersion.procedure_id == Procedure.id,
+                                          ProcedureVersion.state == VersionState.ACTIVE))
+        .where(Procedure.key == key)
+    ).first()
+    if procedure is None or procedure.version_id is None:
+        active_version_id(session, key)  # raises what is missing: the procedure or an active version
+        raise AssertionError(key)  # unreachable: it raised
+    version = ctx.version(session, procedure.version_id)
     metadata = version.metadata
     form_name = start_form_name(version)
     form = version.forms.get(form_name) if form_name else None
@@ -171,21 +180,21 @@ def _reception_unit(metadata: dict[str, Any]) -> str | None:
     return None
 
 
-def _receiving_center_ids(session: Session, metadata: dict[str, Any]) -> set[int]:
-    """Centers whose reception takes the procedure: for a lane routed by locality, every center that
-    serves a locality; otherwise the centers of the reception lane's unit's active receptionists."""
+def _receiving(metadata: dict[str, Any]) -> ColumnElement[bool]:
+    """Which centers' reception takes the procedure, as a clause on Center: for a lane routed by
+    locality, every center that serves a locality; otherwise the centers of the reception lane's
+    unit's active receptionists."""
     unit = _reception_unit(metadata)
     if unit is None:
-        return set()
+        return false()
     if is_located(unit):
-        return set(session.scalars(select(Center.id).where(Center.locality.is_not(None))))
-    return set(session.scalars(
-        select(Official.center_id).distinct()
+        return Center.locality.is_not(None)
+    return Center.id.in_(
+        select(Official.center_id)
         .join(Unit, Unit.id == Official.unit_id)
         .join(OfficialRole, OfficialRole.official_id == Official.id)
-        .where(Unit.code == unit, OfficialRole.role == Role.RECEPTION.value, Official.active.is_(True),
-               Official.center_id.is_not(None))
-    ))
+        .where(Unit.code == unit, OfficialRole.role == Role.RECEPTION.value, Official.active.is_(True))
+    )
 
 
 def on_time_counts(session: Session, procedure_id: int) -> dict[int, tuple[int, int]]:
@@ -201,14 +210,12 @@ def on_time_counts(session: Session, procedure_id: int) -> dict[int, tuple[int, 
 
 
 def _centers(session: Session, procedure_id: int, metadata: dict[str, Any]) -> tuple[CenterFigure, ...]:
-    receiving = _receiving_center_ids(session, metadata)
     counts = on_time_counts(session, procedure_id)
-    wanted = receiving | set(counts)
-    if not wanted:
-        return ()
-    centers = session.execute(select(Center.id, Center.code, Center.name, Center.kind)
-                              .where(Center.id.in_(sorted(wanted)))).all()
+    # Every center with whether it receives the procedure, in one query: a province has tens of them.
+    centers = [c for c in session.execute(
+        select(Center.id, Center.code, Center.name, Center.kind, _receiving(metadata).label("receives"))
+    ) if c.receives or c.id in counts]
     ordered = sorted(centers, key=lambda c: (c.kind != "provincial", fold(c.name)))
-    return tuple(CenterFigure(code=c.code, name=c.name, receives=c.id in receiving,
+    return tuple(CenterFigure(code=c.code, name=c.name, receives=bool(c.receives),
                               finished=counts.get(c.id, (0, 0))[0], on_time=counts.get(c.id, (0, 0))[1])
                  for c in ordered)
