@@ -94,6 +94,17 @@ class DossierHistory:
     events: Sequence[HistoryEvent]
 
 
+def _in_order_of_arrival(tasks: Sequence[HumanTask], events: Sequence[HistoryEvent]) -> list[HumanTask]:
+    """Steps by the time they became ready; steps ready at the same instant (one command readies
+    several, or a clock that stands still) by their first event in the history, since the database
+    returns rows of equal ``ready_at`` in no fixed order."""
+    first_seq: dict[str, int] = {}
+    for event in events:
+        if event.task_id is not None:
+            first_seq.setdefault(event.task_id, event.seq)
+    return sorted(tasks, key=lambda t: (t.ready_at, first_seq.get(str(t.id), len(events))))
+
+
 def dossier_history(session: Session, official: Official, ref: str, *, today: date) -> DossierHistory:
     """Every stage of a dossier ``official`` may read: human steps with their times, and all events."""
     dossier = find_dossier(session, official, ref, today=today)
@@ -110,7 +121,7 @@ def dossier_history(session: Session, official: Official, ref: str, *, today: da
         StepTimes(task_id=t.id, element_id=t.element_id, name=t.name, lane=t.lane, status=t.status,
                   ready_at=t.ready_at, claimed_at=t.claimed_at, completed_at=t.completed_at,
                   actor=_person(t.completed_by or t.assignee), due_at=t.due_at)
-        for t in tasks
+        for t in _in_order_of_arrival(tasks, events)
     ]
     return DossierHistory(dossier.code, steps, events)
 
