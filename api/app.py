@@ -58,6 +58,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from admin import workplace
     from api import (
+        audit,
         auth,
         calendar,
         deps,
@@ -83,7 +84,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     deps.init_app(app)
     api = Api(app)
     for resource in (auth, procedures, dossiers, tasks, inbox, slips, org, incidents, calendar, studio, public,
-                     statistics):
+                     statistics, audit):
         api.register_blueprint(resource.blp)
     api.register_blueprint(slips.logbook_blp)
     # After Api(): flask-smorest registers its own HTTP error handler, ours gives the shared shape.

@@ -350,9 +350,11 @@ def calendar_set(day: datetime, kind: str | None, name: str, province: str | Non
                "(các tiến trình đang chạy áp dụng trong vòng một phút / running processes apply it within a minute)")
 
 
+from api.cli_audit import audit  # noqa: E402 - likewise
 from api.cli_org import org  # noqa: E402 - the group's module builds the app from this one
 from api.cli_procedure import procedure  # noqa: E402 - likewise
 
+main.add_command(audit)
 main.add_command(org)
 main.add_command(procedure)
 

@@ -46,6 +46,8 @@ class Action(enum.StrEnum):
     HOTLINE_READ = "hotline.read"
     STATISTICS_READ = "statistics.read"
     AUDIT_READ = "audit.read"
+    AUDIT_ADMIN_READ = "audit.admin.read"
+    AUDIT_ANCHOR = "audit.anchor"
 
 
 class Scope(enum.StrEnum):
@@ -184,7 +186,14 @@ RULES: dict[Action, Rule] = {rule.action: rule for rule in [
          "(their center and those below), admins"),
     Rule(Action.INCIDENT_MANAGE, _grants((ADMIN, Scope.ANY)), "chỉ quản trị viên xử lý sự cố hồ sơ",
          "admins only handle dossier incidents"),
+    # Verification, replay, time travel and evidence packs read a dossier's whole record.
     Rule(Action.AUDIT_READ, _grants((READERS, Scope.CENTER)),
-         "kiểm tra viên, giám sát viên: hồ sơ của trung tâm mình",
-         "auditors and supervisors: their center's dossiers"),
+         "kiểm tra viên, giám sát viên: hồ sơ của trung tâm mình và các trung tâm cấp dưới",
+         "auditors and supervisors: dossiers of their center and the centers below it"),
+    # The administrative chain and the anchors cover the whole deployment, every center at once.
+    Rule(Action.AUDIT_ADMIN_READ, _grants(((ADMIN, *READERS), Scope.ANY)),
+         "quản trị viên, kiểm tra viên, giám sát viên", "admins, auditors, supervisors"),
+    Rule(Action.AUDIT_ANCHOR, _grants((ADMIN, Scope.ANY)),
+         "chỉ quản trị viên ghi mốc neo theo yêu cầu (bộ lập lịch ghi định kỳ)",
+         "admins only write an anchor on demand (the scheduler writes them periodically)"),
 ]}

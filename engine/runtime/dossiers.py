@@ -161,6 +161,8 @@ class Reception:
             payload={"procedure": self.procedure_key, "version": self.version.id, "code": dossier.code,
                      "channel": str(self.channel),
                      "center": self.center_code, "data": copy.deepcopy(self.data),
+                     # The legal deadline given at the counter, so the chain covers the dossier's due time.
+                     "due_at": dossier.due_at.isoformat() if dossier.due_at else None,
                      **({"locality": dossier.locality} if dossier.locality else {})},
         )
         if time_limits.declares_variants(self.version.metadata):

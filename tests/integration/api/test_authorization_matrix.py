@@ -60,6 +60,9 @@ READS_FIGURES = {"in": row("403", unit_leader="ok", center_leader="ok", auditor=
                  "out": row("403", admin="ok")}
 STATISTICS = ("figures", "trend", "units", "officials", "steps", "overdue", "indicators", "dossiers", "watchlist",
               "heatmap", "export")
+# Who audits a dossier: auditors and supervisors; the others who see it are refused, the rest do not see it.
+AUDITS_DOSSIER = row("404", reception="403", specialist="403", unit_leader="403", center_leader="403",
+                     auditor="ok", supervisor="ok")
 LEADS_OR_ADMIN = {"in": row("403", unit_leader="ok", admin="ok"), "out": row("403", admin="ok")}
 
 EXPECT: dict[tuple[str, str], dict[str, dict[str, str]]] = {
@@ -134,6 +137,9 @@ EXPECT: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     ("GET", "/api/v1/studio/procedures/{key}/files"): READS_VERSIONS,
     ("GET", "/api/v1/studio/procedures/{key}/export.zip"): READS_VERSIONS,
     ("GET", "/api/v1/studio/procedures/{key}/compare"): READS_VERSIONS,
+    # Auditors (engine.audit): verification.
+    ("GET", "/api/v1/audit/verification"): same(row("403", auditor="ok", supervisor="ok")),
+    ("GET", "/api/v1/audit/dossiers/{code}/verification"): {"in": AUDITS_DOSSIER, "out": HIDDEN},
     # Last: the analyst's version changes (activating the active version and a rollback with nothing to
     # roll back to change nothing; retiring is the very last call, as it closes the procedure).
     ("POST", "/api/v1/procedures/{key}/versions/{number}/activate"): same(row("403", analyst="ok")),
@@ -334,6 +340,9 @@ def _request(world: World, operation: tuple[str, str], role: str, scope: str) ->
         ("GET", "/api/v1/statistics/appraisals/{code}"): lambda: (
             "GET", f"/api/v1/statistics/appraisals/{dossier()['code']}", {}, None),
         ("GET", "/api/v1/org/export"): lambda: ("GET", f"{path}?format=json", {}, None),
+        ("GET", "/api/v1/audit/verification"): lambda: ("GET", f"{path}?center={center}", {}, None),
+        ("GET", "/api/v1/audit/dossiers/{code}/verification"): lambda: (
+            "GET", f"/api/v1/audit/dossiers/{dossier()['code']}/verification", {}, None),
         ("POST", "/api/v1/org/import"): lambda: ("POST", f"{path}?dry_run=true", {
             "data": {"file": (io.BytesIO((FIXTURES / "org_sample.csv").read_bytes()), "org.csv")},
             "content_type": "multipart/form-data"}, None),

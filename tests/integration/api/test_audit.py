@@ -1,0 +1,45 @@
+"""/api/v1/audit: auditors and supervisors verify a dossier, a center or everything they may read;
+others are refused (or do not see the dossier at all)."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+
+from engine.persistence.models import HistoryEvent, table_of
+from tests.conftest import enterprise_start_data
+from tests.integration.api.conftest import add_official, login
+
+
+def _dossier(client, reception) -> str:
+    started = client.post("/api/v1/dossiers", headers=reception, json={
+        "procedure": "enterprise_registration", "center": "hcc_test", "data": enterprise_start_data()})
+    assert started.status_code == 201, started.json
+    return started.json["code"]
+
+
+def test_an_auditor_verifies_and_sees_the_broken_link(client, reception, session_factory, ctx, password_hash):
+    code = _dossier(client, reception)
+    add_official(session_factory, ctx, password_hash, "kiemtra", ["auditor"], None, "hcc_test")
+    auditor = login(client, "kiemtra")
+
+    one = client.get(f"/api/v1/audit/dossiers/{code}/verification", headers=auditor)
+    assert one.status_code == 200 and one.json["ok"] is True and one.json["chains"] == 1
+    center = client.get("/api/v1/audit/verification?center=hcc_test", headers=auditor)
+    assert center.status_code == 200 and center.json["ok"] is True and center.json["events"] == one.json["events"]
+
+    with session_factory.begin() as session:
+        events = table_of(HistoryEvent)
+        session.execute(update(events).where(events.c.seq == 2).values(actor_name="Người khác"))
+    broken = client.get("/api/v1/audit/verification", headers=auditor).json
+    assert broken["ok"] is False
+    (first,) = broken["breaks"]
+    assert (first["chain"], first["kind"], first["seq"], first["field"]) == (code, "altered", 2, "hash")
+    assert "Sự kiện số 2" in first["message"] and "Event 2" in first["message_en"]
+
+
+def test_officials_who_do_not_audit_are_refused(client, reception):
+    code = _dossier(client, reception)
+    one = client.get(f"/api/v1/audit/dossiers/{code}/verification", headers=reception)
+    assert one.status_code == 403 and "audit.read" in one.json["message"]
+    assert client.get("/api/v1/audit/verification", headers=reception).status_code == 403
+    assert client.get("/api/v1/audit/dossiers/KHONG-CO/verification", headers=reception).status_code == 404
