@@ -13,6 +13,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from api.deps import current_engine, current_official, get_session
+from engine.audit.anchors import export_anchors, list_anchors, write_anchor
 from engine.audit.verify import verify_all, verify_center, verify_dossier
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="Kiểm tra / Audit")
@@ -59,9 +60,10 @@ class Verification(MethodView):
         """
         engine = current_engine()
         if args.get("center"):
-            result = verify_center(get_session(), current_official(), args["center"], today=engine.today())
+            result = verify_center(get_session(), current_official(), args["center"], today=engine.today(),
+                                   settings=engine.settings)
         else:
-            result = verify_all(get_session(), current_official(), today=engine.today())
+            result = verify_all(get_session(), current_official(), today=engine.today(), settings=engine.settings)
         return result.as_dict()
 
 
@@ -71,4 +73,74 @@ class DossierVerification(MethodView):
     @blp.doc(security=[{"bearerAuth": []}])
     def get(self, code: str) -> Any:
         """Verify one dossier's history chain, its stored head and the rows shown beside it"""
-        return verify_dossier(get_session(), current_official(), code, today=current_engine().today()).as_dict()
+        engine = current_engine()
+        return verify_dossier(get_session(), current_official(), code, today=engine.today(),
+                              settings=engine.settings).as_dict()
+
+
+class AnchorCheckSchema(Schema):
+    seq = fields.Integer(required=True)
+    at = fields.String(required=True)
+    hash = fields.String(required=True)
+    chains = fields.Integer(required=True)
+    events = fields.Integer(required=True)
+    ok = fields.Boolean(required=True)
+    problem = fields.Nested(BreakSchema, allow_none=True)
+
+
+class AnchorsSchema(Schema):
+    ok = fields.Boolean(required=True)
+    trusted = fields.Boolean(required=True, metadata={
+        "description": "signatures checked with the deployment's configured key (false: with the key each "
+                       "anchor declares)"})
+    anchors = fields.List(fields.Nested(AnchorCheckSchema), required=True)
+
+
+class AnchorWrittenSchema(Schema):
+    written = fields.Boolean(required=True, metadata={"description": "false: no chain moved since the last"})
+    seq = fields.Integer(allow_none=True)
+    hash = fields.String(allow_none=True)
+    changed = fields.Integer(required=True)
+    refused = fields.List(fields.Nested(BreakSchema), required=True, metadata={
+        "description": "chains left at their previous anchored head because they do not verify"})
+
+
+@blp.route("/anchors")
+class Anchors(MethodView):
+    @blp.response(200, AnchorsSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def get(self) -> Any:
+        """Every anchor, each checked: hash, link to the one before, signature, digest of chain heads"""
+        engine = current_engine()
+        fold = list_anchors(get_session(), engine.settings, current_official(), today=engine.today())
+        return {"ok": fold.first_problem is None, "trusted": fold.trusted,
+                "anchors": [check.as_dict() for check in fold.checks]}
+
+    @blp.response(201, AnchorWrittenSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def post(self) -> Any:
+        """Write an anchor now: every chain head that moved since the last, signed
+        ---
+        Chains that do not verify are left at their previous anchored head and listed as refused.
+        """
+        engine, session = current_engine(), get_session()
+        written = write_anchor(session, engine.settings, current_official(), now=engine.clock.now(),
+                               today=engine.today())
+        session.commit()
+        anchor = written.anchor
+        return {"written": anchor is not None, "seq": anchor.seq if anchor else None,
+                "hash": anchor.hash if anchor else None, "changed": written.changed,
+                "refused": [b.as_dict() for b in written.refused]}
+
+
+@blp.route("/anchors/export")
+class AnchorExport(MethodView):
+    @blp.response(200, fields.Dict())
+    @blp.doc(security=[{"bearerAuth": []}])
+    def get(self) -> Any:
+        """Every anchor with the deployment's public key, as JSON for the Inspectorate to keep
+        ---
+        Check a kept copy offline with `motcua audit anchors --check FILE`.
+        """
+        engine = current_engine()
+        return export_anchors(get_session(), engine.settings, current_official(), today=engine.today())

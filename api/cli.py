@@ -20,6 +20,8 @@ from api.observability import configure_logging
 from demo.certificates import demo_signing
 from demo.province import DEMO_LOGINS, LOGIN_CENTERS, PROVINCIAL_CENTER
 from demo.seed import seed_demo_province
+from engine.audit.anchors import signing_key, write_anchor
+from engine.audit.keys import public_hex, write_demo_key
 from engine.calendar.changes import set_calendar_day
 from engine.deployment.deploy import deploy_procedure
 from engine.deployment.lifecycle import activate_version, active_version_id
@@ -217,7 +219,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     # The demo is never production: its receipts' QR codes open the address it serves on.
     os.environ["MOTCUA_ENV"] = "development"
     os.environ.setdefault("MOTCUA_PUBLIC_BASE_URL", f"http://{host}:{port}")
-    app = _app()
+    app = _demo_signing_key(_app())
     configure_logging("text", app.config["LOG_LEVEL"])  # a person reads the demo's log, not a collector
     upgrade(app.extensions["db_engine"])
     engine_ctx = app.extensions["engine"]
@@ -235,6 +237,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
                                  password_hash=hash_password(DEMO_PASSWORD))
     for line in summary.lines():
         click.echo(line)
+    click.echo(_demo_anchor(app))
     click.echo(f"\nCơ sở dữ liệu: {app.extensions['db_engine'].url.render_as_string()}")
     click.echo(f"Trung tâm demo: {PROVINCIAL_CENTER[0]} — {PROVINCIAL_CENTER[1]}")
     click.echo(f"Tài khoản demo (mật khẩu: {DEMO_PASSWORD}):")
@@ -256,6 +259,29 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         app.run(host=host, port=port, threaded=True, use_reloader=False)
     finally:
         background.shutdown(wait=False)
+
+
+def _demo_signing_key(app: Flask) -> Flask:
+    """The demo signs its anchors with a key of its own, made once in the instance folder."""
+    if app.config.get("AUDIT_SIGNING_KEY"):
+        return app
+    path = os.path.join(app.instance_path, "audit-signing-key.pem")
+    write_demo_key(path)
+    os.environ["MOTCUA_AUDIT_SIGNING_KEY"] = path
+    return _app()
+
+
+def _demo_anchor(app: Flask) -> str:
+    """Anchor the demo's chains (the scheduler does it hourly from then on); say with which key."""
+    engine = app.extensions["engine"]
+    with _session(app) as session:
+        written = write_anchor(session, engine.settings, cli_actor("demo"), now=engine.clock.now(),
+                               today=engine.today())
+        session.commit()
+    key = public_hex(signing_key(engine.settings))
+    state = f"mốc neo số {written.anchor.seq} / anchor {written.anchor.seq}" if written.anchor else \
+        "không chuỗi nào thay đổi / no chain moved"
+    return f"Khóa ký mốc neo / anchor key: {engine.settings.audit_signing_key} (công khai / public {key}); {state}"
 
 
 @main.command()

@@ -8,13 +8,24 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask import Flask
 from sqlalchemy.orm import Session
 
 from api.app import create_app
+from engine.audit.anchors import (
+    AnchorFold,
+    check_export,
+    compare_with_export,
+    export_anchors,
+    list_anchors,
+    write_anchor,
+)
 from engine.audit.chain import Break
+from engine.audit.keys import read_public_key
 from engine.audit.verify import Verification, verify_all, verify_center, verify_dossier
 from engine.errors import EngineError
 from engine.runtime.command import Actor
@@ -67,15 +78,81 @@ def audit_verify(code: str | None, center: str | None, everything: bool, as_json
     if sum(bool(x) for x in (code, center, everything)) != 1:
         raise click.UsageError("choose one of --dossier CODE, --center CENTER, --all")
     app = audit_app()
-    today = app.extensions["engine"].today()
+    engine = app.extensions["engine"]
+    today, settings = engine.today(), engine.settings
     with audit_session(app) as session:
         try:
             if code:
-                result = verify_dossier(session, CLI_ACTOR, code, today=today)
+                result = verify_dossier(session, CLI_ACTOR, code, today=today, settings=settings)
             elif center:
-                result = verify_center(session, CLI_ACTOR, center, today=today)
+                result = verify_center(session, CLI_ACTOR, center, today=today, settings=settings)
             else:
-                result = verify_all(session, CLI_ACTOR, today=today)
+                result = verify_all(session, CLI_ACTOR, today=today, settings=settings)
         except EngineError as error:
             raise click.ClickException(f"{error.message}\n  ({error.message_en})") from None
+    if result.anchor and not as_json:
+        trust = "khóa của đơn vị / deployment key" if result.anchor["trusted"] else \
+            "khóa tự khai / self-declared key (no MOTCUA_AUDIT_SIGNING_KEY)"
+        click.echo(f"Mốc neo / anchor {result.anchor['seq']} ({result.anchor['at']}), {trust}")
     echo_verification(result, as_json)
+
+
+def echo_anchors(fold: AnchorFold) -> None:
+    trust = "" if fold.trusted else " (chữ ký kiểm bằng khóa tự khai / signatures checked with the self-declared key)"
+    click.echo(f"{len(fold.checks)} mốc neo / anchors{trust}")
+    for check in fold.checks:
+        mark = "✓" if check.problem is None else "✗"
+        click.echo(f"{mark} {check.seq:>5}  {check.at:%Y-%m-%d %H:%M:%S}Z  {check.chains} chuỗi / chains  "
+                   f"{check.events} sự kiện / events  {check.hash[:16]}…")
+        if check.problem is not None:
+            echo_break(check.problem)
+
+
+def _public_key(text: str | None) -> Ed25519PublicKey | None:
+    if not text:
+        return None
+    path = Path(text)
+    return read_public_key(path.read_text(encoding="utf-8") if path.exists() else text)
+
+
+@audit.command("anchors")
+@click.option("--write", is_flag=True, help="Write an anchor now (every chain head that moved), then list.")
+@click.option("--export", "export_to", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write every anchor with the public key to this JSON file, for the Inspectorate.")
+@click.option("--check", "kept", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Check an exported file on its own, and that the database still holds its anchors.")
+@click.option("--public-key", help="The public key to trust (hex, PEM, or a file); default: the configured key's.")
+def audit_anchors(write: bool, export_to: Path | None, kept: Path | None, public_key: str | None) -> None:
+    """List the anchors, each checked (hash, link, signature, digest); exit status 1 on a problem."""
+    app = audit_app()
+    engine = app.extensions["engine"]
+    with audit_session(app) as session:
+        try:
+            public = _public_key(public_key)
+            if write:
+                written = write_anchor(session, engine.settings, CLI_ACTOR, now=engine.clock.now(),
+                                       today=engine.today())
+                session.commit()
+                for broken in written.refused:
+                    echo_break(broken)
+                click.echo(f"✓ Mốc neo số {written.anchor.seq} / anchor {written.anchor.seq}: {written.changed} "
+                           "chuỗi thay đổi / chains moved" if written.anchor else
+                           "Không chuỗi nào thay đổi từ mốc neo trước / no chain moved since the last anchor")
+            if export_to is not None:
+                document = export_anchors(session, engine.settings, CLI_ACTOR, today=engine.today(), public=public)
+                export_to.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+                click.echo(f"Đã xuất {len(document['anchors'])} mốc neo / anchors exported: {export_to}")
+            if kept is not None:
+                document = json.loads(kept.read_text(encoding="utf-8"))
+                fold = check_export(document, public)
+                problems = compare_with_export(session, document)
+            else:
+                fold, problems = list_anchors(session, engine.settings, CLI_ACTOR, today=engine.today(),
+                                              public=public), []
+        except EngineError as error:
+            raise click.ClickException(f"{error.message}\n  ({error.message_en})") from None
+    echo_anchors(fold)
+    for problem in problems:
+        echo_break(problem)
+    if fold.first_problem is not None or problems:
+        sys.exit(1)

@@ -29,6 +29,9 @@ class DefaultConfig:
     SCRIPT_TIME_LIMIT_SECONDS = 2.0
     SCRIPT_MEMORY_LIMIT_MB = 32
     IDEMPOTENCY_KEY_HOURS = 24
+    AUDIT_SIGNING_KEY: str | None = None  # Ed25519 key (PEM or PKCS#12) signing anchors (engine.audit.anchors)
+    AUDIT_SIGNING_KEY_PASSWORD: str | None = None
+    AUDIT_ANCHOR_MINUTES = 60
     SPIFF_SPEEDUPS = True  # false: SpiffWorkflow's own tree walk and steps (engine/runtime/library_patches.py)
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     LOG_FORMAT = "json"  # json: one object per line; text: readable lines (motcua demo)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.audit.anchors import anchor_if_due
 from engine.calendar.deadlines import TimeLimit, TimeLimitUnit, due_soon_edge
 from engine.errors import EngineError, WorkflowFailedError
 from engine.history.events import HistoryEventType
@@ -204,6 +205,7 @@ def sweep(session_factory: sessionmaker[Session], ctx: EngineContext) -> dict[st
         "idempotency_keys_purged": purge_idempotency_keys(session_factory, ctx),
         "tokens_purged": purge_tokens(session_factory, ctx),
         "results_signed": sign_pending_results(session_factory, ctx),
+        "anchors_written": anchor_if_due(session_factory, ctx.settings, ctx.clock.now()),
     }
 
 

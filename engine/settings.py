@@ -37,6 +37,11 @@ class EngineSettings:
     spiff_speedups: bool = True
     # The center's certificate (PKCS#12) and the authorities its signatures must chain to.
     signing: SigningSettings = field(default_factory=SigningSettings)
+    # The Ed25519 key that signs anchors (PEM, or PKCS#12 .p12/.pfx) and its password; how often the
+    # scheduler writes one (engine.audit.anchors).
+    audit_signing_key: str | None = None
+    audit_signing_key_password: str | None = None
+    audit_anchor_minutes: int = 60
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any]) -> EngineSettings:
@@ -54,4 +59,7 @@ class EngineSettings:
             idempotency_key_hours=int(config.get("IDEMPOTENCY_KEY_HOURS", cls.idempotency_key_hours)),
             spiff_speedups=str(config.get("SPIFF_SPEEDUPS", True)).lower() not in ("0", "false", "off", "no"),
             signing=SigningSettings.from_mapping(config),
+            audit_signing_key=config.get("AUDIT_SIGNING_KEY") or None,
+            audit_signing_key_password=config.get("AUDIT_SIGNING_KEY_PASSWORD") or None,
+            audit_anchor_minutes=int(config.get("AUDIT_ANCHOR_MINUTES", cls.audit_anchor_minutes)),
         )

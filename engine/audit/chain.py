@@ -56,6 +56,8 @@ class ChainWalk:
 
     chain: str
     digest: Digest
+    anchored: tuple[int, str] | None = None  # (count, head) the latest signed anchor recorded
+    anchor_seq: int | None = None
     seq: int = 0
     head: str | None = None
     broken: Break | None = None
@@ -88,6 +90,13 @@ class ChainWalk:
                     f"Event {seq} ({event_type}) was changed after it was written: its content does not "
                     "match its hash",
                     expected=stored, found=recomputed, field="hash"))
+        if self.broken is None and self.anchored is not None and seq == self.anchored[0] \
+                and stored != self.anchored[1]:
+            self.broken = self._at(seq, event_id, event_type, Break(
+                self.chain, BreakKind.ANCHOR,
+                f"Sự kiện số {seq} khác với mốc neo số {self.anchor_seq}: chuỗi đã bị viết lại từ đầu tới đây",
+                f"Event {seq} differs from anchor {self.anchor_seq}: the chain was rewritten up to here",
+                expected=self.anchored[1], found=stored, field="anchor"))
         self.seq, self.head = seq, stored
 
     @staticmethod
@@ -104,4 +113,12 @@ class ChainWalk:
                 f"The chain ends at event {self.seq} but its stored head says {count or 0} events: events at "
                 "its end were deleted or added outside the engine",
                 seq=self.seq, field="head", expected=f"{count or 0}:{head}", found=f"{self.seq}:{self.head}")
+        if self.broken is None and self.anchored is not None and self.seq < self.anchored[0]:
+            self.broken = Break(
+                self.chain, BreakKind.ANCHOR,
+                f"Mốc neo số {self.anchor_seq} ghi {self.anchored[0]} sự kiện, chuỗi chỉ còn {self.seq}: "
+                "phần cuối đã bị cắt",
+                f"Anchor {self.anchor_seq} recorded {self.anchored[0]} events, the chain has {self.seq}: its tail "
+                "was cut", seq=self.seq, field="anchor", expected=f"{self.anchored[0]}:{self.anchored[1]}",
+                found=f"{self.seq}:{self.head}")
         return self.broken

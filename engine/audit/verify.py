@@ -20,13 +20,16 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
-from engine.access.policy import Someone, authorize, dossier_not_found, dossier_scope
+from engine.access.policy import Someone, authorize, dossier_not_found, dossier_scope, may
 from engine.access.rules import Action
+from engine.audit.admin_chain import walk_admin_chain
+from engine.audit.anchors import ADMIN_CHAIN, AnchorFold, anchored_breaks, load_fold
 from engine.audit.chain import Break, ChainWalk
 from engine.audit.covered import ChainedEvent, check_dossier, check_tasks
 from engine.errors import NotFoundError
 from engine.history.recorder import HASHED_FIELDS, chain_hash
 from engine.persistence.models import Center, Dossier, HistoryEvent, HumanTask, table_of
+from engine.settings import EngineSettings
 
 _EVENTS = table_of(HistoryEvent)
 _DOSSIERS = table_of(Dossier)
@@ -82,8 +85,11 @@ def _chained(row: Sequence[Any]) -> ChainedEvent:
     return ChainedEvent(row[1], row[3], row[2], row[4], row[10], row[11])
 
 
-def _walk_one(dossier: Any, rows: Sequence[Sequence[Any]], tasks: Sequence[Any], check_rows: bool) -> Break | None:
-    walk = ChainWalk(dossier.code, dossier_digest)
+def _walk_one(dossier: Any, rows: Sequence[Sequence[Any]], tasks: Sequence[Any], check_rows: bool,
+              fold: AnchorFold | None) -> Break | None:
+    anchored = fold.heads.get(dossier.code) if fold is not None else None
+    latest = fold.latest if fold is not None else None
+    walk = ChainWalk(dossier.code, dossier_digest, anchored=anchored, anchor_seq=latest.seq if latest else None)
     for row in rows:
         walk.feed(row[_HASHED], row[1], row[3], row[_HASHED + 1], row[_HASHED + 2], row)
     broken = walk.finish(dossier.event_count or 0, dossier.last_event_hash)
@@ -101,7 +107,8 @@ def _grouped(rows: Iterable[Any], key: int) -> dict[int, list[Any]]:
     return groups
 
 
-def verify_batch(session: Session, dossiers: Sequence[Any], *, check_rows: bool = True) -> Verification:
+def verify_batch(session: Session, dossiers: Sequence[Any], *, check_rows: bool = True,
+                 fold: AnchorFold | None = None) -> Verification:
     """Verify the dossiers of one batch (rows of ``_DOSSIER_COLUMNS``): chains, heads, and rows."""
     result = Verification(chains=len(dossiers))
     ids = [d.id for d in dossiers]
@@ -114,7 +121,7 @@ def verify_batch(session: Session, dossiers: Sequence[Any], *, check_rows: bool 
     for dossier in dossiers:
         rows = events.get(dossier.id, [])
         result.events += len(rows)
-        broken = _walk_one(dossier, rows, tasks.get(dossier.id, []), check_rows)
+        broken = _walk_one(dossier, rows, tasks.get(dossier.id, []), check_rows, fold)
         if broken is not None:
             result.breaks.append(broken)
     return result
@@ -133,37 +140,84 @@ def _batches(session: Session, where: ColumnElement[bool]) -> Iterator[Sequence[
         last = batch[-1].id
 
 
-def verify_where(session: Session, where: ColumnElement[bool], *, check_rows: bool = True) -> Verification:
-    """Verify every dossier ``where`` selects (no access check: the caller has made it)."""
+def verify_where(session: Session, where: ColumnElement[bool], *, check_rows: bool = True,
+                 fold: AnchorFold | None = None) -> Verification:
+    """Verify every dossier ``where`` selects (no access check: the caller has made it), held to the
+    anchored heads of ``fold`` when given."""
     started = time.perf_counter()
-    result = Verification()
+    result = Verification(anchor=fold.summary() if fold is not None else None)
     for batch in _batches(session, where):
-        result.merge(verify_batch(session, batch, check_rows=check_rows))
+        result.merge(verify_batch(session, batch, check_rows=check_rows, fold=fold))
     result.seconds = time.perf_counter() - started
     return result
 
 
-def verify_dossier(session: Session, who: Someone, code: str, *, today: date) -> Verification:
+def _fold(session: Session, settings: EngineSettings) -> AnchorFold:
+    return load_fold(session, settings)
+
+
+def verify_dossier(session: Session, who: Someone, code: str, *, today: date,
+                   settings: EngineSettings) -> Verification:
     """Verify one dossier by its code, if ``who`` may audit it (else "not found")."""
     dossier = session.scalar(select(Dossier).where(Dossier.code == code))
     if dossier is None:
         raise dossier_not_found(code)
     authorize(session, who, Action.AUDIT_READ, dossier, today=today, ref=code)
-    return verify_where(session, _DOSSIERS.c.id == dossier.id)
+    return verify_where(session, _DOSSIERS.c.id == dossier.id, fold=_fold(session, settings))
 
 
-def verify_center(session: Session, who: Someone, center_code: str, *, today: date) -> Verification:
-    """Verify every dossier received at a center (and that ``who`` may audit)."""
+def _missing(session: Session, fold: AnchorFold, prefix: str = "") -> list[Break]:
+    """Anchored dossiers (whose code starts with ``prefix``) that no longer exist."""
+    wanted = [name for name in fold.heads if name != ADMIN_CHAIN and name.startswith(prefix)]
+    found: set[str] = set()
+    for start in range(0, len(wanted), BATCH):
+        found.update(session.scalars(select(Dossier.code).where(Dossier.code.in_(wanted[start:start + BATCH]))))
+    latest = fold.latest
+    return anchored_breaks({name: fold.heads[name] for name in wanted}, dict.fromkeys(found, ()),
+                           latest.seq if latest else None)
+
+
+def _finish(result: Verification, session: Session, fold: AnchorFold, prefix: str) -> Verification:
+    started = time.perf_counter()
+    result.breaks += _missing(session, fold, prefix)
+    if fold.first_problem is not None:
+        result.breaks.insert(0, fold.first_problem)
+    result.seconds += time.perf_counter() - started
+    return result
+
+
+def verify_center(session: Session, who: Someone, center_code: str, *, today: date,
+                  settings: EngineSettings) -> Verification:
+    """Verify every dossier received at a center (and that ``who`` may audit); anchored dossiers of
+    the center that are gone are named too (codes begin with the center's agency identifier)."""
     authorize(session, who, Action.AUDIT_READ, today=today)
     center = session.scalar(select(Center).where(Center.code == center_code))
     if center is None:
         raise NotFoundError(f"Không có trung tâm '{center_code}'", message_en=f"No center '{center_code}'")
     scope = dossier_scope(session, who, today, Action.AUDIT_READ)
-    return verify_where(session, (Dossier.center_id == center.id) & scope)
+    fold = _fold(session, settings)
+    result = verify_where(session, (Dossier.center_id == center.id) & scope, fold=fold)
+    return _finish(result, session, fold, f"{center.agency_identifier}-")
 
 
-def verify_all(session: Session, who: Someone, *, today: date) -> Verification:
-    """Verify every dossier ``who`` may audit (the system: all of them)."""
+def verify_all(session: Session, who: Someone, *, today: date, settings: EngineSettings) -> Verification:
+    """Verify every dossier ``who`` may audit (the system: all of them), the administrative chain, the
+    anchors themselves, and that no anchored dossier is gone."""
     authorize(session, who, Action.AUDIT_READ, today=today)
     scope = dossier_scope(session, who, today, Action.AUDIT_READ)
-    return verify_where(session, scope)
+    fold = _fold(session, settings)
+    result = verify_where(session, scope, fold=fold)
+    if may(session, who, Action.AUDIT_ADMIN_READ, today=today):
+        result.merge(verify_admin_chain(session, fold))
+        _finish(result, session, fold, "")
+    return result
+
+
+def verify_admin_chain(session: Session, fold: AnchorFold | None = None) -> Verification:
+    """Verify the administrative chain (no access check: the caller has made it)."""
+    started = time.perf_counter()
+    latest = fold.latest if fold is not None else None
+    walk, count = walk_admin_chain(session, fold.heads.get(ADMIN_CHAIN) if fold is not None else None,
+                                   latest.seq if latest else None)
+    return Verification(chains=1 if count else 0, events=count, seconds=time.perf_counter() - started,
+                        breaks=[walk.broken] if walk.broken else [])

@@ -713,3 +713,49 @@ class SignedDocument(Base):
     certificate_serial: Mapped[str] = mapped_column(String(64))
     certificate_fingerprint: Mapped[str] = mapped_column(String(64))
     pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+class ChainHead(Base):
+    """The stored head of a chain that has no dossier row to carry it (the administrative chain).
+
+    Appending locks this row, so events of the chain are numbered one after another."""
+
+    __tablename__ = "chain_head"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    event_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_event_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AdminEvent(Base):
+    """Append-only record of an administrative change (deploy, activation, org, calendar, roles,
+    reassignments, incident retries), hash-chained like a dossier's history (engine.audit.admin_chain)."""
+
+    __tablename__ = "admin_event"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    event_type: Mapped[str] = mapped_column(String(64))
+    actor_id: Mapped[int | None] = mapped_column(Integer)  # no foreign key: the record outlives accounts
+    actor_name: Mapped[str | None] = mapped_column(String(255))
+    subject: Mapped[str | None] = mapped_column(String(255))
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditAnchor(Base):
+    """A signed anchor: the digest of every chain's head at one moment, chained to the anchor before.
+
+    ``statement`` is the exact text signed (Ed25519); ``changes`` the heads that moved since the
+    previous anchor, whose fold over all anchors gives every anchored head (engine.audit.anchors)."""
+
+    __tablename__ = "audit_anchor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    statement: Mapped[str] = mapped_column(Text)
+    signature: Mapped[str] = mapped_column(String(128))
+    public_key: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    changes: Mapped[str] = deferred(mapped_column(Text, nullable=False))

@@ -81,3 +81,43 @@ def add(session_factory: Any, model: Any, **values: Any) -> None:
     """INSERT a row into ``model``'s table directly (typed, as ``change``)."""
     with session_factory.begin() as session:
         session.execute(insert(table_of(model)).values(**values))
+
+
+@pytest.fixture
+def signed(ctx: Any, tmp_path: Any) -> Any:
+    """The engine context with a signing key of its own (as `motcua demo` makes one)."""
+    from dataclasses import replace
+
+    from engine.audit.keys import write_demo_key
+
+    path = tmp_path / "anchor-key.pem"
+    write_demo_key(path)
+    ctx.settings = replace(ctx.settings, audit_signing_key=str(path))
+    return ctx
+
+
+def rechain(session_factory: Any, dossier_id: int, keep: int | None = None, **edits: Any) -> None:
+    """Rewrite a dossier's chain as a database administrator who knows the hashing could: drop the
+    events after ``keep``, edit events (``seq_N={field: value}``), recompute every hash forward and
+    store the new head on the dossier, so that the chain on its own verifies."""
+    from engine.history.recorder import chain_hash
+    from engine.persistence.models import HistoryEvent
+
+    with session_factory.begin() as session:
+        events = list(session.scalars(select(HistoryEvent).where(HistoryEvent.dossier_id == dossier_id)
+                                      .order_by(HistoryEvent.seq)))
+        if keep is not None:
+            for event in events[keep:]:
+                session.delete(event)
+            events = events[:keep]
+        head = None
+        for event in events:
+            for name, value in edits.get(f"seq_{event.seq}", {}).items():
+                setattr(event, name, value)
+            event.prev_hash = head
+            event.hash = head = chain_hash(head, {name: getattr(event, name) for name in (
+                "dossier_id", "seq", "at", "event_type", "actor_id", "actor_name", "element_id", "element_name",
+                "element_type", "lane", "task_id", "payload")})
+        session.flush()
+        session.execute(update(table_of(Dossier)).where(table_of(Dossier).c.id == dossier_id)
+                        .values(event_count=len(events), last_event_hash=head))

@@ -21,7 +21,7 @@ SYSTEM = Actor(None, "cli")
 
 def _verify_all(session_factory, ctx):
     with session_factory() as session:
-        return verify_all(session, SYSTEM, today=ctx.today())
+        return verify_all(session, SYSTEM, today=ctx.today(), settings=ctx.settings)
 
 
 def _event(session_factory, dossier_id, seq) -> HistoryEvent:
@@ -42,8 +42,8 @@ def test_an_untouched_database_verifies(session_factory, ctx, dossiers, center):
     assert result.ok, result.breaks
     assert result.chains == 2 and result.events > 30
     with session_factory() as session:
-        assert verify_dossier(session, SYSTEM, dossiers.finished, today=ctx.today()).ok
-        assert verify_center(session, SYSTEM, center.code, today=ctx.today()).chains == 2
+        assert verify_dossier(session, SYSTEM, dossiers.finished, today=ctx.today(), settings=ctx.settings).ok
+        assert verify_center(session, SYSTEM, center.code, today=ctx.today(), settings=ctx.settings).chains == 2
 
 
 def test_a_changed_payload_names_the_event(session_factory, ctx, dossiers):
@@ -141,9 +141,9 @@ def test_an_edited_dossier_row_is_caught(session_factory, ctx, dossiers, column,
 
 def test_only_auditors_and_supervisors_verify(session_factory, ctx, dossiers, staff):
     with session_factory() as session, pytest.raises(PermissionDeniedError):
-        verify_all(session, staff.reception, today=ctx.today())
+        verify_all(session, staff.reception, today=ctx.today(), settings=ctx.settings)
     with session_factory() as session, pytest.raises(NotFoundError):
-        verify_dossier(session, SYSTEM, "KHONG-CO", today=ctx.today())
+        verify_dossier(session, SYSTEM, "KHONG-CO", today=ctx.today(), settings=ctx.settings)
 
 
 def _all_events(session_factory, dossier_id) -> list[HistoryEvent]:
