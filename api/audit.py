@@ -6,15 +6,19 @@ Every view calls one engine function with the signed-in official; the engine's a
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from api.deps import current_engine, current_official, get_session
 from engine.audit.anchors import export_anchors, list_anchors, write_anchor
+from engine.audit.pack import build_pack
 from engine.audit.verify import verify_all, verify_center, verify_dossier
+from engine.slips.printed import options_from
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="Kiểm tra / Audit")
 
@@ -144,3 +148,24 @@ class AnchorExport(MethodView):
         """
         engine = current_engine()
         return export_anchors(get_session(), engine.settings, current_official(), today=engine.today())
+
+
+_ZIP = {"200": {"description": "Gói chứng cứ (zip) / Evidence pack (zip)", "content": {"application/zip": {}}}}
+
+
+@blp.route("/dossiers/<string:code>/evidence-pack")
+class EvidencePack(MethodView):
+    @blp.doc(security=[{"bearerAuth": []}], responses=_ZIP)
+    def get(self, code: str) -> Response:
+        """The dossier's evidence pack: BPMN, forms, history, control slip, anchors, signed manifest
+        ---
+        Check it offline with `motcua audit check PACK --public-key KEY`.
+        """
+        engine = current_engine()
+        data = build_pack(get_session(), engine.settings, current_official(), code, today=engine.today(),
+                          calendar=engine.calendar, options=options_from(current_app.config), now=engine.clock.now())
+        response = Response(data, mimetype="application/zip")
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", code)
+        response.headers["Content-Disposition"] = f'attachment; filename="evidence-{safe}.zip"'
+        response.headers["Cache-Control"] = "no-store"  # personal data of the applicant
+        return response

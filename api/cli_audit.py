@@ -22,13 +22,16 @@ from engine.audit.anchors import (
     compare_with_export,
     export_anchors,
     list_anchors,
+    trusted_public_key,
     write_anchor,
 )
 from engine.audit.chain import Break
 from engine.audit.keys import read_public_key
+from engine.audit.pack import build_pack, check_pack
 from engine.audit.verify import Verification, verify_all, verify_center, verify_dossier
 from engine.errors import EngineError
 from engine.runtime.command import Actor
+from engine.slips.printed import options_from
 
 CLI_ACTOR = Actor(None, "cli")
 
@@ -156,3 +159,46 @@ def audit_anchors(write: bool, export_to: Path | None, kept: Path | None, public
         echo_break(problem)
     if fold.first_problem is not None or problems:
         sys.exit(1)
+
+
+@audit.command("export")
+@click.argument("code")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the zip (default: evidence-CODE.zip here).")
+def audit_export(code: str, output: Path | None) -> None:
+    """Write the evidence pack of dossier CODE: BPMN, forms, history, control slip, anchors, signed manifest."""
+    app = audit_app()
+    engine = app.extensions["engine"]
+    with audit_session(app) as session:
+        try:
+            data = build_pack(session, engine.settings, CLI_ACTOR, code, today=engine.today(),
+                              calendar=engine.calendar, options=options_from(app.config), now=engine.clock.now())
+        except EngineError as error:
+            raise click.ClickException(f"{error.message}\n  ({error.message_en})") from None
+    target = output or Path(f"evidence-{code}.zip")
+    target.write_bytes(data)
+    click.echo(f"✓ {target} ({len(data):,} bytes)")
+
+
+@audit.command("check")
+@click.argument("pack", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--public-key", help="The deployment's public key (hex, PEM, or a file); default: the configured "
+                                   "key's public half.")
+def audit_check(pack: Path, public_key: str | None) -> None:
+    """Check an evidence pack offline: signature, file hashes, anchors, history chain (exit status 1 if not)."""
+    try:
+        public = _public_key(public_key) or trusted_public_key(audit_app().extensions["engine"].settings)
+    except EngineError as error:
+        raise click.ClickException(f"{error.message}\n  ({error.message_en})") from None
+    if public is None:
+        raise click.UsageError("give --public-key (or set MOTCUA_AUDIT_SIGNING_KEY)")
+    result = check_pack(pack.read_bytes(), public)
+    for problem in result.problems:
+        click.echo(f"✗ {problem}")
+    if not result.ok:
+        click.echo(f"Gói chứng cứ KHÔNG hợp lệ / evidence pack NOT valid: {pack}")
+        sys.exit(1)
+    covered = (f"mốc neo số {result.anchor} phủ {result.anchored_events}/{result.events} sự kiện / anchor "
+               f"{result.anchor} covers {result.anchored_events} of {result.events} events") if result.anchor else \
+        "chưa có mốc neo nào phủ hồ sơ / no anchor covers the dossier yet"
+    click.echo(f"✓ {result.dossier}: gói chứng cứ hợp lệ / evidence pack valid; {covered}")
