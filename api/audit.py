@@ -137,9 +137,23 @@ class Anchors(MethodView):
                 "refused": [b.as_dict() for b in written.refused]}
 
 
+class AnchorRecordSchema(Schema):
+    statement = fields.String(required=True, metadata={"description": "the exact text signed (canonical JSON)"})
+    signature = fields.String(required=True, metadata={"description": "Ed25519 signature of statement, hex"})
+    public_key = fields.String(required=True)
+    hash = fields.String(required=True, metadata={"description": "SHA-256 of statement; the next anchor's prev_hash"})
+    changes = fields.String(required=True, metadata={"description": "canonical JSON of the chain heads that moved"})
+
+
+class AnchorExportSchema(Schema):
+    format = fields.String(required=True)
+    public_key = fields.String(allow_none=True, metadata={"description": "the deployment's Ed25519 key, hex"})
+    anchors = fields.List(fields.Nested(AnchorRecordSchema), required=True)
+
+
 @blp.route("/anchors/export")
 class AnchorExport(MethodView):
-    @blp.response(200, fields.Dict())
+    @blp.response(200, AnchorExportSchema)
     @blp.doc(security=[{"bearerAuth": []}])
     def get(self) -> Any:
         """Every anchor with the deployment's public key, as JSON for the Inspectorate to keep

@@ -14,10 +14,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from engine.errors import EngineError
+from engine.errors import ConflictError
 
 
-class SigningKeyError(EngineError):
+class SigningKeyError(ConflictError):
+    """No usable signing key: the deployment is not set up for anchors (409)."""
+
     code = "signing_key"
 
 

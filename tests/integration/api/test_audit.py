@@ -43,3 +43,35 @@ def test_officials_who_do_not_audit_are_refused(client, reception):
     assert one.status_code == 403 and "audit.read" in one.json["message"]
     assert client.get("/api/v1/audit/verification", headers=reception).status_code == 403
     assert client.get("/api/v1/audit/dossiers/KHONG-CO/verification", headers=reception).status_code == 404
+
+
+def test_anchors_and_the_evidence_pack_over_the_api(client, reception, session_factory, ctx, password_hash,
+                                                    tmp_path):
+    from dataclasses import replace
+
+    from engine.audit.keys import public_hex, write_demo_key
+    from engine.audit.pack import check_pack
+
+    code = _dossier(client, reception)
+    add_official(session_factory, ctx, password_hash, "kiemtra", ["auditor"], None, "hcc_test")
+    add_official(session_factory, ctx, password_hash, "quantri", ["admin"], None, None)
+    auditor, admin = login(client, "kiemtra"), login(client, "quantri")
+
+    unset = client.post("/api/v1/audit/anchors", headers=admin)
+    assert unset.status_code == 409 and "MOTCUA_AUDIT_SIGNING_KEY" in unset.json["message"]
+    key = write_demo_key(tmp_path / "key.pem")
+    ctx.settings = replace(ctx.settings, audit_signing_key=str(tmp_path / "key.pem"))
+
+    written = client.post("/api/v1/audit/anchors", headers=admin)
+    assert written.status_code == 201 and written.json["written"] is True and written.json["seq"] == 1
+    assert client.post("/api/v1/audit/anchors", headers=auditor).status_code == 403  # auditors change nothing
+    listed = client.get("/api/v1/audit/anchors", headers=auditor).json
+    assert listed["ok"] is True and listed["trusted"] is True and [a["seq"] for a in listed["anchors"]] == [1]
+    exported = client.get("/api/v1/audit/anchors/export", headers=auditor).json
+    assert exported["public_key"] == public_hex(key) and len(exported["anchors"]) == 1
+
+    pack = client.get(f"/api/v1/audit/dossiers/{code}/evidence-pack", headers=auditor)
+    assert pack.status_code == 200 and pack.mimetype == "application/zip"
+    assert f"evidence-{code}.zip" in pack.headers["Content-Disposition"]
+    assert check_pack(pack.data, public_hex(key)).ok
+    assert client.get(f"/api/v1/audit/dossiers/{code}/evidence-pack", headers=reception).status_code == 403

@@ -140,6 +140,10 @@ EXPECT: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     # Auditors (engine.audit): verification.
     ("GET", "/api/v1/audit/verification"): same(row("403", auditor="ok", supervisor="ok")),
     ("GET", "/api/v1/audit/dossiers/{code}/verification"): {"in": AUDITS_DOSSIER, "out": HIDDEN},
+    ("GET", "/api/v1/audit/dossiers/{code}/evidence-pack"): {"in": AUDITS_DOSSIER, "out": HIDDEN},
+    ("GET", "/api/v1/audit/anchors"): same(row("403", auditor="ok", supervisor="ok", admin="ok")),
+    ("POST", "/api/v1/audit/anchors"): same(row("403", admin="ok")),
+    ("GET", "/api/v1/audit/anchors/export"): same(row("403", auditor="ok", supervisor="ok", admin="ok")),
     # Last: the analyst's version changes (activating the active version and a rollback with nothing to
     # roll back to change nothing; retiring is the very last call, as it closes the procedure).
     ("POST", "/api/v1/procedures/{key}/versions/{number}/activate"): same(row("403", analyst="ok")),
@@ -343,6 +347,8 @@ def _request(world: World, operation: tuple[str, str], role: str, scope: str) ->
         ("GET", "/api/v1/audit/verification"): lambda: ("GET", f"{path}?center={center}", {}, None),
         ("GET", "/api/v1/audit/dossiers/{code}/verification"): lambda: (
             "GET", f"/api/v1/audit/dossiers/{dossier()['code']}/verification", {}, None),
+        ("GET", "/api/v1/audit/dossiers/{code}/evidence-pack"): lambda: (
+            "GET", f"/api/v1/audit/dossiers/{dossier()['code']}/evidence-pack", {}, None),
         ("POST", "/api/v1/org/import"): lambda: ("POST", f"{path}?dry_run=true", {
             "data": {"file": (io.BytesIO((FIXTURES / "org_sample.csv").read_bytes()), "org.csv")},
             "content_type": "multipart/form-data"}, None),

@@ -39,3 +39,26 @@ def test_verify_all_then_a_tampered_task(runner, dossiers, session_factory):  # 
 def test_verify_needs_exactly_one_target(runner):
     result = runner.invoke(main, ["audit", "verify"])
     assert result.exit_code == 2 and "--dossier" in result.output
+
+
+def test_anchors_export_and_check_from_the_command_line(runner, dossiers, tmp_path, monkeypatch):  # noqa: F811
+    from engine.audit.keys import public_hex, write_demo_key
+
+    key = public_hex(write_demo_key(tmp_path / "key.pem"))
+    monkeypatch.setenv("MOTCUA_AUDIT_SIGNING_KEY", str(tmp_path / "key.pem"))
+    written = runner.invoke(main, ["audit", "anchors", "--write", "--export", str(tmp_path / "anchors.json")])
+    assert written.exit_code == 0, written.output
+    assert "anchor 1: 2 chuỗi thay đổi" in written.output and "✓     1" in written.output
+    kept = runner.invoke(main, ["audit", "anchors", "--check", str(tmp_path / "anchors.json"), "--public-key", key])
+    assert kept.exit_code == 0, kept.output
+
+    pack = tmp_path / "pack.zip"
+    exported = runner.invoke(main, ["audit", "export", dossiers.finished, "-o", str(pack)])
+    assert exported.exit_code == 0, exported.output
+    monkeypatch.delenv("MOTCUA_AUDIT_SIGNING_KEY")  # offline: only the public key
+    checked = runner.invoke(main, ["audit", "check", str(pack), "--public-key", key])
+    assert checked.exit_code == 0 and "anchor 1 covers 32 of 32 events" in checked.output, checked.output
+    data = pack.read_bytes()
+    pack.write_bytes(data[:1000] + bytes([data[1000] ^ 1]) + data[1001:])
+    broken = runner.invoke(main, ["audit", "check", str(pack), "--public-key", key])
+    assert broken.exit_code == 1 and "NOT valid" in broken.output
