@@ -10,6 +10,7 @@ from flask_smorest import Api
 from sqlalchemy.exc import DBAPIError
 
 from api.config import load_config
+from engine.audit.org_changes import record_org_changes
 from engine.db import make_db_engine, make_session_factory
 from engine.identity.throttle import SignInGuard, ThrottleSettings
 from engine.runtime.context import EngineContext, build_context
@@ -78,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         tasks,
     )
 
+    record_org_changes()  # organisation changes become events of the administrative chain
     observability.init_app(app)  # first: its hooks wrap every other one
     _load_calendar(app)
     app.before_request(lambda: _refresh_calendar(app))

@@ -13,8 +13,10 @@ import click
 from sqlalchemy.orm import Session
 
 from api.app import create_app
+from engine.audit.org_changes import act_as
 from engine.errors import FormInvalidError
 from engine.org.exchange import FORMATS, ImportResult, detect_format, export_file, export_org, import_org
+from engine.runtime.command import Actor
 
 _SECTION_NAMES = {"centers": "trung tâm / centers", "units": "đơn vị / units", "officials": "cán bộ / officials",
                   "leave": "kỳ nghỉ / leave", "deputies": "người thay thế / deputies"}
@@ -60,6 +62,7 @@ def org_import(file: Path, fmt: str | None, dry_run: bool) -> None:
     app = create_app()
     session: Session
     with app.extensions["session_factory"]() as session:
+        act_as(session, Actor(None, "cli"))  # named on the administrative chain's events
         try:
             result = import_org(session, file.read_bytes(), fmt or detect_format(file.name),
                                 clock=app.extensions["engine"].clock)

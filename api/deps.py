@@ -7,6 +7,7 @@ import re
 from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.audit.org_changes import act_as
 from engine.errors import NotAuthenticatedError
 from engine.identity.officials import official_for_token
 from engine.persistence.models import Official
@@ -48,6 +49,7 @@ def current_official() -> Official:
     no CSRF token (admin.sessions)."""
     if "official" not in g:
         g.official = official_for_token(get_session(), current_engine().clock, bearer_token())
+        act_as(get_session(), Actor.of(g.official))  # named on organisation changes (administrative chain)
     official: Official = g.official
     return official
 

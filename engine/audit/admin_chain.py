@@ -11,19 +11,29 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.audit.chain import ChainWalk
 from engine.persistence.models import AdminEvent, ChainHead, table_of
 
 ADMIN_HEAD = "admin"
+SYSTEM_NAME = "Hệ thống"
 HASHED = ("seq", "at", "event_type", "actor_id", "actor_name", "subject", "payload")
 _EVENTS = table_of(AdminEvent)
 _INSERT = insert(_EVENTS)
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    """Who made a change, for callers holding only an id and a name."""
+
+    id: int | None
+    name: str
 
 
 class Named(Protocol):
@@ -48,21 +58,30 @@ def admin_hash(prev_hash: str | None, row: Sequence[Any]) -> str:
     return digest.hexdigest()
 
 
-def record_admin(session: Session, event_type: str, *, actor: Named, at: datetime, subject: str | None = None,
-                 payload: dict[str, Any] | None = None) -> None:
-    """Append one administrative event, in the caller's transaction (the chain's head row is locked)."""
-    head = session.scalar(select(ChainHead).where(ChainHead.name == ADMIN_HEAD).with_for_update())
+_HEADS = table_of(ChainHead)
+_LOCK_HEAD = select(_HEADS.c.event_count, _HEADS.c.last_event_hash).where(_HEADS.c.name == ADMIN_HEAD) \
+    .with_for_update()
+
+
+def record_admin(session: Session, event_type: str, *, actor: Named | None, at: datetime,
+                 subject: str | None = None, payload: dict[str, Any] | None = None) -> None:
+    """Append one administrative event in the caller's transaction.
+
+    Core statements only (the chain's head row locked FOR UPDATE on PostgreSQL; SQLite serialises
+    writers): it also runs inside a flush, where the org listener below calls it."""
+    connection = session.connection()
+    head = connection.execute(_LOCK_HEAD).first()
     if head is None:
-        head = ChainHead(name=ADMIN_HEAD, event_count=0, last_event_hash=None)
-        session.add(head)
-        session.flush()
-    at = at.astimezone(UTC)
-    values = (head.event_count + 1, at, event_type, actor.id, actor.name, subject, payload)
-    hash_ = admin_hash(head.last_event_hash, values)
-    session.connection().execute(_INSERT, {**dict(zip(HASHED, values, strict=True)),
-                                           "prev_hash": head.last_event_hash, "hash": hash_})
-    head.event_count, head.last_event_hash = values[0], hash_
-    session.flush()
+        connection.execute(insert(_HEADS).values(name=ADMIN_HEAD, event_count=0, last_event_hash=None))
+        count, prev = 0, None
+    else:
+        count, prev = head.event_count, head.last_event_hash
+    values = (count + 1, at.astimezone(UTC), event_type, actor.id if actor else None,
+              actor.name if actor else SYSTEM_NAME, subject, payload)
+    hash_ = admin_hash(prev, values)
+    connection.execute(_INSERT, {**dict(zip(HASHED, values, strict=True)), "prev_hash": prev, "hash": hash_})
+    connection.execute(update(_HEADS).where(_HEADS.c.name == ADMIN_HEAD)
+                       .values(event_count=values[0], last_event_hash=hash_))
 
 
 def walk_admin_chain(session: Session, anchored: tuple[int, str] | None = None,
@@ -74,7 +93,8 @@ def walk_admin_chain(session: Session, anchored: tuple[int, str] | None = None,
     for row in session.connection().execute(select(*columns).order_by(_EVENTS.c.seq)):
         count += 1
         walk.feed(row[7], row[0], row[2], row[8], row[9], row)
-    head = session.get(ChainHead, ADMIN_HEAD)
+    head = session.connection().execute(
+        select(_HEADS.c.event_count, _HEADS.c.last_event_hash).where(_HEADS.c.name == ADMIN_HEAD)).first()
     walk.finish(head.event_count if head else 0, head.last_event_hash if head else None)
     return walk, count
 

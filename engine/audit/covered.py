@@ -29,6 +29,7 @@ class ChainedEvent:
     actor_id: int | None
     task_id: str | None
     payload: Mapping[str, Any] | None
+    element_id: str | None = None
 
 
 @dataclass
@@ -139,6 +140,8 @@ class _Clock:
     completed_at: datetime | None = None
     closed_status: str | None = None
     timeliness: Any = None
+    result_element_id: str | None = None
+    extended_due_at: Any = None
     source: dict[str, int] = field(default_factory=dict)
 
     def set(self, seq: int, **values: Any) -> None:
@@ -164,7 +167,9 @@ def _clock_step(clock: _Clock, event: ChainedEvent) -> None:
             clock.set(seq, due_at=payload.get("due_at"))
     elif kind == Event.DOSSIER_COMPLETED:
         clock.set(seq, completed_at=event.at, closed_status=payload.get("status"),
-                  timeliness=payload.get("timeliness"))
+                  timeliness=payload.get("timeliness"), result_element_id=event.element_id)
+    elif kind == Event.DEADLINE_EXTENDED:
+        clock.set(seq, extended_due_at=payload.get("new_due_at"))
     elif kind in _CLOSING:
         clock.set(seq, completed_at=event.at, closed_status=_CLOSING[Event(kind)])
 
@@ -181,6 +186,8 @@ def check_dossier(code: str, events: Sequence[ChainedEvent], dossier: Mapping[st
         "paused_at": clock.paused_at,
         "paused_seconds": clock.paused_seconds,
         "completed_at": clock.completed_at,
+        "result_element_id": clock.result_element_id,
+        "extended_due_at": _instant(clock.extended_due_at),
     }
     found: dict[str, Any] = {name: dossier.get(name) for name in expected}
     found["paused_seconds"] = found["paused_seconds"] or 0

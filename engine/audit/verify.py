@@ -39,7 +39,8 @@ _EVENT_COLUMNS = [_EVENTS.c[name] for name in HASHED_FIELDS] + [_EVENTS.c.id, _E
 _HASHED = len(HASHED_FIELDS)
 _DOSSIER_COLUMNS = (_DOSSIERS.c.id, _DOSSIERS.c.code, _DOSSIERS.c.event_count, _DOSSIERS.c.last_event_hash,
                     _DOSSIERS.c.status, _DOSSIERS.c.received_at, _DOSSIERS.c.due_at, _DOSSIERS.c.paused_at,
-                    _DOSSIERS.c.paused_seconds, _DOSSIERS.c.completed_at, _DOSSIERS.c.timeliness)
+                    _DOSSIERS.c.paused_seconds, _DOSSIERS.c.completed_at, _DOSSIERS.c.timeliness,
+                    _DOSSIERS.c.result_element_id, _DOSSIERS.c.extended_due_at)
 _TASK_COLUMNS = (_TASKS.c.id, _TASKS.c.dossier_id, _TASKS.c.name, _TASKS.c.element_id, _TASKS.c.status,
                  _TASKS.c.assignee_id, _TASKS.c.ready_at, _TASKS.c.claimed_at, _TASKS.c.completed_at,
                  _TASKS.c.completed_by_id, _TASKS.c.submitted_data)
@@ -82,7 +83,7 @@ class Verification:
 def _chained(row: Sequence[Any]) -> ChainedEvent:
     # HASHED_FIELDS order: dossier_id, seq, at, event_type, actor_id, actor_name, element_id,
     # element_name, element_type, lane, task_id, payload.
-    return ChainedEvent(row[1], row[3], row[2], row[4], row[10], row[11])
+    return ChainedEvent(row[1], row[3], row[2], row[4], row[10], row[11], row[6])
 
 
 def _walk_one(dossier: Any, rows: Sequence[Sequence[Any]], tasks: Sequence[Any], check_rows: bool,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from engine.access.policy import Someone, authorize
 from engine.access.rules import Action
+from engine.audit.admin_chain import ActorRef, record_admin
 from engine.calendar.store import DAY_OFF, WORKING_DAY
 from engine.calendar.working_calendar import national_holidays
 from engine.errors import FieldProblem, FormInvalidError, NotFoundError
@@ -74,8 +75,12 @@ def _check(kind: str, reason: str) -> str:
 def _record(session: Session, who: Someone, *, day: date, kind: str, action: str, reason: str,
             province: str | None, now: datetime) -> None:
     official = session.get(Official, who.id) if who.id is not None else None
+    name = official.full_name if official else "Hệ thống"
     session.add(CalendarChange(day=day, kind=kind, action=action, reason=reason, province=province, at=now,
-                               actor_id=who.id, actor_name=official.full_name if official else "Hệ thống"))
+                               actor_id=who.id, actor_name=name))
+    record_admin(session, f"calendar_day_{action}", actor=ActorRef(who.id, name), at=now,
+                 subject=f"calendar:{province or 'national'}:{day.isoformat()}",
+                 payload={"kind": kind, "reason": reason, "province": province})
 
 
 def set_calendar_day(session: Session, who: Someone, *, day: date, kind: str, reason: str,

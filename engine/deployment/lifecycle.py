@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine.access.policy import authorize
 from engine.access.rules import Action
+from engine.audit.admin_chain import record_admin
 from engine.calendar.clock import Clock
 from engine.errors import (
     ConflictError,
@@ -128,6 +129,10 @@ def record_transition(session: Session, version: ProcedureVersion, to_state: Ver
     session.add(ProcedureVersionEvent(procedure_version_id=version.id, action=action, from_state=from_state,
                                       to_state=to_state, at=at, actor_id=actor.id, actor_name=actor.name,
                                       reason=reason))
+    record_admin(session, f"version_{action.value}", actor=actor, at=at,
+                 subject=f"procedure:{version.procedure.key}:{version.version}",
+                 payload={"from": from_state.value if from_state else None, "to": to_state.value, "reason": reason,
+                          "content_hash": version.content_hash})
 
 
 def checked_reason(reason: str | None) -> str:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from engine.access.policy import authorize, check_new_holder
 from engine.access.rules import Action
+from engine.audit.admin_chain import record_admin
 from engine.errors import FieldProblem, FormInvalidError, NotFoundError, PermissionDeniedError
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
@@ -55,6 +56,9 @@ def _move(session: Session, ctx: EngineContext, task: HumanTask, dossier: Dossie
                         "reason": reason})
     buffer.flush(session)
     write_dossier(session, ctx, dossier, buffer.head_values())
+    record_admin(session, str(event), actor=actor, at=now, subject=f"dossier:{dossier.code}",
+                 payload={"task_id": str(task.id), "element_id": task.element_id, "from_official_id": previous,
+                          "to_official_id": target.id, "reason": reason})
 
 
 @command("delegate_task")

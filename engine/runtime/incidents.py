@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from engine.access.policy import authorize
 from engine.access.rules import Action
+from engine.audit.admin_chain import record_admin
 from engine.errors import IncidentStateError, NotFoundError, WorkflowFailedError
 from engine.history.events import HistoryEventType
 from engine.history.recorder import HistoryBuffer
@@ -134,6 +135,8 @@ def retry_incident(session: Session, ctx: EngineContext, dossier_code: str, *, a
     history.add(HistoryEventType.INCIDENT_RETRIED, at, actor_id=actor.id, actor_name=actor.name,
                 element_id=payload.get("element_id"), payload={"retry": payload.get("retry")})
     history.flush(session)
+    record_admin(session, "incident_retried", actor=actor, at=at, subject=f"dossier:{dossier.code}",
+                 payload={"retry": payload.get("retry"), "element_id": payload.get("element_id")})
     write_dossier(session, ctx, dossier, {"status": DossierStatus(payload.get("previous_status", "processing")),
                                           **history.head_values()})
     plan = payload.get("retry") or {"kind": "resume"}

@@ -19,6 +19,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.audit.admin_chain import record_admin
 from engine.deployment.lifecycle import checked_reason
 from engine.errors import (
     FieldProblem,
@@ -63,6 +64,8 @@ def migrate_incident(session: Session, ctx: EngineContext, dossier_code: str, *,
     history.add(HistoryEventType.DOSSIER_MIGRATED, at, actor_id=actor.id, actor_name=actor.name,
                 payload={"from_version": current.version, "to_version": target.version, "reason": reason})
     history.flush(session)
+    record_admin(session, "incident_migrated", actor=actor, at=at, subject=f"dossier:{dossier.code}",
+                 payload={"from_version": current.version, "to_version": target.version, "reason": reason})
     write_dossier(session, ctx, dossier, {"procedure_version_id": target.id, "state": changes.meta,
                                           "data": current_data(workflow), **history.head_values()}, workflow)
     if ctx.settings.verify_state_writes:

@@ -23,7 +23,7 @@ def runner(db_engine, monkeypatch) -> CliRunner:
 def test_verify_all_then_a_tampered_task(runner, dossiers, session_factory):  # noqa: F811
     ok = runner.invoke(main, ["audit", "verify", "--all"])
     assert ok.exit_code == 0, ok.output
-    assert ok.output.startswith("OK: 2 chuỗi / chains")
+    assert ok.output.startswith("OK: 3 chuỗi / chains")  # two dossiers and the administrative chain
 
     one = runner.invoke(main, ["audit", "verify", "--dossier", dossiers.finished, "--json"])
     assert one.exit_code == 0 and json.loads(one.output)["chains"] == 1
@@ -48,7 +48,7 @@ def test_anchors_export_and_check_from_the_command_line(runner, dossiers, tmp_pa
     monkeypatch.setenv("MOTCUA_AUDIT_SIGNING_KEY", str(tmp_path / "key.pem"))
     written = runner.invoke(main, ["audit", "anchors", "--write", "--export", str(tmp_path / "anchors.json")])
     assert written.exit_code == 0, written.output
-    assert "anchor 1: 2 chuỗi thay đổi" in written.output and "✓     1" in written.output
+    assert "anchor 1: 3 chuỗi thay đổi" in written.output and "✓     1" in written.output
     kept = runner.invoke(main, ["audit", "anchors", "--check", str(tmp_path / "anchors.json"), "--public-key", key])
     assert kept.exit_code == 0, kept.output
 

@@ -47,10 +47,10 @@ def _count(session_factory, dossier_id) -> int:
 
 def test_an_anchor_covers_every_chain_and_verification_holds_to_it(session_factory, signed, dossiers):
     written = _anchor(session_factory, signed)
-    assert written.anchor.seq == 1 and written.changed == 2 and written.refused == []
+    assert written.anchor.seq == 1 and written.changed == 3 and written.refused == []  # two dossiers, @admin
     result = _verify(session_factory, signed)
     assert result.ok, result.breaks
-    assert result.anchor["seq"] == 1 and result.anchor["trusted"] is True and result.anchor["chains"] == 2
+    assert result.anchor["seq"] == 1 and result.anchor["trusted"] is True and result.anchor["chains"] == 3
     # Nothing moved: no second anchor.
     assert _anchor(session_factory, signed).anchor is None
 
@@ -94,7 +94,7 @@ def test_an_edited_or_re_signed_anchor_is_caught(session_factory, signed, dossie
     _anchor(session_factory, signed)
     with session_factory() as session:
         statement = session.scalar(select(AuditAnchor.statement))
-    change(session_factory, AuditAnchor, AuditAnchor.seq == 1, statement=statement.replace('"chains":2', '"chains":3'))
+    change(session_factory, AuditAnchor, AuditAnchor.seq == 1, statement=statement.replace('"chains":3', '"chains":4'))
     broken = _verify(session_factory, signed).breaks[0]
     assert (broken.chain, broken.kind, broken.seq, broken.field) == ("@anchors", BreakKind.ANCHOR_INVALID, 1, "hash")
 
@@ -117,7 +117,7 @@ def test_an_anchor_never_blesses_a_tampered_chain(session_factory, signed, dossi
     change(session_factory, HistoryEvent, (HistoryEvent.dossier_id == dossiers.ids[dossiers.running])
            & (HistoryEvent.seq == 2), actor_name="Người khác")
     written = _anchor(session_factory, signed)
-    assert [b.chain for b in written.refused] == [dossiers.running] and written.changed == 1
+    assert [b.chain for b in written.refused] == [dossiers.running] and written.changed == 2
     assert [b.chain for b in _verify(session_factory, signed).breaks] == [dossiers.running]
 
 
@@ -127,7 +127,7 @@ def test_exported_anchors_check_offline_and_against_the_database(session_factory
         exported = export_anchors(session, signed.settings, SYSTEM, today=signed.today())
     document = json.loads(json.dumps(exported))
     assert check_export(document).first_problem is None and len(document["public_key"]) == 64
-    altered = json.loads(json.dumps(exported).replace('"chains\\":2', '"chains\\":5'))
+    altered = json.loads(json.dumps(exported).replace('"chains\\":3', '"chains\\":5'))
     assert check_export(altered).first_problem.kind is BreakKind.ANCHOR_INVALID
     with session_factory.begin() as session:
         session.execute(delete(AuditAnchor))  # the database's anchors are gone; the Inspectorate's copy is not
