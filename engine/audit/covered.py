@@ -32,9 +32,20 @@ class ChainedEvent:
     element_id: str | None = None
 
 
+class _Sourced:
+    """Fields set from events, remembering which event (``seq``) set each, to name it in a break."""
+
+    source: dict[str, int]
+
+    def set(self, seq: int, **values: Any) -> None:
+        for name, value in values.items():
+            setattr(self, name, value)
+            self.source[name] = seq
+
+
 @dataclass
-class _Step:
-    """A human step as its events tell it; ``seq`` of the event that set each field."""
+class _Step(_Sourced):
+    """A human step as its events tell it."""
 
     ready_at: datetime | None = None
     status: str = TaskStatus.READY.value
@@ -44,11 +55,6 @@ class _Step:
     completed_by_id: int | None = None
     submitted_data: Any = None
     source: dict[str, int] = field(default_factory=dict)
-
-    def set(self, seq: int, **values: Any) -> None:
-        for name, value in values.items():
-            setattr(self, name, value)
-            self.source[name] = seq
 
 
 TASK_FIELDS = ("status", "assignee_id", "ready_at", "claimed_at", "completed_at", "completed_by_id",
@@ -129,7 +135,7 @@ _CLOSING = {Event.DOSSIER_WITHDRAWN: DossierStatus.WITHDRAWN.value, Event.DOSSIE
 
 
 @dataclass
-class _Clock:
+class _Clock(_Sourced):
     """The dossier's legal clock as its events tell it."""
 
     received_at: datetime | None = None
@@ -143,11 +149,6 @@ class _Clock:
     result_element_id: str | None = None
     extended_due_at: Any = None
     source: dict[str, int] = field(default_factory=dict)
-
-    def set(self, seq: int, **values: Any) -> None:
-        for name, value in values.items():
-            setattr(self, name, value)
-            self.source[name] = seq
 
 
 def _clock_step(clock: _Clock, event: ChainedEvent) -> None:
