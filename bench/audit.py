@@ -4,6 +4,7 @@ Run from the project root::
 
     python -m bench.audit            # readable lines
     python -m bench.audit --json     # exactly one JSON object on stdout (progress on stderr)
+    python -m bench.audit --quick    # two verifications of each target instead of five
 
 What happens:
 
@@ -189,7 +190,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     parser.add_argument("--repeat", type=int, default=5, help="verifications of each target (median, best)")
+    parser.add_argument("--quick", action="store_true", help="two verifications of each target (python -m bench)")
     args = parser.parse_args()
+    if args.quick:
+        args.repeat = 2
     with tempfile.TemporaryDirectory(prefix="motcua-bench-audit-") as tmp:
         bench, setup = prepare(Path(tmp))
         log("verifying…")
