@@ -20,7 +20,7 @@ import functools
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -320,7 +320,7 @@ def compare_with_export(session: Session, document: Mapping[str, Any]) -> list[B
     return problems
 
 
-def anchored_breaks(heads: Heads, found: Mapping[str, Sequence[Any]], anchor_seq: int | None) -> list[Break]:
+def anchored_breaks(heads: Heads, found: Collection[str], anchor_seq: int | None) -> list[Break]:
     """Anchored dossier chains missing from the database (``found``: the codes that exist)."""
     return [Break(name, BreakKind.MISSING,
                   f"Hồ sơ {name} có trong mốc neo số {anchor_seq} ({count} sự kiện) nhưng không còn trong cơ sở dữ "

@@ -174,8 +174,7 @@ def _missing(session: Session, fold: AnchorFold, prefix: str = "") -> list[Break
     for start in range(0, len(wanted), BATCH):
         found.update(session.scalars(select(Dossier.code).where(Dossier.code.in_(wanted[start:start + BATCH]))))
     latest = fold.latest
-    return anchored_breaks({name: fold.heads[name] for name in wanted}, dict.fromkeys(found, ()),
-                           latest.seq if latest else None)
+    return anchored_breaks({name: fold.heads[name] for name in wanted}, found, latest.seq if latest else None)
 
 
 def _finish(result: Verification, session: Session, fold: AnchorFold, prefix: str) -> Verification:
