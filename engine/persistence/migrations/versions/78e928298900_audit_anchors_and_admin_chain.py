@@ -1,7 +1,7 @@
 """audit: signed anchors of every chain's head, and the administrative chain with its stored head
 
 Revision ID: 78e928298900
-Revises: c4a8e2f6b913
+Revises: c4a9e2d7f310
 Create Date: 2026-12-02 06:29:28.401905
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import engine.db
 
 revision = '78e928298900'
-down_revision = 'c4a8e2f6b913'
+down_revision = 'c4a9e2d7f310'
 branch_labels = None
 depends_on = None
 
