@@ -1,7 +1,8 @@
 """The auditor's page (kiểm tra hồ sơ): a dossier's history stepped through event by event on its
 diagram (the path done, the steps waiting and who held them, the data each step saw, what each
-command changed, the legal clock then), with the engine's verdicts on demand: Replay (the recorded
-inputs run again, "identical" or the first divergence).
+command changed, the legal clock then), with the engine's verdicts on demand: Verify (the history
+chain, the rows it covers and the latest signed anchor: OK or the first broken link), Replay (the
+recorded inputs run again, "identical" or the first divergence), and the evidence pack to take away.
 
 Every state shown is the engine's (engine.audit.time_travel, engine.audit.replay), read through
 the access policy's ``audit.read`` rule: auditors and supervisors of the dossier's center. Stepping
@@ -10,9 +11,11 @@ and the verdicts are plain links and GET forms: they read, never change anything
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_login import login_required
@@ -22,10 +25,13 @@ from admin.context import engine, page_session, signed_in_official
 from admin.dossiers import not_found
 from admin.i18n import current_language, engine_message
 from admin.labels import NATIONAL_STATUS_LABELS, TASK_STATUS_LABELS
+from engine.audit.pack import build_pack
 from engine.audit.replay import Divergence, replay_dossier
 from engine.audit.time_travel import AuditedHistory, audited_history, dossier_as_of
+from engine.audit.verify import verify_dossier
 from engine.errors import EngineError, NotFoundError, PermissionDeniedError
 from engine.persistence.models import DossierStatus
+from engine.slips.printed import options_from
 
 bp = Blueprint("audit_pages", __name__, template_folder="templates")
 
@@ -82,13 +88,49 @@ def dossier(code: str) -> str | tuple[str, int]:
 @login_required  # type: ignore[misc]
 def replayed(code: str) -> str | tuple[str, int]:
     """The same page with the replay's verdict."""
+    return _with_verdict(code, "replay", lambda: replay_dossier(page_session(), engine(), signed_in_official(), code))
+
+
+@bp.get("/kiem-tra/ho-so/<code>/kiem-chung")
+@login_required  # type: ignore[misc]
+def verified(code: str) -> str | tuple[str, int]:
+    """The same page with the verification's verdict: the chain, its rows and the latest anchor."""
+    ctx = engine()
+    return _with_verdict(code, "verification", lambda: verify_dossier(
+        page_session(), signed_in_official(), code, today=ctx.today(), settings=ctx.settings))
+
+
+def _with_verdict(code: str, name: str, verdict: Callable[[], Any]) -> str | tuple[str, int]:
+    """The page with one of the engine's verdicts, or the access policy's answer."""
     try:
-        result = replay_dossier(page_session(), engine(), signed_in_official(), code)
+        result = verdict()
     except NotFoundError:
         return not_found(code)
     except PermissionDeniedError as error:
         return _denied(error)
-    return _page(code, replay=result)
+    return _page(code, **{name: result})
+
+
+@bp.get("/kiem-tra/ho-so/<code>/bo-chung-cu.zip")
+@login_required  # type: ignore[misc]
+def evidence_pack(code: str) -> Response | str | tuple[str, int]:
+    """The dossier's evidence pack (engine.audit.pack), for checking offline with the public key."""
+    ctx = engine()
+    try:
+        data = build_pack(page_session(), ctx.settings, signed_in_official(), code, today=ctx.today(),
+                          calendar=ctx.calendar, options=options_from(current_app.config), now=ctx.clock.now())
+    except NotFoundError:
+        return not_found(code)
+    except PermissionDeniedError as error:
+        return _denied(error)
+    except EngineError as error:  # no signing key configured, or it cannot be read: said on the page
+        page = _page(code, pack_error=engine_message(error))
+        return (page, 409) if isinstance(page, str) else page
+    response = Response(data, mimetype="application/zip")
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", code)
+    response.headers["Content-Disposition"] = f'attachment; filename="evidence-{safe}.zip"'
+    response.headers["Cache-Control"] = "no-store"  # the applicant's personal data
+    return response
 
 
 def _page(code: str, **verdicts: Any) -> str | tuple[str, int]:

@@ -1,4 +1,4 @@
-"""Auditors: verify dossiers' history chains (and, as they land, anchors, evidence packs, replay).
+"""Auditors: verify dossiers' history chains, anchors and evidence packs; replay a dossier and see it as of any event.
 
 Every view calls one engine function with the signed-in official; the engine's access policy
 (``audit.read``, ``audit.admin.read``, ``audit.anchor``) decides.
@@ -17,6 +17,8 @@ from marshmallow import Schema, fields
 from api.deps import current_engine, current_official, get_session
 from engine.audit.anchors import export_anchors, list_anchors, write_anchor
 from engine.audit.pack import build_pack
+from engine.audit.replay import replay_dossier
+from engine.audit.time_travel import dossier_as_of
 from engine.audit.verify import verify_all, verify_center, verify_dossier
 from engine.slips.printed import options_from
 
@@ -183,3 +185,108 @@ class EvidencePack(MethodView):
         response.headers["Content-Disposition"] = f'attachment; filename="evidence-{safe}.zip"'
         response.headers["Cache-Control"] = "no-store"  # personal data of the applicant
         return response
+
+
+
+class DivergenceSchema(Schema):
+    subject = fields.String(required=True, metadata={
+        "description": "event | input | task | dossier | data | workflow | unsupported"})
+    message = fields.String(required=True)
+    message_en = fields.String(required=True)
+    seq = fields.Integer(allow_none=True, metadata={"description": "the stored event where replay and record part"})
+    event_type = fields.String(allow_none=True)
+    field = fields.String(allow_none=True)
+    expected = fields.Raw(allow_none=True, metadata={"description": "what replaying the recorded inputs gives"})
+    found = fields.Raw(allow_none=True, metadata={"description": "what is stored"})
+
+
+class ReplaySchema(Schema):
+    code = fields.String(required=True)
+    version_id = fields.Integer(required=True)
+    identical = fields.Boolean(required=True)
+    events = fields.Integer(required=True)
+    commands = fields.Integer(required=True, metadata={"description": "commands run again"})
+    path = fields.List(fields.String(), required=True, metadata={"description": "the steps completed, in order"})
+    divergence = fields.Nested(DivergenceSchema, allow_none=True)
+
+
+class EventSummarySchema(Schema):
+    seq = fields.Integer(required=True)
+    at = fields.DateTime(required=True)
+    event_type = fields.String(required=True)
+    element_id = fields.String(allow_none=True)
+    element_name = fields.String(allow_none=True)
+    actor = fields.String(allow_none=True)
+
+
+class ActiveStepSchema(Schema):
+    element_id = fields.String(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"description": "task | event"})
+    status = fields.String(required=True, metadata={"description": "ready | claimed | waiting"})
+    task_id = fields.String(allow_none=True)
+    holder_id = fields.Integer(allow_none=True)
+    holder = fields.String(allow_none=True)
+    since = fields.DateTime(allow_none=True)
+    data = fields.Dict(required=True, metadata={"description": "the dossier's data as the step saw it"})
+
+
+class ChangeSchema(Schema):
+    key = fields.String(required=True)
+    before = fields.Raw(allow_none=True)
+    after = fields.Raw(allow_none=True)
+
+
+class ClockAsOfSchema(Schema):
+    received_at = fields.DateTime(allow_none=True)
+    due_at = fields.DateTime(allow_none=True)
+    original_due_at = fields.DateTime(allow_none=True)
+    extended_due_at = fields.DateTime(allow_none=True)
+    paused = fields.Boolean(required=True)
+    paused_since = fields.DateTime(allow_none=True)
+    elapsed_seconds = fields.Integer(required=True, metadata={"description": "working time used"})
+    paused_seconds = fields.Integer(required=True, metadata={"description": "working time the clock stood still"})
+    remaining_seconds = fields.Integer(allow_none=True, metadata={"description": "negative once overdue"})
+
+
+class AsOfSchema(Schema):
+    code = fields.String(required=True)
+    seq = fields.Integer(required=True)
+    at = fields.DateTime(required=True)
+    event = fields.Nested(EventSummarySchema, required=True)
+    command = fields.List(fields.Nested(EventSummarySchema), required=True, metadata={
+        "description": "every event of the command the asked event belongs to (commands are atomic)"})
+    status = fields.String(required=True)
+    done = fields.List(fields.String(), required=True)
+    active = fields.List(fields.Nested(ActiveStepSchema), required=True)
+    data = fields.Dict(required=True)
+    changes = fields.List(fields.Nested(ChangeSchema), required=True)
+    clock = fields.Nested(ClockAsOfSchema, required=True)
+    events = fields.Integer(required=True)
+    divergence = fields.Nested(DivergenceSchema, allow_none=True)
+
+
+@blp.route("/dossiers/<string:code>/replay")
+class DossierReplay(MethodView):
+    @blp.response(200, ReplaySchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def get(self, code: str) -> Any:
+        """Replay a dossier's recorded inputs in memory and compare with what is stored
+        ---
+        Answers identical, or the first divergence (the event or row, what the replay gives, what is
+        stored). Never writes.
+        """
+        return replay_dossier(get_session(), current_engine(), current_official(), code).as_dict()
+
+
+@blp.route("/dossiers/<string:code>/as-of/<int:seq>")
+class DossierAsOf(MethodView):
+    @blp.response(200, AsOfSchema)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def get(self, code: str, seq: int) -> Any:
+        """The dossier as it stood right after event seq of its history
+        ---
+        Active steps and who held them, the data each saw, what the event's command changed, the
+        legal clock then (working seconds used, paused, remaining).
+        """
+        return dossier_as_of(get_session(), current_engine(), current_official(), code, seq).as_dict()

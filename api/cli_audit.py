@@ -28,6 +28,7 @@ from engine.audit.anchors import (
 from engine.audit.chain import Break
 from engine.audit.keys import read_public_key
 from engine.audit.pack import build_pack, check_pack
+from engine.audit.replay import replay_dossier
 from engine.audit.verify import Verification, verify_all, verify_center, verify_dossier
 from engine.errors import EngineError
 from engine.runtime.command import Actor
@@ -202,3 +203,29 @@ def audit_check(pack: Path, public_key: str | None) -> None:
                f"{result.anchor} covers {result.anchored_events} of {result.events} events") if result.anchor else \
         "chưa có mốc neo nào phủ hồ sơ / no anchor covers the dossier yet"
     click.echo(f"✓ {result.dossier}: gói chứng cứ hợp lệ / evidence pack valid; {covered}")
+
+
+
+@audit.command("replay")
+@click.argument("code")
+@click.option("--json", "as_json", is_flag=True, help="One JSON document for tools.")
+def audit_replay(code: str, as_json: bool) -> None:
+    """Run a dossier's recorded inputs again in memory: identical, or the first divergence (exit status 1)."""
+    app = audit_app()
+    with audit_session(app) as session:
+        try:
+            result = replay_dossier(session, app.extensions["engine"], CLI_ACTOR, code)
+        except EngineError as error:
+            raise click.ClickException(f"{error.message}\n  ({error.message_en})") from None
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2, default=str))
+    elif result.divergence is None:
+        click.echo(f"Trùng khớp / identical: {result.code}, {result.events} sự kiện / events, "
+                   f"{result.commands} lệnh chạy lại / commands replayed")
+    else:
+        found = result.divergence
+        where = f" — sự kiện số {found.seq} / event {found.seq} ({found.event_type})" if found.seq else ""
+        click.echo(f"✗ {result.code}{where}: {found.message}\n    ({found.message_en})")
+        click.echo(f"    {found.field or found.subject}: expected {found.expected!s} — found {found.found!s}")
+    if result.divergence is not None:
+        sys.exit(1)

@@ -1,4 +1,4 @@
-"""Verification speed: one dossier of 20, 100 and 500 events, and a whole demo province, in one run.
+"""Verification and replay speed: one dossier of 20, 100 and 500 events, and a whole demo province, in one run.
 
 Run from the project root::
 
@@ -19,6 +19,8 @@ What happens:
 4. Every dossier of the province is verified at once, in this one process (one core), ``--repeat``
    times: events per second, median and best; the same with the chains alone (no row checks) for
    scale, and the administrative chain.
+5. Replay (``engine.audit.replay``, in memory, never writing) of dossiers of about 20, 100 and 500
+   events, median and p95 (``bench.audit_replay``; target at 100 events: ≤ 50 ms).
 
 The machine's load average is printed beside the figures: other work on a shared machine moves them
 most. Benchmarks print figures; they never assert.
@@ -42,6 +44,7 @@ from typing import Any
 from sqlalchemy import Engine, select, true
 from sqlalchemy.orm import Session, sessionmaker
 
+from bench.audit_replay import replay_figures
 from engine.audit.anchors import write_anchor
 from engine.audit.keys import write_demo_key
 from engine.audit.verify import verify_admin_chain, verify_where
@@ -201,6 +204,8 @@ def main() -> None:
                    "database": "sqlite", "load_average": [round(x, 2) for x in os.getloadavg()],
                    "setup": setup, "verify": verify_figures(bench, args.repeat)}
         bench.db_engine.dispose()
+    log("replaying…")
+    figures["replay"] = replay_figures(samples=5 if args.quick else 20)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
         return
@@ -215,6 +220,9 @@ def main() -> None:
           f"{province['events_per_s_best']:,} best, {province['events_per_cpu_s_median']:,} per CPU second "
           f"(chains alone {province['chains_only_events_per_s_best']:,} best); ok={province['ok']}")
     print(f"administrative chain: {verify['admin_chain']['events']} events in {verify['admin_chain']['ms']} ms")
+    for size, row in figures["replay"]["by_events"].items():
+        print(f"replay one dossier of ~{size} events ({row['events']}): median {row['median_ms']} ms, "
+              f"p95 {row['p95_ms']} ms (target at 100 events: ≤ {figures['replay']['target_100_events_ms']} ms)")
 
 
 if __name__ == "__main__":

@@ -67,6 +67,9 @@ def test_an_auditor_steps_through_a_history_and_replays_it(page, live_site):
     expect(page.get_by_test_id("replay-verdict")).to_contain_text("Phát lại: trùng khớp")
     check_accessible(page)
     screenshot(page, "audit-replay-identical")
+
+    page.get_by_role("button", name="Kiểm chứng chuỗi").click()
+    expect(page.get_by_test_id("verify-verdict")).to_contain_text("Kiểm chứng: nguyên vẹn.")
     assert problems == []
 
 
@@ -93,4 +96,12 @@ def test_a_dossier_whose_recorded_data_was_altered_is_flagged(page, live_site):
     expect(verdict).to_contain_text("propose_approval")  # what the dossier holds
     check_accessible(page)
     screenshot(page, "audit-tampered-flagged", full_page=True)
+
+    # The edited event no longer matches its hash: verification names it.
+    page.get_by_role("button", name="Kiểm chứng chuỗi").click()
+    verified = page.get_by_test_id("verify-verdict")
+    expect(verified).to_contain_text("Kiểm chứng: chuỗi bị phá vỡ.")
+    expect(verified).to_contain_text(f"#{completed.seq}")
+    check_accessible(page)
+    screenshot(page, "audit-tampered-verify-broken", full_page=True)
     assert problems == []

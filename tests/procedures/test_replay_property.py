@@ -1,7 +1,8 @@
 """Every procedure of the library, driven along random paths (hypothesis: which open step is done
 next, with which of the demo's answers for it, claims and releases, an extension, waiting for the
-timers, the scheduler's deadline sweep, a withdrawal), then replayed: the replay of each dossier
-is identical to its record.
+timers, the scheduler's deadline sweep, a withdrawal), then replayed and verified: the replay of
+each dossier is identical to its record, and its history chain (with the task and dossier rows it
+covers) verifies.
 
 Bounded and derandomized so the whole module stays within about a minute on a loaded machine: a
 few examples per procedure, each a dozen actions at most.
@@ -26,6 +27,7 @@ from demo.intake import start_data
 from demo.paths import PATHS
 from demo.people import Names
 from engine.audit.replay import replay
+from engine.audit.verify import verify_where
 from engine.errors import EngineError, FormInvalidError, PermissionDeniedError
 from engine.feedback import submit_feedback
 from engine.persistence.models import Dossier, DossierStatus
@@ -203,3 +205,5 @@ def test_random_paths_replay_identical(key, data, session_factory, ctx, clock, t
         for dossier in dossiers:  # the sweep also marks the dossiers of earlier examples
             result = replay(session, ctx, dossier)
             assert result.divergence is None, (dossier.code, result.divergence.as_dict())
+        verification = verify_where(session, Dossier.id.in_([d.id for d in dossiers]))
+        assert verification.ok, [b.as_dict() for b in verification.breaks]

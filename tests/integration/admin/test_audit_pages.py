@@ -4,9 +4,14 @@ the access policy's answers (403 for an official without the audit rule, 404 out
 
 from __future__ import annotations
 
+import io
+import zipfile
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import select, update
 
+from engine.audit.keys import write_demo_key
 from engine.persistence.models import Dossier, HistoryEvent
 from tests.integration.admin.pages import other_center_official, receive, text_of
 from tests.integration.admin.test_sign_in import sign_in
@@ -75,3 +80,31 @@ def test_an_official_without_the_audit_rule_is_refused_and_another_centers_audit
     assert client.get(f"/kiem-tra/ho-so/{dossier}").status_code == 404
     assert client.get(f"/kiem-tra/ho-so/{dossier}/phat-lai").status_code == 404
     assert client.get("/kiem-tra/ho-so/KHONG-CO").status_code == 404
+
+
+def test_verify_says_whole_then_names_the_edited_event_and_the_pack_downloads(client, auditor, dossier,
+                                                                             session_factory, ctx, tmp_path):
+    sign_in(client, auditor)
+    unset = client.get(f"/kiem-tra/ho-so/{dossier}/bo-chung-cu.zip")
+    assert unset.status_code == 409 and "MOTCUA_AUDIT_SIGNING_KEY" in unset.get_data(as_text=True)
+    write_demo_key(tmp_path / "key.pem")
+    ctx.settings = replace(ctx.settings, audit_signing_key=str(tmp_path / "key.pem"))
+
+    page = text_of(client.get(f"/kiem-tra/ho-so/{dossier}/kiem-chung").get_data(as_text=True))
+    assert "Kiểm chứng: nguyên vẹn." in page
+
+    pack = client.get(f"/kiem-tra/ho-so/{dossier}/bo-chung-cu.zip")
+    assert pack.status_code == 200 and pack.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(pack.data)) as archive:
+        assert "history.json" in archive.namelist()
+
+    with session_factory.begin() as session:
+        dossier_id = session.scalar(select(Dossier.id).where(Dossier.code == dossier))
+        session.execute(update(HistoryEvent).where(HistoryEvent.dossier_id == dossier_id, HistoryEvent.seq == 1)
+                        .values(actor_name="Người khác"))
+    page = text_of(client.get(f"/kiem-tra/ho-so/{dossier}/kiem-chung").get_data(as_text=True))
+    assert "Kiểm chứng: chuỗi bị phá vỡ." in page and "#1" in page
+
+    sign_in(client, "tiepnhan")
+    assert client.get(f"/kiem-tra/ho-so/{dossier}/kiem-chung").status_code == 403
+    assert client.get(f"/kiem-tra/ho-so/{dossier}/bo-chung-cu.zip").status_code == 403

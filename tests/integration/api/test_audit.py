@@ -75,3 +75,22 @@ def test_anchors_and_the_evidence_pack_over_the_api(client, reception, session_f
     assert f"evidence-{code}.zip" in pack.headers["Content-Disposition"]
     assert check_pack(pack.data, public_hex(key)).ok
     assert client.get(f"/api/v1/audit/dossiers/{code}/evidence-pack", headers=reception).status_code == 403
+
+
+def test_an_auditor_replays_a_dossier_and_sees_it_as_of_its_first_event(client, reception, session_factory, ctx,
+                                                                       password_hash):
+    code = _dossier(client, reception)
+    add_official(session_factory, ctx, password_hash, "kiemtra", ["auditor"], None, "hcc_test")
+    auditor = login(client, "kiemtra")
+
+    replayed = client.get(f"/api/v1/audit/dossiers/{code}/replay", headers=auditor)
+    assert replayed.status_code == 200, replayed.json
+    assert replayed.json["identical"] is True and replayed.json["divergence"] is None
+    assert replayed.json["events"] >= 1
+
+    first = client.get(f"/api/v1/audit/dossiers/{code}/as-of/1", headers=auditor)
+    assert first.status_code == 200, first.json
+    assert first.json["seq"] == 1 and first.json["event"]["event_type"] == "dossier_received"
+    assert first.json["clock"]["paused"] is False
+
+    assert client.get(f"/api/v1/audit/dossiers/{code}/replay", headers=reception).status_code == 403

@@ -141,6 +141,8 @@ EXPECT: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     ("GET", "/api/v1/audit/verification"): same(row("403", auditor="ok", supervisor="ok")),
     ("GET", "/api/v1/audit/dossiers/{code}/verification"): {"in": AUDITS_DOSSIER, "out": HIDDEN},
     ("GET", "/api/v1/audit/dossiers/{code}/evidence-pack"): {"in": AUDITS_DOSSIER, "out": HIDDEN},
+    ("GET", "/api/v1/audit/dossiers/{code}/replay"): {"in": AUDITS_DOSSIER, "out": HIDDEN},
+    ("GET", "/api/v1/audit/dossiers/{code}/as-of/{seq}"): {"in": AUDITS_DOSSIER, "out": HIDDEN},
     ("GET", "/api/v1/audit/anchors"): same(row("403", auditor="ok", supervisor="ok", admin="ok")),
     ("POST", "/api/v1/audit/anchors"): same(row("403", admin="ok")),
     ("GET", "/api/v1/audit/anchors/export"): same(row("403", auditor="ok", supervisor="ok", admin="ok")),
@@ -349,6 +351,10 @@ def _request(world: World, operation: tuple[str, str], role: str, scope: str) ->
             "GET", f"/api/v1/audit/dossiers/{dossier()['code']}/verification", {}, None),
         ("GET", "/api/v1/audit/dossiers/{code}/evidence-pack"): lambda: (
             "GET", f"/api/v1/audit/dossiers/{dossier()['code']}/evidence-pack", {}, None),
+        ("GET", "/api/v1/audit/dossiers/{code}/replay"): lambda: (
+            "GET", f"/api/v1/audit/dossiers/{dossier()['code']}/replay", {}, None),
+        ("GET", "/api/v1/audit/dossiers/{code}/as-of/{seq}"): lambda: (
+            "GET", f"/api/v1/audit/dossiers/{dossier()['code']}/as-of/1", {}, None),
         ("POST", "/api/v1/org/import"): lambda: ("POST", f"{path}?dry_run=true", {
             "data": {"file": (io.BytesIO((FIXTURES / "org_sample.csv").read_bytes()), "org.csv")},
             "content_type": "multipart/form-data"}, None),

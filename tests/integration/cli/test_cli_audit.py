@@ -62,3 +62,24 @@ def test_anchors_export_and_check_from_the_command_line(runner, dossiers, tmp_pa
     pack.write_bytes(data[:1000] + bytes([data[1000] ^ 1]) + data[1001:])
     broken = runner.invoke(main, ["audit", "check", str(pack), "--public-key", key])
     assert broken.exit_code == 1 and "NOT valid" in broken.output
+
+
+def test_replay_is_identical_until_a_recorded_input_is_altered(runner, dossiers, session_factory):  # noqa: F811
+    same = runner.invoke(main, ["audit", "replay", dossiers.finished])
+    assert same.exit_code == 0, same.output
+    assert same.output.startswith(f"Trùng khớp / identical: {dossiers.finished}")
+
+    as_json = runner.invoke(main, ["audit", "replay", dossiers.finished, "--json"])
+    assert json.loads(as_json.output)["identical"] is True
+
+    with session_factory.begin() as session:
+        tasks = table_of(HumanTask)
+        session.execute(update(tasks).where(tasks.c.element_id == "return_result").values(completed_by_id=None))
+    differs = runner.invoke(main, ["audit", "replay", dossiers.finished])
+    assert differs.exit_code == 1
+    assert f"✗ {dossiers.finished}" in differs.output
+
+
+def test_replay_of_an_unknown_dossier_says_so(runner):
+    result = runner.invoke(main, ["audit", "replay", "KHONG-CO"])
+    assert result.exit_code != 0 and "KHONG-CO" in result.output
