@@ -4,6 +4,8 @@ reads the watchlist and a dossier's appraisal record; each only within their sco
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -39,7 +41,11 @@ def test_a_unit_leader_reads_their_unit_and_its_bottlenecks(page, live_site, app
     sign_in(page, live_site.officials["unit_leader"])
     page.get_by_role("link", name="Thống kê").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sở Tài chính")
-    expect(page.get_by_test_id("figure-received")).to_contain_text("2")
+    # The live site is shared by every browser test: other tests' dossiers reach this unit too, so
+    # the figure counts at least the two made here.
+    received = page.get_by_test_id("figure-received")
+    expect(received).to_contain_text(re.compile(r"\d"))
+    assert int(re.findall(r"\d+", received.inner_text())[0]) >= len(appraised)
     expect(page.locator("#trend-chart")).to_have_attribute("data-ready", "true")
     units = page.locator("#by-unit tbody th")
     expect(units.first).to_be_visible()
