@@ -3,7 +3,8 @@
 prometheus_client adds up the workers' metrics when PROMETHEUS_MULTIPROC_DIR names a directory for
 their files. Unless the operator names one, this run gets its own, set here before any worker
 imports prometheus_client (which reads the variable once, at import). The hooks start a run from an
-empty directory and retire the files of workers that exit.
+empty directory, compile each worker's page templates before it takes a request
+(api.warm_up), and retire the files of workers that exit.
 """
 
 from __future__ import annotations
@@ -27,3 +28,10 @@ def child_exit(_server: Any, worker: Any) -> None:
     from prometheus_client import multiprocess  # not at the top: the master must not fix its mode first
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker: Any) -> None:
+    from api.warm_up import compile_templates
+
+    count = compile_templates(worker.wsgi)
+    worker.log.info("templates compiled: %d", count)

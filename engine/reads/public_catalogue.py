@@ -3,8 +3,9 @@ every procedure that receives dossiers now, with its documents, fees, legal time
 the law distinguishes), where to submit it, the fields its start form asks for, and how often its
 dossiers were resolved on time at each center.
 
-Everything here is public by law (procedures must be published); the on-time figures are counts
-over finished dossiers, never a dossier or a person. The list is filtered in Python, as the counter's
+Everything here is public by law (procedures must be published); the on-time figures are the
+leaders' Decision 766 rate over the last twelve months (engine.statistics.public), counts that never
+name a dossier or a person. The list is filtered in Python, as the counter's
 is (engine.reads.counter): a province has tens of procedures, and the accent-insensitive comparison
 (``engine.org.text.fold``) is then the same on every database.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, false, func, select
+from sqlalchemy import ColumnElement, and_, false, select
 from sqlalchemy.orm import Session
 
 from engine.deployment.lifecycle import active_version_id
@@ -22,7 +23,6 @@ from engine.org.localities import is_located
 from engine.org.text import fold
 from engine.persistence.models import (
     Center,
-    Dossier,
     Official,
     OfficialRole,
     Procedure,
@@ -32,10 +32,9 @@ from engine.persistence.models import (
     VersionState,
 )
 from engine.runtime.context import EngineContext
-from engine.runtime.dossiers import start_form_name
+from engine.runtime.dossiers import start_form_of
+from engine.statistics.public import OnTimeCounts, on_time_by_center, public_period
 from forms.outline import FieldOutline, outline
-
-ON_TIME = ("early", "on_time")  # Decision 766 counts "trước hạn, đúng hạn" together
 
 
 @dataclass(frozen=True)
@@ -77,12 +76,7 @@ class CenterFigure:
     code: str
     name: str
     receives: bool  # reception there takes dossiers of the procedure
-    finished: int  # dossiers resolved (completed or refused) with a timeliness
-    on_time: int  # of those, early or on time
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return self.on_time / self.finished if self.finished else None
+    on_time: OnTimeCounts  # the last twelve months' dossiers there, as Decision 766 counts them
 
 
 @dataclass(frozen=True)
@@ -136,7 +130,8 @@ def procedure_sheet(session: Session, ctx: EngineContext, key: str) -> Procedure
     a procedure that does not exist, ProcedureNotActiveError for one that receives no dossiers now."""
     procedure = session.execute(
         select(Procedure.id, Procedure.name, Procedure.name_en, Procedure.national_code,
-               ProcedureVersion.id.label("version_id"))
+               ProcedureVersion.id.label("version_id"), ProcedureVersion.elements, ProcedureVersion.metadata_,
+               ProcedureVersion.forms)
         .outerjoin(ProcedureVersion, and_(ProcedureVersion.procedure_id == Procedure.id,
                                           ProcedureVersion.state == VersionState.ACTIVE))
         .where(Procedure.key == key)
@@ -144,10 +139,11 @@ def procedure_sheet(session: Session, ctx: EngineContext, key: str) -> Procedure
     if procedure is None or procedure.version_id is None:
         active_version_id(session, key)  # raises what is missing: the procedure or an active version
         raise AssertionError(key)  # unreachable: it raised
-    version = ctx.version(session, procedure.version_id)
-    metadata = version.metadata
-    form_name = start_form_name(version)
-    form = version.forms.get(form_name) if form_name else None
+    # The stored columns, not ctx.version: the catalogue needs no built spec, and building one costs
+    # a citizen's first look at a procedure some 20 ms.
+    metadata = procedure.metadata_
+    form_name = start_form_of(procedure.elements)
+    form = procedure.forms.get(form_name) if form_name else None
     return ProcedureSheet(
         item=_item(key, procedure.name, procedure.name_en, procedure.national_code, metadata),
         lead_agency=str(metadata.get("lead_agency") or ""),
@@ -157,7 +153,7 @@ def procedure_sheet(session: Session, ctx: EngineContext, key: str) -> Procedure
         documents=tuple(d for d in metadata.get("required_documents") or () if isinstance(d, dict)),
         fees=tuple(fee for fee in metadata.get("fees") or () if isinstance(fee, dict)),
         result_types=tuple(str(text) for text in metadata.get("result_types") or ()),
-        centers=_centers(session, procedure.id, metadata),
+        centers=_centers(session, ctx, key, metadata),
         form_title=str((form or {}).get("title") or ""),
         form_fields=tuple(outline(form)),
     )
@@ -197,25 +193,12 @@ def _receiving(metadata: dict[str, Any]) -> ColumnElement[bool]:
     )
 
 
-def on_time_counts(session: Session, procedure_id: int) -> dict[int, tuple[int, int]]:
-    """Center id -> (finished, on time) over the procedure's dossiers that have a timeliness."""
-    on_time = func.sum(case((Dossier.timeliness.in_(ON_TIME), 1), else_=0))
-    rows = session.execute(
-        select(Dossier.center_id, func.count(), on_time)
-        .join(ProcedureVersion, ProcedureVersion.id == Dossier.procedure_version_id)
-        .where(ProcedureVersion.procedure_id == procedure_id, Dossier.timeliness.is_not(None))
-        .group_by(Dossier.center_id)
-    ).all()
-    return {center_id: (int(finished), int(done or 0)) for center_id, finished, done in rows}
-
-
-def _centers(session: Session, procedure_id: int, metadata: dict[str, Any]) -> tuple[CenterFigure, ...]:
-    counts = on_time_counts(session, procedure_id)
+def _centers(session: Session, ctx: EngineContext, key: str, metadata: dict[str, Any]) -> tuple[CenterFigure, ...]:
+    counts = on_time_by_center(session, key, public_period(ctx.today()), now=ctx.clock.now(), calendar=ctx.calendar)
     # Every center with whether it receives the procedure, in one query: a province has tens of them.
     centers = [c for c in session.execute(
         select(Center.id, Center.code, Center.name, Center.kind, _receiving(metadata).label("receives"))
     ) if c.receives or c.id in counts]
     ordered = sorted(centers, key=lambda c: (c.kind != "provincial", fold(c.name)))
     return tuple(CenterFigure(code=c.code, name=c.name, receives=bool(c.receives),
-                              finished=counts.get(c.id, (0, 0))[0], on_time=counts.get(c.id, (0, 0))[1])
-                 for c in ordered)
+                              on_time=counts.get(c.id, OnTimeCounts())) for c in ordered)

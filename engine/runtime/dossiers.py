@@ -38,7 +38,12 @@ from engine.runtime.workflow import finish_command
 
 
 def start_form_name(version: LoadedVersion) -> str | None:
-    for element in version.elements.values():
+    return start_form_of(version.elements)
+
+
+def start_form_of(elements: dict[str, Any]) -> str | None:
+    """The form a version's start event asks for, from its elements (no need to build the spec)."""
+    for element in elements.values():
         if element["type"] == "startEvent" and element.get("properties", {}).get("formJsonSchemaFilename"):
             return str(element["properties"]["formJsonSchemaFilename"])
     return None

@@ -40,16 +40,19 @@ def test_a_procedure_page_shows_what_to_bring_pay_and_expect(client):
     assert "Thông tin ông/bà sẽ được hỏi khi nộp hồ sơ" in html and "(bắt buộc)" in html
     assert "Họ và tên" in html  # a start form field, by its title
     assert "Nơi nộp hồ sơ và tỷ lệ giải quyết đúng hạn" in html
-    assert f"{TEST_CENTER[1]} Chưa có hồ sơ đã giải quyết" in html  # its reception receives it
+    assert f"{TEST_CENTER[1]} Chưa có hồ sơ trong 12 tháng qua" in html  # its reception receives it
     assert "Lệ phí đăng ký doanh nghiệp: 50.000 đ (miễn khi nộp trực tuyến)" in html
 
 
-def test_the_on_time_rate_counts_the_procedures_finished_dossiers(client, reception):
+def test_the_on_time_rate_is_the_leaders_decision_766_rate(client, reception, ctx):
     code = receive(client, reception)
     drive(client, code, [("chuyenvien", APPRAISE_OK), ("lanhdao", SIGN), ("tiepnhan", RETURN)])
-    receive(client, reception)  # still running: not counted
+    receive(client, reception)  # in progress and not overdue: counted as on time (indicator 2.1)
     html = text_of(client.get("/thu-tuc/enterprise_registration").get_data(as_text=True))
-    assert "100% (1/1 hồ sơ)" in html
+    assert "100% (2/2 hồ sơ)" in html
+    ctx.clock.advance(days=30)  # the running one is now overdue
+    html = text_of(client.get("/thu-tuc/enterprise_registration").get_data(as_text=True))
+    assert "50% (1/2 hồ sơ)" in html
 
 
 def test_time_limits_list_each_case_the_law_sets_apart(client, session_factory, ctx):
