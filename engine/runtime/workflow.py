@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import functools
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -35,7 +35,7 @@ from engine.runtime.command import Command
 from engine.runtime.context import EngineContext, LoadedVersion
 from engine.runtime.human_tasks import new_human_task
 from engine.runtime.transitions import Transition
-from engine.statistics.upkeep import record_command
+from engine.statistics.upkeep import FigureRows, FigureShape, figure_ctes, figure_params, record_command, write_figures
 
 _EVENT_FOR_STATE = {
     "READY": HistoryEventType.STEP_READY,
@@ -65,17 +65,24 @@ def load_dossier_workflow(
 
 
 def write_dossier(session: Session, ctx: EngineContext, dossier: Dossier, values: dict[str, Any],
-                  workflow: BpmnWorkflow | None = None) -> None:
-    """UPDATE the dossier row in one statement, guarded by its row version.
+                  workflow: BpmnWorkflow | None = None, figures: Sequence[FigureRows] = ()) -> None:
+    """UPDATE the dossier row in one statement, guarded by its row version, with what the command
+    adds to the daily figures (``engine.statistics.upkeep``): inside that statement on PostgreSQL.
 
     The loaded object is brought up to date without being marked dirty, so the ORM never writes
     the row a second time. The cached workflow moves to the new row version.
     """
     old_version = dossier.row_version
     values = {**values, "row_version": new_row_version()}
-    result = session.connection().execute(
-        _dossier_update(tuple(sorted(values))), {**values, "b_id": dossier.id, "b_old_version": old_version}
-    )
+    params = {**values, "b_id": dossier.id, "b_old_version": old_version}
+    connection = session.connection()
+    if figures and connection.dialect.name == "postgresql":
+        statement = _dossier_update(tuple(sorted(values)), tuple(part.shape for part in figures))
+        params.update(figure_params(figures))
+    else:
+        write_figures(session, figures)
+        statement = _dossier_update(tuple(sorted(values)))
+    result = connection.execute(statement, params)
     if result.rowcount != 1:
         raise ConflictError(
             f"Hồ sơ {dossier.code} vừa được người khác cập nhật; hãy tải lại và thử lại",
@@ -89,14 +96,15 @@ def write_dossier(session: Session, ctx: EngineContext, dossier: Dossier, values
         ctx.workflows.put(dossier.id, dossier.row_version, workflow)
 
 
-@functools.lru_cache(maxsize=64)
-def _dossier_update(columns: tuple[str, ...]) -> Any:
-    # Built once per set of columns: statement construction costs more than its execution here.
-    return (
+@functools.lru_cache(maxsize=256)
+def _dossier_update(columns: tuple[str, ...], figure_shapes: tuple[FigureShape, ...] = ()) -> Any:
+    # Built once per set of columns and figures: statement construction costs more than its execution here.
+    statement = (
         update(_DOSSIER)
         .where(_DOSSIER.c.id == bindparam("b_id"), _DOSSIER.c.row_version == bindparam("b_old_version"))
         .values({name: bindparam(name) for name in columns})
     )
+    return statement.add_cte(*figure_ctes(figure_shapes)) if figure_shapes else statement
 
 
 _INSERT_HUMAN_TASKS = insert(_HUMAN_TASK)
@@ -137,8 +145,8 @@ def _finish_command(command: Command, values: dict[str, Any] | None = None) -> l
     write_task_rows(session, dossier.id, changes)
     values = {**settled.values, "state": changes.meta, **command.history.head_values()}
     command.history.flush(session)
-    record_command(command, values, settled.new_tasks)
-    write_dossier(session, command.ctx, dossier, values, workflow)
+    figures = record_command(command, values, settled.new_tasks)
+    write_dossier(session, command.ctx, dossier, values, workflow, figures)
     if command.ctx.settings.verify_state_writes:
         verify_stored_state(session, command.ctx, dossier, workflow)
     return settled.new_tasks

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import Boolean, ColumnElement, FunctionElement, String, bindparam, exists, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from engine.persistence.models import (
     Dossier,
@@ -51,6 +54,36 @@ def step_day_filter(scope: StatScope, period: Period,
     return where
 
 
+class reached_unit(FunctionElement[bool]):  # noqa: N801 - a SQL function, named as SQL names them
+    """``dossier.reached_units`` holds the unit: a step of the dossier was in it or a unit below it
+    (engine.statistics.upkeep keeps the list, each step's unit with every unit above it).
+
+    On PostgreSQL a JSONB containment the partial GIN index ``ix_dossier_open_reached`` answers for
+    open dossiers (a unit leader's in-progress count reads no task row); elsewhere json_each.
+    """
+
+    type = Boolean()
+    inherit_cache = True
+    name = "reached_unit"
+
+
+@compiles(reached_unit, "postgresql")
+def _reached_unit_postgresql(element: reached_unit, compiler: SQLCompiler, **kw: Any) -> str:
+    column, units = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST({column} AS JSONB) @> CAST({units} AS JSONB)"
+
+
+@compiles(reached_unit)
+def _reached_unit_elsewhere(element: reached_unit, compiler: SQLCompiler, **kw: Any) -> str:
+    column, units = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"EXISTS (SELECT 1 FROM json_each({column}) WHERE json_each.value = json_extract({units}, '$[0]'))"
+
+
+def reached(unit: str) -> ColumnElement[bool]:
+    """Dossiers that reached ``unit`` (it, or a unit below it, held one of their steps)."""
+    return reached_unit(Dossier.reached_units, bindparam(None, json.dumps([unit]), type_=String()))
+
+
 def dossier_filter(scope: StatScope) -> list[ColumnElement[bool]]:
     """Dossiers of the scope: at its centers, of its procedure, worked on by its unit (or one below)."""
     where: list[ColumnElement[bool]] = []
@@ -61,7 +94,7 @@ def dossier_filter(scope: StatScope) -> list[ColumnElement[bool]]:
             select(ProcedureVersion.id).join(Procedure, ProcedureVersion.procedure_id == Procedure.id)
             .where(Procedure.key == scope.procedure)))
     if scope.units is not None:
-        where.append(exists().where(HumanTask.dossier_id == Dossier.id, HumanTask.department.in_(scope.units)))
+        where.append(reached(scope.unit))
     if scope.official_id is not None:
         where.append(exists().where(HumanTask.dossier_id == Dossier.id,
                                     (HumanTask.assignee_id == scope.official_id)

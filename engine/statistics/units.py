@@ -17,7 +17,7 @@ from engine.persistence.models import Unit
 
 _RELOAD_AFTER_SECONDS = 300.0
 _lock = threading.Lock()
-_trees: dict[str, tuple[float, dict[str, tuple[str, ...]]]] = {}
+_trees: dict[object, tuple[float, dict[str, tuple[str, ...]]]] = {}
 
 
 def _load(session: Session) -> dict[str, tuple[str, ...]]:
@@ -40,11 +40,14 @@ def with_ancestors(session: Session, codes: Iterable[str | None]) -> set[str]:
     wanted = {code for code in codes if code}
     if not wanted:
         return set()
-    key = str(session.get_bind().engine.url)
+    key = session.get_bind().engine.url  # the database, not the Engine object: tests make many of one
     with _lock:
         loaded_at, tree = _trees.get(key, (0.0, {}))
     if time.monotonic() - loaded_at > _RELOAD_AFTER_SECONDS or not wanted <= tree.keys():
         tree = _load(session)
+        # A code still missing is no unit (a department a diagram names that the organisation lacks):
+        # kept as itself, so the next command naming it does not read the tree again.
+        tree.update({code: (code,) for code in wanted - tree.keys()})
         with _lock:
             _trees[key] = (time.monotonic(), tree)
     found: set[str] = set()

@@ -7,8 +7,8 @@ from alembic.migration import MigrationContext
 
 from engine.db import Base
 
-# Created by the migration on PostgreSQL only (a pg_trgm GIN index), so not declared on the models.
-MIGRATION_ONLY = {"ix_human_task_open_search_trgm"}
+# Created by the migrations on PostgreSQL only (GIN indexes: pg_trgm, JSONB), so not declared on the models.
+MIGRATION_ONLY = {"ix_human_task_open_search_trgm", "ix_dossier_open_reached"}
 
 
 def _declared(obj, name, type_, reflected, compare_to):
@@ -29,4 +29,14 @@ def test_postgresql_has_the_trigram_index_for_inbox_search(db_engine):
     if db_engine.dialect.name != "postgresql":
         pytest.skip("pg_trgm exists on PostgreSQL only")
     names = {index["name"] for index in inspect(db_engine).get_indexes("human_task")}
-    assert MIGRATION_ONLY <= names
+    assert "ix_human_task_open_search_trgm" in names
+
+
+def test_postgresql_indexes_open_dossiers_by_the_units_they_reached(db_engine):
+    import pytest
+    from sqlalchemy import inspect
+
+    if db_engine.dialect.name != "postgresql":
+        pytest.skip("a JSONB GIN index exists on PostgreSQL only")
+    names = {index["name"] for index in inspect(db_engine).get_indexes("dossier")}
+    assert "ix_dossier_open_reached" in names
