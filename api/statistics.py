@@ -119,7 +119,8 @@ class StepSchema(Schema):
     late = fields.Integer()
     average_hours = fields.Float()
     p90_hours = fields.Float(allow_none=True, metadata={"description": "estimated from a histogram of working "
-                                                                      "hours; none for an official's own steps"})
+                                                                      "hours; none where the histogram misses steps "
+                                                                      "(an official's steps before it was kept)"})
     allotted_hours = fields.Float(allow_none=True)
     p90_ratio = fields.Float(allow_none=True, metadata={"description": "p90 / allotted: above 1, a bottleneck"})
 

@@ -233,9 +233,9 @@ GROUP BY 1, 2, 3, 4, 5
 """
 OFFICIAL_DAY_SQL = """
 INSERT INTO stat_official_day (day, official_id, center_id, procedure_key, unit, element_id, completed, early,
-    on_time, late, worked_seconds, allotted_seconds, allotted_steps)
+    on_time, late, worked_seconds, allotted_seconds, allotted_steps, {histogram})
 SELECT (completed_at AT TIME ZONE '{zone}')::date, completed_by_id, center_id, procedure_key, department, element_id,
-       {step_sums}
+       {step_sums}, {sums}
 FROM ({steps}) AS t
 GROUP BY 1, 2, 3, 4, 5, 6
 """
@@ -246,7 +246,7 @@ _STEP_SUMS = ("count(*), sum((completed_at::date < due_at::date)::int), "
               "sum((completed_at > due_at)::int), sum(worked), count(*) * 57600, count(*)")
 
 
-def step_day_sql() -> str:
+def step_day_sql(sql: str = STEP_DAY_SQL) -> str:
     from engine.persistence.models import STEP_HISTOGRAM_COLUMNS, STEP_HOUR_BUCKETS
 
     bounds = [0, *[b * 3600 for b in STEP_HOUR_BUCKETS], None]
@@ -256,12 +256,12 @@ def step_day_sql() -> str:
         if lower == 0:
             condition = f"worked <= {upper}"
         sums.append(f"sum(({condition})::int)")
-    return STEP_DAY_SQL.format(histogram=", ".join(STEP_HISTOGRAM_COLUMNS), zone=ZONE, sums=", ".join(sums),
-                               step_sums=_STEP_SUMS, steps=_STEPS)
+    return sql.format(histogram=", ".join(STEP_HISTOGRAM_COLUMNS), zone=ZONE, sums=", ".join(sums),
+                      step_sums=_STEP_SUMS, steps=_STEPS)
 
 
 def official_day_sql() -> str:
-    return OFFICIAL_DAY_SQL.format(zone=ZONE, step_sums=_STEP_SUMS, steps=_STEPS)
+    return step_day_sql(OFFICIAL_DAY_SQL)
 
 
 NOTABLE_SQL = """

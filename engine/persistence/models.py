@@ -608,6 +608,24 @@ STEP_HOUR_BUCKETS: tuple[float, ...] = (0.5, 1, 2, 4, 8, 16, 24, 40, 80, 160, 32
 STEP_HISTOGRAM_COLUMNS = tuple(f"h{i:02d}" for i in range(len(STEP_HOUR_BUCKETS) + 1))
 
 
+class StepHistogram:
+    """h<i>: how many steps took at most STEP_HOUR_BUCKETS[i] working hours (and more than the bucket
+    before); h11 the longer ones. Columns, not a JSON list, so an upsert can add to them."""
+
+    h00: Mapped[int] = mapped_column(Integer, default=0)
+    h01: Mapped[int] = mapped_column(Integer, default=0)
+    h02: Mapped[int] = mapped_column(Integer, default=0)
+    h03: Mapped[int] = mapped_column(Integer, default=0)
+    h04: Mapped[int] = mapped_column(Integer, default=0)
+    h05: Mapped[int] = mapped_column(Integer, default=0)
+    h06: Mapped[int] = mapped_column(Integer, default=0)
+    h07: Mapped[int] = mapped_column(Integer, default=0)
+    h08: Mapped[int] = mapped_column(Integer, default=0)
+    h09: Mapped[int] = mapped_column(Integer, default=0)
+    h10: Mapped[int] = mapped_column(Integer, default=0)
+    h11: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class DossierDayFigures(Base):
     """What happened to dossiers on one local day, per center, procedure and unit.
 
@@ -637,7 +655,7 @@ class DossierDayFigures(Base):
     allowed_seconds: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class OfficialDayFigures(Base):
+class OfficialDayFigures(StepHistogram, Base):
     """The steps one official completed on one local day, per center, procedure, unit and step.
 
     Apart from the steps' own figures (StepDayFigures) so that those stay a few rows a day whatever
@@ -661,7 +679,7 @@ class OfficialDayFigures(Base):
     allotted_steps: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class StepDayFigures(Base):
+class StepDayFigures(StepHistogram, Base):
     """The steps completed on one local day, per center, procedure, unit and step."""
 
     __tablename__ = "stat_step_day"
@@ -679,20 +697,8 @@ class StepDayFigures(Base):
     # Allotted working time, summed over the steps that had one (``allotted_steps``).
     allotted_seconds: Mapped[int] = mapped_column(BigInteger, default=0)
     allotted_steps: Mapped[int] = mapped_column(Integer, default=0)
-    # h<i>: how many steps took at most STEP_HOUR_BUCKETS[i] working hours (and more than the bucket
-    # before); h11 the longer ones. Columns, not a JSON list, so an upsert can add to them.
-    h00: Mapped[int] = mapped_column(Integer, default=0)
-    h01: Mapped[int] = mapped_column(Integer, default=0)
-    h02: Mapped[int] = mapped_column(Integer, default=0)
-    h03: Mapped[int] = mapped_column(Integer, default=0)
-    h04: Mapped[int] = mapped_column(Integer, default=0)
-    h05: Mapped[int] = mapped_column(Integer, default=0)
-    h06: Mapped[int] = mapped_column(Integer, default=0)
-    h07: Mapped[int] = mapped_column(Integer, default=0)
-    h08: Mapped[int] = mapped_column(Integer, default=0)
-    h09: Mapped[int] = mapped_column(Integer, default=0)
-    h10: Mapped[int] = mapped_column(Integer, default=0)
-    h11: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class SignedDocument(Base):
     """A document of a dossier signed with its center's certificate (PAdES), kept as signed.
 

@@ -18,7 +18,6 @@ from engine.persistence.models import (
     STEP_HOUR_BUCKETS,
     Procedure,
     ProcedureVersion,
-    StepDayFigures,
 )
 from engine.statistics.period import Period
 from engine.statistics.reach import StatScope
@@ -35,7 +34,7 @@ class StepFigures:
     on_time: int
     late: int
     average_hours: float
-    p90_hours: float | None  # None for an official's own steps
+    p90_hours: float | None  # None where the histogram misses steps (an official's, before it was kept)
     allotted_hours: float | None  # average allotment of the steps that had one
 
     @property
@@ -63,11 +62,11 @@ def percentile_hours(histogram: Sequence[int], fraction: float = 0.9) -> float:
 def step_figures(session: Session, scope: StatScope, period: Period) -> list[StepFigures]:
     """Each step of the scope's procedures completed in ``period``, slowest (by p90 ratio) first.
 
-    An official's own steps have no histogram (kept per step, not per official): no p90 there.
+    An official's daily figures kept no histogram before migration e2c6a4f8b153: a p90 is given only
+    where the histogram counts every step completed.
     """
     table = step_table(scope)
-    histogram = [func.sum(getattr(StepDayFigures, name)) for name in STEP_HISTOGRAM_COLUMNS] \
-        if table is StepDayFigures else []
+    histogram = [func.sum(getattr(table, name)) for name in STEP_HISTOGRAM_COLUMNS]
     sums = [func.sum(getattr(table, name)) for name in
             ("completed", "early", "on_time", "late", "worked_seconds", "allotted_seconds", "allotted_steps")]
     rows = session.execute(
@@ -82,9 +81,13 @@ def step_figures(session: Session, scope: StatScope, period: Period) -> list[Ste
             procedure=key, element_id=element_id, name=names.get((key, element_id), element_id),
             completed=completed, early=int(early), on_time=int(on_time), late=int(late),
             average_hours=int(worked) / completed / 3600 if completed else 0.0,
-            p90_hours=percentile_hours([int(v) for v in counts]) if counts else None,
+            p90_hours=_p90(completed, [int(v) for v in counts]),
             allotted_hours=int(allotted) / int(allotted_steps) / 3600 if allotted_steps else None))
     return sorted(result, key=lambda s: (-(s.p90_ratio or 0), s.procedure, s.element_id))
+
+
+def _p90(completed: int, histogram: list[int]) -> float | None:
+    return percentile_hours(histogram) if completed and sum(histogram) == completed else None
 
 
 def step_names(session: Session, keys: set[str]) -> dict[tuple[str, str], str]:

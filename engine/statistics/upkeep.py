@@ -44,8 +44,8 @@ if TYPE_CHECKING:
 
 DOSSIER_COUNTERS = ("received", "received_online", "finished", "early", "on_time", "late", "refused", "stopped",
                     "supplemented", "decided", "used_seconds", "allowed_seconds")
-OFFICIAL_COUNTERS = ("completed", "early", "on_time", "late", "worked_seconds", "allotted_seconds", "allotted_steps")
-STEP_COUNTERS = (*OFFICIAL_COUNTERS, *STEP_HISTOGRAM_COLUMNS)
+STEP_COUNTERS = ("completed", "early", "on_time", "late", "worked_seconds", "allotted_seconds", "allotted_steps",
+                 *STEP_HISTOGRAM_COLUMNS)  # of the steps' daily figures and of each official's
 _DOSSIER_KEY = ("day", "center_id", "procedure_key", "unit")
 _STEP_KEY = ("day", "center_id", "procedure_key", "unit", "element_id")
 _OFFICIAL_KEY = ("day", "official_id", "center_id", "procedure_key", "unit", "element_id")
@@ -136,7 +136,7 @@ def _finished_counts(command: Command, values: dict[str, Any], calendar: Working
 def _step_rows(task: HumanTask, procedure_key: str, calendar: WorkingCalendar) -> list[FigureRows]:
     assert task.completed_at is not None
     worked = _seconds(calendar, task.ready_at, task.completed_at)
-    row: dict[str, Any] = dict.fromkeys(OFFICIAL_COUNTERS, 0)
+    row: dict[str, Any] = dict.fromkeys(STEP_COUNTERS, 0)
     row.update(day=_day(task.completed_at, calendar), center_id=task.center_id or 0, procedure_key=procedure_key,
                unit=task.department or "", element_id=task.element_id, completed=1, worked_seconds=worked)
     if task.due_at is not None:
@@ -145,10 +145,9 @@ def _step_rows(task: HumanTask, procedure_key: str, calendar: WorkingCalendar) -
         row["allotted_steps"] = 1
     else:
         row["on_time"] = 1
-    histogram = dict.fromkeys(STEP_HISTOGRAM_COLUMNS, 0)
-    histogram[hour_bucket(worked)] = 1
-    return [FigureRows(_STEP_DAY, _STEP_KEY, STEP_COUNTERS, [{**row, **histogram}]),
-            FigureRows(_OFFICIAL_DAY, _OFFICIAL_KEY, OFFICIAL_COUNTERS,
+    row[hour_bucket(worked)] = 1
+    return [FigureRows(_STEP_DAY, _STEP_KEY, STEP_COUNTERS, [row]),
+            FigureRows(_OFFICIAL_DAY, _OFFICIAL_KEY, STEP_COUNTERS,
                        [{**row, "official_id": task.completed_by_id or 0}])]
 
 

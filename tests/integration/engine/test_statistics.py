@@ -205,6 +205,15 @@ def test_an_officials_figures_are_their_steps(province: Province):
     specialist = province.official(province.staff.of("so_tai_chinh.phong_dkkd", "specialist"))
     figures = province.figures(province.staff.center_leader, ScopeRequest(official=specialist.username))
     assert figures.received is None and figures.finished == 6 and figures.late == 0
+    leader = province.official(province.staff.center_leader)
+    with province.session_factory() as session:
+        everyone = resolve_scope(session, leader, ScopeRequest(), today=date(2026, 12, 4))
+        theirs = resolve_scope(session, leader, ScopeRequest(official=specialist.username), today=date(2026, 12, 4))
+        appraise = {s.element_id: s for s in step_figures(session, everyone, PERIOD)}["appraise_dossier"]
+        (own,) = step_figures(session, theirs, PERIOD)
+    # They did every appraisal: their steps' p90 is everyone's, from their own histogram.
+    assert own.element_id == "appraise_dossier" and own.completed == appraise.completed == 6
+    assert own.p90_hours == pytest.approx(appraise.p90_hours) and own.p90_hours is not None
 
 
 def test_the_supervisor_reads_the_appraisal_record_and_the_watchlist(province: Province):

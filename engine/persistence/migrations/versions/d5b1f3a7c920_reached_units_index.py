@@ -64,7 +64,8 @@ def _fill_reached_units(connection: sa.Connection) -> None:
 
 
 def _units_above(connection: sa.Connection) -> dict[str, tuple[str, ...]]:
-    """Unit code -> that unit and every unit above it."""
+    """Unit code -> that unit and every unit above it. The walk of engine.statistics.units, written
+    out again: a migration must keep doing what it did when the code beside it changes."""
     rows = connection.execute(sa.text("SELECT id, parent_id, code FROM unit")).all()
     parent = {row.id: row.parent_id for row in rows}
     code = {row.id: row.code for row in rows}
