@@ -15,7 +15,8 @@ What happens:
 2. Reference rows: 6 centers (a provincial one and 5 below it), 8 departments of 2 divisions each
    plus the three units enterprise_registration is bound to, 10 officials a unit, 8 procedures of
    3 steps each (one per department). Then, in SQL (``generate_series``, not through the engine):
-   N dossiers received over the past year at the six centers (most of the last 12 days still
+   N dossiers received over the past year, evenly and in the order of their ids as a center's are
+   (so the open ones sit in the table's last pages), at the six centers (most of the last 12 days still
    open, 5 % refused, 5 % withdrawn, some late, some supplemented, a few late by a second
    request), 3 steps each (the open ones up to their current step, claimed or in the unit's
    queue), one reassignment per 100 dossiers; each dossier's reached units; and the daily figures
@@ -135,7 +136,8 @@ def load_reference(session: Any, now: datetime) -> dict[str, Any]:
 
 # The bulk rows, in SQL. Per dossier i: procedure p = i % 8, received at the provincial center
 # (procedures 1-4) or one of the five local ones (5-8, as commune-level procedures are), received
-# at a pseudo-random minute of the past year, ``took`` 0-9 days of a 7-day limit.
+# evenly over the past year in the order of i (rows are written as dossiers arrive), ``took`` 0-9
+# days of a 7-day limit.
 DOSSIERS_SQL = """
 INSERT INTO dossier (id, code, lookup_secret, procedure_version_id, center_id, channel, status, applicant_name,
     search_text, applicant, received_at, due_at, original_due_at, paused_at, paused_reason, paused_seconds,
@@ -158,7 +160,7 @@ FROM (
            received + took * interval '1 day' <= now_at AND NOT (received > now_at - interval '12 days' AND i % 4 <> 0)
                AS closed
     FROM (SELECT i, %(now)s::timestamptz AS now_at,
-                 %(now)s::timestamptz - ((i::bigint * 7919) %% 525600) * interval '1 minute' AS received,
+                 %(now)s::timestamptz - ((%(n)s - i) * 31536000.0 / %(n)s) * interval '1 second' AS received,
                  (i * 31) %% 10 + 0.05 AS took
           FROM generate_series(1, %(n)s) AS i) AS g
 ) AS d
@@ -508,8 +510,12 @@ def main(argv: list[str] | None = None) -> int:
             session.commit()
             started = time.perf_counter()
             seconds = load(session, args.dossiers, now)
-            session.connection().exec_driver_sql("ANALYZE")
             session.commit()
+        # VACUUM as autovacuum would have by now: the reached units' UPDATE left a dead row for each
+        # dossier, which a day-old database would not be carrying.
+        with db_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE")
+        with factory() as session:
             seconds["total"] = round(time.perf_counter() - started, 1)
             sizes = {table: session.connection().exec_driver_sql(f"SELECT count(*) FROM {table}").scalar()
                      for table in ("dossier", "human_task", "stat_dossier_day", "stat_step_day", "stat_official_day",

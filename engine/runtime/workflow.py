@@ -35,7 +35,14 @@ from engine.runtime.command import Command
 from engine.runtime.context import EngineContext, LoadedVersion
 from engine.runtime.human_tasks import new_human_task
 from engine.runtime.transitions import Transition
-from engine.statistics.upkeep import FigureRows, FigureShape, figure_ctes, figure_params, record_command, write_figures
+from engine.statistics.upkeep import (
+    FigureRows,
+    FigureShape,
+    figure_ctes,
+    figure_statement_parts,
+    record_command,
+    write_figures,
+)
 
 _EVENT_FOR_STATE = {
     "READY": HistoryEventType.STEP_READY,
@@ -77,8 +84,9 @@ def write_dossier(session: Session, ctx: EngineContext, dossier: Dossier, values
     params = {**values, "b_id": dossier.id, "b_old_version": old_version}
     connection = session.connection()
     if figures and connection.dialect.name == "postgresql":
-        statement = _dossier_update(tuple(sorted(values)), tuple(part.shape for part in figures))
-        params.update(figure_params(figures))
+        shapes, figure_params = figure_statement_parts(figures)
+        statement = _dossier_update(tuple(sorted(values)), shapes)
+        params.update(figure_params)
     else:
         write_figures(session, figures)
         statement = _dossier_update(tuple(sorted(values)))

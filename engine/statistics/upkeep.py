@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CTE, Table, bindparam
+from sqlalchemy import CTE, String, Table, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -55,23 +55,32 @@ _STEP_DAY = table_of(StepDayFigures)
 _OFFICIAL_DAY = table_of(OfficialDayFigures)
 
 
-FigureShape = tuple[Table, tuple[str, ...], tuple[str, ...], tuple[str, ...], int]
-"""A figures table, its key, its counters, the columns of its rows and how many rows there are."""
-
-
 @dataclass(frozen=True)
 class FigureRows:
-    """Rows to add to one table of daily figures, all with the same columns and distinct keys."""
+    """Rows to add to one table of daily figures, all with the same columns and distinct keys.
+
+    ``family`` names the rows' values for PostgreSQL (``figure_ctes``): a step's row and its
+    official's row are one family, so the statement sends their common values once.
+    """
 
     table: Table
     key: tuple[str, ...]
     counters: tuple[str, ...]
     rows: list[dict[str, Any]]
+    family: str
 
-    @property
-    def shape(self) -> FigureShape:
-        """What the statement adding these rows depends on (compiled once per shape)."""
-        return self.table, self.key, self.counters, tuple(sorted(self.rows[0])), len(self.rows)
+    def groups(self) -> list[tuple[dict[str, Any], list[str]]]:
+        """The rows as (values but the unit, units): a finished dossier adds the same counts to
+        every unit it reached, which PostgreSQL then adds in one INSERT … SELECT unnest(units)."""
+        grouped: dict[tuple[Any, ...], tuple[dict[str, Any], list[str]]] = {}
+        for row in self.rows:
+            common = {column: value for column, value in row.items() if column != "unit"}
+            grouped.setdefault(tuple(sorted(common.items())), (common, []))[1].append(row["unit"])
+        return list(grouped.values())
+
+
+FigureShape = tuple[str, int, Table, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+"""A family, a group's number in it, a figures table, its key, its counters, its columns but the unit."""
 
 
 def record_command(command: Command, values: dict[str, Any], new_tasks: list[dict[str, Any]]) -> list[FigureRows]:
@@ -104,7 +113,7 @@ def record_command(command: Command, values: dict[str, Any], new_tasks: list[dic
     if rows:
         base = {"center_id": dossier.center_id, "procedure_key": command.version.key}
         dossier_rows = [{**base, "day": day, "unit": unit, **counts} for (day, unit), counts in rows.items()]
-        figures.append(FigureRows(_DOSSIER_DAY, _DOSSIER_KEY, DOSSIER_COUNTERS, dossier_rows))
+        figures.append(FigureRows(_DOSSIER_DAY, _DOSSIER_KEY, DOSSIER_COUNTERS, dossier_rows, "dossier"))
     if command.completion is not None:
         task = command.session.get(HumanTask, command.completion.task_id)
         if task is not None and task.completed_at is not None:
@@ -146,9 +155,9 @@ def _step_rows(task: HumanTask, procedure_key: str, calendar: WorkingCalendar) -
     else:
         row["on_time"] = 1
     row[hour_bucket(worked)] = 1
-    return [FigureRows(_STEP_DAY, _STEP_KEY, STEP_COUNTERS, [row]),
-            FigureRows(_OFFICIAL_DAY, _OFFICIAL_KEY, STEP_COUNTERS,
-                       [{**row, "official_id": task.completed_by_id or 0}])]
+    return [FigureRows(_STEP_DAY, _STEP_KEY, STEP_COUNTERS, [row], "step"),
+            FigureRows(_OFFICIAL_DAY, _OFFICIAL_KEY, STEP_COUNTERS, [{**row, "official_id": task.completed_by_id or 0}],
+                       "step")]
 
 
 def hour_bucket(worked_seconds: float) -> str:
@@ -174,29 +183,41 @@ def write_figures(session: Session, figures: Sequence[FigureRows]) -> None:
         upsert_rows(session, part.table, part.key, part.counters, part.rows)
 
 
+def figure_statement_parts(figures: Sequence[FigureRows]) -> tuple[tuple[FigureShape, ...], dict[str, Any]]:
+    """What the dossier's UPDATE needs to carry ``figures`` on PostgreSQL: the shapes of its CTEs
+    (``figure_ctes``, compiled once per shape) and their parameters."""
+    shapes: list[FigureShape] = []
+    params: dict[str, Any] = {}
+    for part in figures:
+        for number, (common, units) in enumerate(part.groups()):
+            prefix = f"{part.family}{number}_"
+            shapes.append((part.family, number, part.table, part.key, part.counters, tuple(sorted(common))))
+            params.update({f"{prefix}{column}": value for column, value in common.items()})
+            params[f"{prefix}{part.table.name}_units"] = units
+    return tuple(shapes), params
+
+
 def figure_ctes(shapes: Sequence[FigureShape]) -> list[CTE]:
     """Figures of ``shapes`` as PostgreSQL data-modifying CTEs for the dossier's UPDATE to carry
-    (PostgreSQL runs each exactly once with the statement, read or not); ``figure_params`` fills them.
+    (PostgreSQL runs each exactly once with the statement, read or not).
 
-    One CTE a row: an INSERT of several VALUES rows has no cache key in SQLAlchemy, so the whole
-    UPDATE would be compiled again at every command (milliseconds); single rows are compiled once.
+    Each adds one group's rows with INSERT … SELECT unnest(units), whatever their number: an
+    INSERT of several VALUES rows has no cache key in SQLAlchemy, so the whole UPDATE would be
+    compiled again at every command (milliseconds); this is compiled once per shape.
     """
-    return [_upsert_cte(f"figures{number}_{row}_", table, key, counters, columns)
-            for number, (table, key, counters, columns, count) in enumerate(shapes) for row in range(count)]
-
-
-def figure_params(figures: Sequence[FigureRows]) -> dict[str, Any]:
-    return {f"figures{number}_{i}_{column}": value for number, part in enumerate(figures)
-            for i, row in enumerate(part.rows) for column, value in row.items()}
+    return [_upsert_cte(*shape) for shape in shapes]
 
 
 @functools.lru_cache(maxsize=256)
-def _upsert_cte(prefix: str, table: Table, key: tuple[str, ...], counters: tuple[str, ...],
+def _upsert_cte(family: str, number: int, table: Table, key: tuple[str, ...], counters: tuple[str, ...],
                 columns: tuple[str, ...]) -> CTE:
-    statement = postgresql.insert(table).values({c: bindparam(f"{prefix}{c}") for c in columns})
+    prefix = f"{family}{number}_"
+    units = func.unnest(bindparam(f"{prefix}{table.name}_units", type_=postgresql.ARRAY(String())))
+    selected = select(*[bindparam(f"{prefix}{c}", type_=table.c[c].type) for c in columns], units)
+    statement = postgresql.insert(table).from_select([*columns, "unit"], selected)
     statement = statement.on_conflict_do_update(
         index_elements=list(key), set_={name: table.c[name] + statement.excluded[name] for name in counters})
-    return statement.cte(prefix.rstrip("_"))
+    return statement.cte(f"{table.name}_{number}")
 
 
 def upsert_rows(session: Session, table: Table, key: Iterable[str], counters: Iterable[str],
