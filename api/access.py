@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import ColumnElement
 
 from api.deps import current_engine, current_official, get_session
 from engine.access import policy
 from engine.access.policy import Target
 from engine.access.rules import Action
+from engine.persistence.models import HumanTask
 
 
 def allow(action: Action, target: Target = None) -> None:
@@ -21,6 +24,7 @@ def seen_dossiers(action: Action = Action.DOSSIER_READ) -> ColumnElement[bool]:
     return policy.dossier_scope(get_session(), current_official(), current_engine().today(), action)
 
 
-def seen_tasks() -> ColumnElement[bool]:
-    """The tasks the signed-in official may read, as the engine's clause (built before a command, as above)."""
-    return policy.task_scope(get_session(), current_official(), current_engine().today())
+def task_reader() -> Callable[[HumanTask], bool]:
+    """Whether the signed-in official may read a task, as the engine judges it on the task's row: taken
+    before a command, it answers on the command's result without reading the task again."""
+    return policy.task_reader(get_session(), current_official(), current_engine().today())

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, missing, validate, validates_schema
 
 from engine.persistence.models import DossierStatus
 from engine.reads.dossiers import DossierTimeliness
@@ -28,6 +29,42 @@ def instant_field(**kwargs: Any) -> fields.AwareDateTime:
     earliest = datetime.combine(EARLIEST_DAY, datetime.min.time(), UTC)
     latest = datetime.combine(LATEST_DAY, datetime.max.time(), UTC)
     return fields.AwareDateTime(validate=validate.Range(earliest, latest, error=DAY_RANGE_MESSAGE), **kwargs)
+
+
+class ObjectSchema(Schema):
+    """A schema of objects that dumps each field with the field's own formatting, minus marshmallow's
+    lookups around it (four calls per field and object): an inbox page dumps up to 200 tasks of 21
+    fields, and the lookups cost more than the formatting. Keys and values are marshmallow's own
+    (tests/unit/api/test_schemas.py); a mapping, or a field reading a dotted path, takes marshmallow's way."""
+
+    @cached_property
+    def _plan(self) -> list[tuple[str, str, str | None, fields.Field]] | None:
+        plan = []
+        for name, field in self.dump_fields.items():
+            attribute = (name if field.attribute is None else field.attribute) if field._CHECK_ATTRIBUTE else None
+            if attribute is not None and "." in attribute:
+                return None
+            plan.append((name if field.data_key is None else field.data_key, name, attribute, field))
+        return plan
+
+    def _serialize(self, obj: Any, *, many: bool = False) -> Any:
+        if many and obj is not None:
+            return [self._serialize(item) for item in obj]
+        plan = self._plan
+        if plan is None or obj is None or hasattr(obj, "__getitem__"):
+            return super()._serialize(obj)
+        answer = self.dict_class()
+        for key, name, attribute, field in plan:
+            value = None
+            if attribute is not None:
+                value = getattr(obj, attribute, missing)
+                if value is missing:
+                    default = field.dump_default
+                    value = default() if callable(default) else default
+                    if value is missing:
+                        continue
+            answer[key] = field._serialize(value, name, obj)
+        return answer
 
 
 class ErrorSchema(Schema):
@@ -129,7 +166,7 @@ class StartDossierArgsSchema(Schema):
     applicant = fields.Dict(load_default=None, allow_none=True)
 
 
-class HumanTaskSchema(Schema):
+class HumanTaskSchema(ObjectSchema):
     id = fields.UUID()
     dossier_id = fields.Integer()
     dossier_code = fields.String()
@@ -158,7 +195,7 @@ class HumanTaskDetailSchema(HumanTaskSchema):
     submitted_data = fields.Dict(allow_none=True)
 
 
-class DossierSchema(Schema):
+class DossierSchema(ObjectSchema):
     id = fields.Integer()
     code = fields.String()
     procedure = fields.Function(lambda d: d.procedure_version.procedure.key)

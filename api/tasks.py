@@ -7,29 +7,25 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import ColumnElement
 
-from api.access import seen_tasks
+from api.access import task_reader
 from api.deps import current_actor, current_engine, current_official, get_session
 from api.idempotency import HEADER_DOC as IDEMPOTENCY_HEADER
 from api.idempotency import idempotent
 from api.schemas import CompleteTaskArgsSchema, HumanTaskDetailSchema, HumanTaskSchema, TaskQueryArgsSchema
 from engine.persistence.models import HumanTask
-from engine.reads.tasks import TaskQuery, find_task, list_tasks, task_with_form
+from engine.reads.tasks import TaskQuery, list_tasks, shown_task, task_with_form, with_form
 from engine.runtime.tasks import claim_task, complete_task, release_task
+
+# One instance for every completion, instead of a new schema built per request by the parser.
+COMPLETE_TASK_ARGS = CompleteTaskArgsSchema()
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Công việc / Officials' tasks")
 
 
-def _task(task_id: uuid.UUID, scope: ColumnElement[bool] | None = None) -> HumanTask:
-    """The task if the signed-in official may see it (``scope``: their clause, when built before a command)."""
-    return find_task(get_session(), current_official(), task_id, today=current_engine().today(), scope=scope)
-
-
-def _task_with_form(task_id: uuid.UUID, scope: ColumnElement[bool] | None = None) -> HumanTask:
+def _task_with_form(task_id: uuid.UUID) -> HumanTask:
     engine = current_engine()
-    return task_with_form(get_session(), current_official(), task_id, today=engine.today(), versions=engine,
-                          scope=scope)
+    return task_with_form(get_session(), current_official(), task_id, today=engine.today(), versions=engine)
 
 
 @blp.route("")
@@ -59,9 +55,9 @@ class TaskClaim(MethodView):
     def post(self, task_id: uuid.UUID) -> Any:
         """Claim a task (nhận xử lý); 409 when someone else was first"""
         session = get_session()
-        scope = seen_tasks()
-        claim_task(session, current_engine(), task_id, actor=current_actor())
-        answer = _task(task_id, scope)  # read in the command's own transaction: no second one
+        visible = task_reader()
+        task = claim_task(session, current_engine(), task_id, actor=current_actor())
+        answer = shown_task(task, visible)  # the command's own row: no second read
         session.commit()
         return answer
 
@@ -73,16 +69,16 @@ class TaskRelease(MethodView):
     def post(self, task_id: uuid.UUID) -> Any:
         """Give a claimed task back to its pool"""
         session = get_session()
-        scope = seen_tasks()
-        release_task(session, current_engine(), task_id, actor=current_actor())
-        answer = _task(task_id, scope)  # read in the command's own transaction: no second one
+        visible = task_reader()
+        task = release_task(session, current_engine(), task_id, actor=current_actor())
+        answer = shown_task(task, visible)  # the command's own row: no second read
         session.commit()
         return answer
 
 
 @blp.route("/<uuid:task_id>/complete")
 class TaskCompletion(MethodView):
-    @blp.arguments(CompleteTaskArgsSchema)
+    @blp.arguments(COMPLETE_TASK_ARGS)
     @idempotent
     @blp.response(200, HumanTaskDetailSchema)
     @blp.doc(security=[{"bearerAuth": []}], parameters=[IDEMPOTENCY_HEADER])
@@ -93,6 +89,6 @@ class TaskCompletion(MethodView):
         409 when the task was already completed by someone else.
         """
         session = get_session()
-        scope = seen_tasks()
-        complete_task(session, current_engine(), task_id, actor=current_actor(), data=args["data"])
-        return _task_with_form(task_id, scope)
+        visible = task_reader()
+        task = complete_task(session, current_engine(), task_id, actor=current_actor(), data=args["data"])
+        return with_form(session, shown_task(task, visible), current_engine())

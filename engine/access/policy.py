@@ -9,6 +9,7 @@ is itself personal. Anything else refused is a PermissionDeniedError naming the 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Protocol
 
@@ -16,7 +17,15 @@ from sqlalchemy import ColumnElement, event, false, or_, select, true
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from engine.access.rules import ANYONE, RULES, Action, Grant, Rule
-from engine.access.scopes import Caller, could_take, dossier_clause, reaches_center, reaches_official, task_clause
+from engine.access.scopes import (
+    Caller,
+    could_take,
+    dossier_clause,
+    reaches_center,
+    reaches_official,
+    task_clause,
+    task_reaches,
+)
 from engine.errors import NotFoundError, PermissionDeniedError
 from engine.persistence.models import Center, Dossier, HumanTask, Official
 
@@ -108,16 +117,25 @@ def task_scope(session: Session, who: Someone, today: date, action: Action = Act
     return or_(*clauses) if clauses else false()
 
 
+def task_reader(session: Session, who: Someone, today: date) -> Callable[[HumanTask], bool]:
+    """Whether ``who`` may read a task, judged on the task's loaded columns. Taken before a command
+    (whose writes make the policy forget the caller), it answers on the command's result with the
+    centers and deputies read once, without reading the task again."""
+    caller = caller_of(session, who, today)
+    if caller is None:
+        return lambda _task: True
+    grants = _grants(caller, Action.TASK_READ)
+    return lambda task: any(task_reaches(caller, g.scope, task) for g in grants)
+
+
 def _reaches(session: Session, caller: Caller, action: Action, target: Target) -> bool:
     grants = _grants(caller, action)
     if isinstance(target, Dossier):
         clauses = [dossier_clause(caller, g.scope) for g in grants]
         return bool(clauses) and session.scalar(
             select(Dossier.id).where(Dossier.id == target.id, or_(*clauses))) is not None
-    if isinstance(target, HumanTask):
-        clauses = [task_clause(caller, g.scope) for g in grants]
-        return bool(clauses) and session.scalar(
-            select(HumanTask.id).where(HumanTask.id == target.id, or_(*clauses))) is not None
+    if isinstance(target, HumanTask):  # the clause's own test, on the loaded row (a command has just locked it)
+        return any(task_reaches(caller, g.scope, target) for g in grants)
     if isinstance(target, Center):
         return any(reaches_center(caller, g.scope, target.id) for g in grants)
     if isinstance(target, Official):

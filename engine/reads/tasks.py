@@ -7,7 +7,7 @@ outside the official's scope is "not found", as a missing one; a list never hold
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -73,7 +73,19 @@ def task_with_form(session: Session, official: Official, task_id: uuid.UUID, *, 
                    scope: ColumnElement[bool] | None = None) -> HumanTask:
     """The task, with the JSON Schema of its step's form as ``form`` (None for a step without one).
     ``versions``: the engine context, whose cache of the deployed (immutable) versions holds the forms."""
-    task = find_task(session, official, task_id, today=today, scope=scope)
+    return with_form(session, find_task(session, official, task_id, today=today, scope=scope), versions)
+
+
+def with_form(session: Session, task: HumanTask, versions: Versions) -> HumanTask:
+    """``task`` with its step's form as ``form`` (see ``task_with_form``)."""
     forms = versions.version(session, task.dossier.procedure_version_id).forms or {}
     task.form = forms.get(task.form_name) if task.form_name else None  # type: ignore[attr-defined]
+    return task
+
+
+def shown_task(task: HumanTask, visible: Callable[[HumanTask], bool]) -> HumanTask:
+    """A command's task as its answer, if the official may see it as it now stands (``visible``: the
+    policy's ``task_reader``, taken before the command), else NotFoundError as for a missing task."""
+    if not visible(task):
+        raise task_not_found(task.id)
     return task

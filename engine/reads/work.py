@@ -17,7 +17,7 @@ from engine.access.policy import task_scope
 from engine.access.scopes import official_centers
 from engine.calendar.deadlines import due_soon_edge
 from engine.org.inbox import group_by_dossier, inbox_counts, inbox_filters, inbox_page
-from engine.persistence.models import Center, HumanTask, Official, Procedure
+from engine.persistence.models import Center, Dossier, HumanTask, Official, Procedure
 from engine.reads.dossiers import DossierTimeliness, timeliness_at
 from engine.runtime.context import EngineContext
 
@@ -55,6 +55,7 @@ def inbox_screen(session: Session, ctx: EngineContext, official: Official, view:
     chosen = inbox_filters(session, **filters)
     scope = task_scope(session, official, day)  # once for the page and the three counts
     page = inbox_page(session, official, view, chosen, now=now, day=day, limit=limit, cursor=cursor, scope=scope)
+    load_dossiers(session, page.tasks)
     soon = due_soon_edge(ctx.calendar, now)
     groups = [
         InboxGroup(group["dossier_code"] or "", group["tasks"][0].dossier.applicant_name,
@@ -64,6 +65,14 @@ def inbox_screen(session: Session, ctx: EngineContext, official: Official, view:
     ]
     counts = inbox_counts(session, official, chosen, now=now, day=day, scope=scope)
     return InboxScreen(view, groups, counts, page.next_cursor)
+
+
+def load_dossiers(session: Session, tasks: list[HumanTask]) -> None:
+    """The dossiers of a page in one query (each group shows its applicant and whether it is paused),
+    instead of one per group: ``task.dossier`` then comes from the session."""
+    ids = sorted({task.dossier_id for task in tasks})
+    if ids:
+        session.scalars(select(Dossier).where(Dossier.id.in_(ids))).all()
 
 
 def procedure_choices(session: Session, *, english: bool = False) -> list[tuple[str, str]]:

@@ -48,6 +48,9 @@ def lock_task(session: Session, ctx: EngineContext, task_id: uuid.UUID, actor: A
     if row is None:
         raise task_not_found(task_id)
     task, dossier = row
+    # The task holds on to its dossier: an answer that reads ``task.dossier`` (its form, its code) finds
+    # it without loading the row again (the session keeps only objects something refers to).
+    set_committed_value(task, "dossier", dossier)
     note_dossier(dossier.code)  # logged even when refused: a refused attempt is worth finding too
     authorize(session, actor, Action.TASK_READ, task, today=ctx.today())
     if dossier.status in CLOSED_DOSSIER_STATUSES:

@@ -25,9 +25,9 @@ BUDGET = {
     # the first dossier of a version in this process also loads the version, once; a reception and a
     # completion keep the leaders' statistics current (a row of stat_dossier_day, the dossier's units)
     "start": 17,
-    "claim": 11,
-    "complete": 17,
-    "inbox": 6,
+    "claim": 7,
+    "complete": 13,
+    "inbox": 5,
     "dossier_page": 4,
 }
 

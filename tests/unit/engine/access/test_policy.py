@@ -220,4 +220,35 @@ def test_a_command_checks_that_the_task_is_visible_once(session_factory, ctx, pe
     with session_factory.begin() as session:
         seen = _statements(db_engine, lambda: claim_task(session, ctx, task.id, actor=as_actor(people, "cv_a")))
     checks = [s for s in seen if s.startswith("SELECT human_task.id FROM human_task")]
-    assert len(checks) == 2  # may see it (while locking it), may claim it
+    assert checks == []  # may see it, may claim it: judged on the row it locked, in Python
+
+
+def test_a_task_checked_in_python_gets_the_answer_of_the_sql_clause(session_factory, ctx, people):
+    """``task_reaches`` (a command's check on its locked row) and ``task_clause`` (lists) are one rule:
+    for every official, every scope and tasks ready, claimed, held for an absent official, delegated
+    and done, at both local centers."""
+    from engine.access.rules import Scope
+    from engine.access.scopes import Caller, task_clause, task_reaches
+    from engine.persistence.models import Deputy
+
+    day = ctx.today()
+    tasks = [task_of(session_factory, receive(session_factory, ctx, people, center, by))
+             for center, by in (("hcc_a", "tn_a"), ("hcc_a", "tn_a"), ("hcc_a", "tn_a"), ("hcc_b", "tn_b"))]
+    with session_factory.begin() as session:
+        claim_task(session, ctx, tasks[1].id, actor=as_actor(people, "cv_a"))
+        claim_task(session, ctx, tasks[2].id, actor=as_actor(people, "cv_a2"))
+    with session_factory.begin() as session:
+        complete_task(session, ctx, tasks[1].id, actor=as_actor(people, "cv_a"), data={"decision": "approve"})
+        held = session.get(HumanTask, tasks[2].id)
+        held.delegated_by_id = people["cv_tinh"].id
+        session.get(Official, people["cv_a2"].id).active = False  # away: cv_a deputises
+        session.add(Deputy(official_id=people["cv_a2"].id, deputy_id=people["cv_a"].id, valid_from=day, valid_to=day))
+    with session_factory() as session:
+        every_task = list(session.scalars(select(HumanTask)))
+        assert {task.status for task in every_task} == {"ready", "claimed", "completed"}
+        for username in PEOPLE:
+            caller = Caller(session, session.get(Official, people[username].id), day)
+            for scope in Scope:
+                by_sql = set(session.scalars(select(HumanTask.id).where(task_clause(caller, scope))))
+                in_python = {task.id for task in every_task if task_reaches(caller, scope, task)}
+                assert in_python == by_sql, (username, scope)
