@@ -608,10 +608,19 @@ STEP_HOUR_BUCKETS: tuple[float, ...] = (0.5, 1, 2, 4, 8, 16, 24, 40, 80, 160, 32
 STEP_HISTOGRAM_COLUMNS = tuple(f"h{i:02d}" for i in range(len(STEP_HOUR_BUCKETS) + 1))
 
 
-class StepHistogram:
-    """h<i>: how many steps took at most STEP_HOUR_BUCKETS[i] working hours (and more than the bucket
-    before); h11 the longer ones. Columns, not a JSON list, so an upsert can add to them."""
+class StepCounters:
+    """What the daily step figures count, everyone's (StepDayFigures) and each official's."""
 
+    completed: Mapped[int] = mapped_column(Integer, default=0)
+    early: Mapped[int] = mapped_column(Integer, default=0)
+    on_time: Mapped[int] = mapped_column(Integer, default=0)
+    late: Mapped[int] = mapped_column(Integer, default=0)
+    worked_seconds: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Allotted working time, summed over the steps that had one (``allotted_steps``).
+    allotted_seconds: Mapped[int] = mapped_column(BigInteger, default=0)
+    allotted_steps: Mapped[int] = mapped_column(Integer, default=0)
+    # h<i>: how many steps took at most STEP_HOUR_BUCKETS[i] working hours (and more than the bucket
+    # before); h11 the longer ones. Columns, not a JSON list, so an upsert can add to them.
     h00: Mapped[int] = mapped_column(Integer, default=0)
     h01: Mapped[int] = mapped_column(Integer, default=0)
     h02: Mapped[int] = mapped_column(Integer, default=0)
@@ -655,7 +664,7 @@ class DossierDayFigures(Base):
     allowed_seconds: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class OfficialDayFigures(StepHistogram, Base):
+class OfficialDayFigures(StepCounters, Base):
     """The steps one official completed on one local day, per center, procedure, unit and step.
 
     Apart from the steps' own figures (StepDayFigures) so that those stay a few rows a day whatever
@@ -670,16 +679,9 @@ class OfficialDayFigures(StepHistogram, Base):
     procedure_key: Mapped[str] = mapped_column(String(128), primary_key=True)
     unit: Mapped[str] = mapped_column(String(128), primary_key=True)
     element_id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    completed: Mapped[int] = mapped_column(Integer, default=0)
-    early: Mapped[int] = mapped_column(Integer, default=0)
-    on_time: Mapped[int] = mapped_column(Integer, default=0)
-    late: Mapped[int] = mapped_column(Integer, default=0)
-    worked_seconds: Mapped[int] = mapped_column(BigInteger, default=0)
-    allotted_seconds: Mapped[int] = mapped_column(BigInteger, default=0)
-    allotted_steps: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class StepDayFigures(StepHistogram, Base):
+class StepDayFigures(StepCounters, Base):
     """The steps completed on one local day, per center, procedure, unit and step."""
 
     __tablename__ = "stat_step_day"
@@ -689,14 +691,6 @@ class StepDayFigures(StepHistogram, Base):
     procedure_key: Mapped[str] = mapped_column(String(128), primary_key=True)
     unit: Mapped[str] = mapped_column(String(128), primary_key=True)
     element_id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    completed: Mapped[int] = mapped_column(Integer, default=0)
-    early: Mapped[int] = mapped_column(Integer, default=0)
-    on_time: Mapped[int] = mapped_column(Integer, default=0)
-    late: Mapped[int] = mapped_column(Integer, default=0)
-    worked_seconds: Mapped[int] = mapped_column(BigInteger, default=0)
-    # Allotted working time, summed over the steps that had one (``allotted_steps``).
-    allotted_seconds: Mapped[int] = mapped_column(BigInteger, default=0)
-    allotted_steps: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class SignedDocument(Base):
