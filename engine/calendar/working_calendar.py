@@ -39,6 +39,7 @@ SATURDAY_AND_SUNDAY = frozenset({5, 6})
 # Searches for the next working day give up after this many days; only a broken calendar
 # (e.g. every day entered as a day off) gets that far.
 _MAX_DAYS_WITHOUT_WORK = 366
+_WALK_CACHE_DAYS = 20_000  # working days whose periods a calendar keeps: decades, a few MB at most
 
 
 @functools.lru_cache(maxsize=64)
@@ -82,6 +83,11 @@ class WorkingCalendar:
     timezone: ZoneInfo = VIETNAM
     weekend_days: frozenset[int] = SATURDAY_AND_SUNDAY
     holiday_language: str = "vi"
+    # Each working day's periods in UTC and the working day after it, as the walks below found them:
+    # every deadline and every figure of a command walks the same few weeks of days, and building
+    # the instants again cost most of the walk. No part of what the calendar is (not compared).
+    _walk_cache: dict[date, tuple[tuple[tuple[datetime, datetime], ...], date]] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         # Freeze the collections callers hand in, so a calendar cannot change under a deadline.
@@ -249,11 +255,23 @@ class WorkingCalendar:
         if not self.is_working_day(day):
             day = self.next_working_day(day)
         while True:
-            for start, end in self.working_hours:
-                # Arithmetic on aware datetimes sharing a tzinfo ignores offset changes, so the
-                # walk runs in UTC and converts back at the end.
-                yield _utc(self._local(day, start)), _utc(self._local(day, end))
-            day = self.next_working_day(day)
+            periods, day = self._walk_step(day)
+            yield from periods
+
+    def _walk_step(self, day: date) -> tuple[tuple[tuple[datetime, datetime], ...], date]:
+        """The working periods of working day ``day`` in UTC, and the next working day (cached)."""
+        cache = self._walk_cache
+        step = cache.get(day)
+        if step is None:
+            # Arithmetic on aware datetimes sharing a tzinfo ignores offset changes, so the walk
+            # runs in UTC and converts back at the end.
+            periods = tuple((_utc(self._local(day, start)), _utc(self._local(day, end)))
+                            for start, end in self.working_hours)
+            step = (periods, self.next_working_day(day))
+            if len(cache) >= _WALK_CACHE_DAYS:
+                cache.clear()
+            cache[day] = step
+        return step
 
     def _local(self, day: date, at: time) -> datetime:
         return datetime.combine(day, at, tzinfo=self.timezone)
