@@ -165,6 +165,8 @@ BENCHMARKS = (
     Benchmark("public", "citizens' public pages", owned=False),
     Benchmark("studio", "the studio: checking a draft and a test dossier in the sandbox", owned=False),
     Benchmark("signing", "rendering, signing (PAdES) and validating a result", quick=("--quick",)),
+    Benchmark("calendar", "working time between two instants and a deadline, cold and warm",
+              quick=("--repeat", "200")),
 )
 
 
