@@ -6,7 +6,7 @@ which apply the access policy.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g
 from flask_login import current_user
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -16,16 +16,28 @@ from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext
 
 _SESSION_KEY = "page_db_session"
+_IDENTITY_KEY = "page_identity_session"
 
 
 def page_session() -> Session:
-    """The request's database session, opened on first use and closed (rolled back) at teardown.
-    A GET only reads: its session takes no write lock on SQLite (engine.db.make_session_factory)."""
+    """The request's database session, opened on first use and closed (rolled back) at teardown:
+    from the primary, or a read replica for the reads that may lag (api.replica)."""
     if _SESSION_KEY not in g:
-        name = "read_session_factory" if request.method in ("GET", "HEAD", "OPTIONS") else "session_factory"
-        factory: sessionmaker[Session] = current_app.extensions[name]
+        factory: sessionmaker[Session] = current_app.extensions["reading_factory"]()
         setattr(g, _SESSION_KEY, factory())
     session: Session = getattr(g, _SESSION_KEY)
+    return session
+
+
+def identity_session() -> Session:
+    """The session that checks the browser's sign-in: the page's own, or one on the primary when
+    the page reads a replica, whose copy of a token issued a moment ago may not have arrived."""
+    factory: sessionmaker[Session] | None = current_app.extensions["identity_factory"]()
+    if factory is None:
+        return page_session()
+    if _IDENTITY_KEY not in g:
+        setattr(g, _IDENTITY_KEY, factory())
+    session: Session = getattr(g, _IDENTITY_KEY)
     return session
 
 
@@ -50,9 +62,10 @@ def signed_in_actor() -> Actor:
 
 
 def _close(_exc: BaseException | None) -> None:
-    session = g.pop(_SESSION_KEY, None)
-    if session is not None:
-        session.close()
+    for key in (_SESSION_KEY, _IDENTITY_KEY):
+        session = g.pop(key, None)
+        if session is not None:
+            session.close()
 
 
 def init_app(app: Flask) -> None:

@@ -23,7 +23,7 @@ from flask_babel import gettext, lazy_gettext
 from flask_login import LoginManager, UserMixin
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from admin.context import page_session
+from admin.context import identity_session
 from engine.errors import NotAuthenticatedError
 from engine.identity.officials import official_for_token
 from engine.identity.profile import OfficialProfile, official_profile
@@ -44,8 +44,9 @@ class SignedIn(UserMixin):  # type: ignore[misc]
 
 
 def load_signed_in(token: str) -> SignedIn | None:
-    # In the page's own session, so the official stays attached for the engine calls of the view.
-    session = page_session()
+    # In the page's own session, so the official stays attached for the engine calls of the view
+    # (on the primary when the page reads a replica: admin.context.identity_session).
+    session = identity_session()
     try:
         official = official_for_token(session, current_app.extensions["engine"].clock, token)
     except NotAuthenticatedError:

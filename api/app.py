@@ -73,6 +73,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         org,
         procedures,
         public,
+        replica,
         slips,
         statistics,
         studio,
@@ -84,6 +85,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _load_calendar(app)
     app.before_request(lambda: _refresh_calendar(app))
     deps.init_app(app)
+    replica.init_app(app)
     api = Api(app)
     for resource in (auth, procedures, dossiers, tasks, inbox, slips, org, incidents, calendar, studio, public,
                      statistics, audit):

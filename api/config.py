@@ -16,6 +16,7 @@ INT_SETTINGS = ("TOKEN_LIFETIME_HOURS", "WORKFLOW_CACHE_SIZE", "MAX_CONTENT_LENG
 class DefaultConfig:
     # --- what an operator sets (README.md, "Configuration") ---
     DATABASE_URL: str | None = None  # None: SQLite in the instance folder
+    REPLICA_DATABASE_URL: str | None = None  # a read replica for reads that may lag (api.replica); None: none
     SECRET_KEY = "dev-only-change-me"
     LIBRARY_PATH: str | None = None  # None: bpmn/ beside the code
     PROVINCE: str | None = None

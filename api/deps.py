@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from flask import Flask, current_app, g, request
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from api.replica import identity_factory, reading_factory
 from engine.audit.org_changes import act_as
 from engine.errors import NotAuthenticatedError
 from engine.identity.officials import official_for_token
@@ -16,13 +17,22 @@ from engine.runtime.context import EngineContext
 
 
 def get_session() -> Session:
-    """The request's session. A GET only reads: its session takes no write lock on SQLite
-    (engine.db.make_session_factory), so pages and lists never queue behind a command."""
+    """The request's session, from the primary or a read replica (api.replica)."""
     if "db_session" not in g:
-        name = "read_session_factory" if request.method in ("GET", "HEAD", "OPTIONS") else "session_factory"
-        factory: sessionmaker[Session] = current_app.extensions[name]
-        g.db_session = factory()
+        g.db_session = reading_factory()()
     session: Session = g.db_session
+    return session
+
+
+def identity_session() -> Session:
+    """The session that checks the caller's token: the request's own, or one on the primary when
+    the request reads a replica (api.replica.identity_factory)."""
+    factory = identity_factory()
+    if factory is None:
+        return get_session()
+    if "identity_session" not in g:
+        g.identity_session = factory()
+    session: Session = g.identity_session
     return session
 
 
@@ -48,7 +58,7 @@ def current_official() -> Official:
     Only the header counts, never the browser's session cookie: that is why the JSON API needs
     no CSRF token (admin.sessions)."""
     if "official" not in g:
-        g.official = official_for_token(get_session(), current_engine().clock, bearer_token())
+        g.official = official_for_token(identity_session(), current_engine().clock, bearer_token())
         act_as(get_session(), Actor.of(g.official))  # named on organisation changes (administrative chain)
     official: Official = g.official
     return official
@@ -63,9 +73,10 @@ def preferred_language() -> str:
 
 
 def _close_session(_exc: BaseException | None) -> None:
-    session = g.pop("db_session", None)
-    if session is not None:
-        session.close()  # rolls back whatever was not committed
+    for name in ("db_session", "identity_session"):
+        session = g.pop(name, None)
+        if session is not None:
+            session.close()  # rolls back whatever was not committed
 
 
 # What anyone may read or call without signing in; every other API call needs a bearer token,

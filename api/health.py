@@ -24,7 +24,8 @@ def healthz() -> dict[str, str]:
 
 @bp.get("/readyz")
 def readyz() -> Any:
-    """200 when the database answers and its schema is at the code's migration head; else 503."""
+    """200 when the database (and its read replica, if one is set) answers and its schema is at the
+    code's migration head; else 503."""
     try:
         current, heads = schema_revisions(current_app.extensions["db_engine"])
     except SQLAlchemyError as error:
@@ -34,6 +35,14 @@ def readyz() -> Any:
         return _not_ready("Cơ sở dữ liệu chưa được cập nhật (chạy: motcua db upgrade)",
                           "The database schema is not current (run: motcua db upgrade)", "migrations_pending",
                           {"current": sorted(current), "expected": sorted(heads)})
+    replica = current_app.extensions.get("replica_db_engine")
+    if replica is not None:
+        try:
+            schema_revisions(replica)
+        except SQLAlchemyError as error:
+            current_app.logger.warning("readiness_replica_unavailable", extra={"error": str(error).splitlines()[0]})
+            return _not_ready("Bản sao đọc của cơ sở dữ liệu không phản hồi", "The read replica does not answer",
+                              "replica_unavailable")
     return {"status": "ready", "revision": sorted(heads)}
 
 
