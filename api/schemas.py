@@ -180,13 +180,15 @@ class HumanTaskSchema(ObjectSchema):
     form_name = fields.String(allow_none=True)
     status = fields.String()
     assignee_id = fields.Integer(allow_none=True)
-    assignee = fields.Function(lambda t: t.assignee.full_name if t.assignee else None)
+    # The id first: a task nobody holds names nobody without asking the session for a relationship.
+    assignee = fields.Function(lambda t: t.assignee.full_name if t.assignee_id is not None and t.assignee else None)
     assigned_at = fields.DateTime(allow_none=True)
     delegated_by_id = fields.Integer(allow_none=True)
     ready_at = fields.DateTime()
     claimed_at = fields.DateTime(allow_none=True)
     completed_at = fields.DateTime(allow_none=True)
-    completed_by = fields.Function(lambda t: t.completed_by.full_name if t.completed_by else None)
+    completed_by = fields.Function(
+        lambda t: t.completed_by.full_name if t.completed_by_id is not None and t.completed_by else None)
     due_at = fields.DateTime(allow_none=True)
 
 

@@ -18,7 +18,7 @@ def _task(**values: object) -> SimpleNamespace:
                 element_id="appraise", name="Thẩm định", lane="staff", department="phong", candidate_role="specialist",
                 stage="appraise", form_name="appraise", status="claimed", assignee_id=3,
                 assignee=SimpleNamespace(full_name="Trần Văn Minh"), assigned_at=WHEN, delegated_by_id=None,
-                ready_at=WHEN, claimed_at=WHEN, completed_at=None, completed_by=None, due_at=None,
+                ready_at=WHEN, claimed_at=WHEN, completed_at=None, completed_by_id=None, completed_by=None, due_at=None,
                 form={"type": "object"}, submitted_data=None)
     task.update(values)
     return SimpleNamespace(**task)
@@ -33,8 +33,8 @@ def _marshmallows_own(schema: Schema, obj: object, many: bool = False) -> object
 
 def test_a_task_dumps_as_marshmallow_dumps_it_with_people_dates_and_gaps():
     tasks = [_task(), _task(assignee_id=None, assignee=None, claimed_at=None, status="ready"),
-             _task(status="completed", completed_at=WHEN, completed_by=SimpleNamespace(full_name="Lan"),
-                   submitted_data={"decision": "approve"}, due_at=WHEN)]
+             _task(status="completed", completed_at=WHEN, completed_by_id=5,
+                   completed_by=SimpleNamespace(full_name="Lan"), submitted_data={"decision": "approve"}, due_at=WHEN)]
     for schema in (HumanTaskSchema(), HumanTaskDetailSchema(), HumanTaskSchema(only=("id", "due_at"))):
         assert schema.dump(tasks, many=True) == _marshmallows_own(schema, tasks, many=True)
         assert schema.dump(tasks[0]) == _marshmallows_own(schema, tasks[0])
