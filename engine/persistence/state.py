@@ -305,6 +305,30 @@ def _restore(dct: dict[str, Any], spec: BpmnProcessSpec, subprocess_specs: dict[
     return s.from_dict(dct)  # type: ignore[no-any-return]
 
 
+def drop_detached_subprocesses(workflow: BpmnWorkflow) -> list[uuid.UUID]:
+    """Forget the subprocesses whose call activity is no longer in the workflow, and return their ids.
+
+    Cancelling a workflow drops the instances of a multi-instance call activity from the task tree,
+    but SpiffWorkflow keeps their subprocesses; a stored workflow restores only the subprocesses
+    attached to a task of the tree, so the workflow in memory must hold no others (or the next
+    command would run on a state the database cannot give back).
+    """
+    attached = set(workflow.tasks)
+    kept: set[uuid.UUID] = set()
+    grew = True
+    while grew:  # a subprocess is attached when its call activity is, at any depth
+        grew = False
+        for sp_id, subprocess in workflow.subprocesses.items():
+            if sp_id not in kept and sp_id in attached:
+                kept.add(sp_id)
+                attached |= set(subprocess.tasks)
+                grew = True
+    detached = [sp_id for sp_id in workflow.subprocesses if sp_id not in kept]
+    for sp_id in detached:
+        del workflow.subprocesses[sp_id]
+    return detached
+
+
 def full_document(workflow: BpmnWorkflow) -> dict[str, Any]:
     """SpiffWorkflow's own serialization without the spec: the reference the rows must match.
 

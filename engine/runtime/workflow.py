@@ -28,7 +28,12 @@ from engine.persistence.models import (
     new_row_version,
     table_of,
 )
-from engine.persistence.state import dump_changes, full_document, load_stored_workflow
+from engine.persistence.state import (
+    drop_detached_subprocesses,
+    dump_changes,
+    full_document,
+    load_stored_workflow,
+)
 from engine.persistence.task_rows import read_task_rows, write_task_rows
 from engine.runtime import clock_rules, time_limits
 from engine.runtime.command import Command
@@ -206,6 +211,8 @@ def settle_command(command: Command, forced: dict[str, Any] | None, ready_step: 
             ends.append(element_id)
     values.update(forced)  # what the command decided (withdrawn, stopped) wins over what steps implied
     _dossier_changes(command, _result_end(version, ends), values)
+    # Only now, once their cancellations are recorded: what the database could not give back.
+    drop_detached_subprocesses(workflow)
     return Settlement(values, new_tasks, cancelled)
 
 

@@ -10,10 +10,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from engine.calendar.deadlines import TimeLimit, dossier_due_at, step_due_at
 from engine.errors import FormInvalidError
-from engine.persistence.models import DossierStatus, TaskStatus
+from engine.history.events import HistoryEventType
+from engine.persistence.models import DossierStatus, HistoryEvent, TaskStatus
+from engine.runtime.actions import withdraw_dossier
 from engine.runtime.context import EngineContext
 from engine.runtime.tasks import complete_task
 from engine.scheduling import fire_due_timers
@@ -307,3 +310,17 @@ def test_returns_go_back_to_the_report_without_a_new_consultation(session_factor
     done = completed_steps(session_factory, dossier_id)
     assert done.count("give_opinion") == 2 and done.count("prepare_appraisal_report") == 4
     assert len(dossier.data["consultation_opinions"]) == 2
+
+
+def test_withdrawn_during_the_consultation_every_department_task_is_cancelled(session_factory, ctx, dossier_id,
+                                                                              staff):
+    """The citizen withdraws while the departments are being consulted: no department keeps a task
+    for it, and the stored state is the workflow's (the fixture's context checks every write)."""
+    send_for_opinions(session_factory, ctx, dossier_id, staff, CONSULTED)
+    with session_factory.begin() as session:
+        withdraw_dossier(session, ctx, dossier_id, actor=staff.center_leader, reason="Nhà đầu tư xin rút")
+    assert open_now(session_factory, dossier_id) == []
+    with session_factory() as session:
+        cancelled = session.scalars(select(HistoryEvent.element_id).where(
+            HistoryEvent.dossier_id == dossier_id, HistoryEvent.event_type == HistoryEventType.STEP_CANCELLED)).all()
+    assert cancelled.count("give_opinion") == len(CONSULTED)  # each department's step, in the history

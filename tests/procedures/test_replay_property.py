@@ -32,11 +32,9 @@ from engine.errors import EngineError, FormInvalidError, PermissionDeniedError
 from engine.feedback import submit_feedback
 from engine.persistence.models import Dossier, DossierStatus
 from engine.runtime.actions import extend_deadline, withdraw_dossier
-from engine.runtime.context import build_context
 from engine.runtime.dossiers import start_dossier
 from engine.runtime.tasks import claim_task, complete_task, release_task
 from engine.scheduling import fire_due_timers, mark_dossier_deadlines
-from engine.settings import EngineSettings
 from tests.conftest import LIBRARY, deploy, open_tasks
 from tests.procedures import test_citizen_feedback as feedback
 from tests.procedures.driver import move_time_to, wake_at
@@ -64,15 +62,6 @@ ANSWERS["citizen_feedback"].update(classify_feedback=[feedback.FORWARD, feedback
 def test_the_answers_cover_every_procedure_of_the_library():
     assert set(ANSWERS) == {folder.name for folder in LIBRARY.iterdir()
                             if (folder / "procedure.json").exists() and not folder.name.startswith("_")}
-
-
-@pytest.fixture
-def ctx(clock):
-    """The procedures' context without the stored-state check: withdrawing an investment_policy
-    dossier during its consultation leaves the cancelled call activities' subprocesses in memory but
-    not in the stored rows, which that check reports (a closed dossier's state is never run again);
-    the replay compares the stored task states itself."""
-    return build_context(EngineSettings(library_path=LIBRARY, workflow_cache_size=0), clock)
 
 
 @pytest.fixture(params=sorted(ANSWERS))
