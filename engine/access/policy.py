@@ -15,11 +15,15 @@ from typing import Protocol
 
 from sqlalchemy import ColumnElement, event, false, or_, select, true
 from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.sql.expression import False_, True_
 
 from engine.access.rules import ANYONE, RULES, Action, Grant, Rule
 from engine.access.scopes import (
+    NO_FACTS,
     Caller,
+    TaskFacts,
     could_take,
+    covers,
     dossier_clause,
     reaches_center,
     reaches_official,
@@ -108,12 +112,20 @@ def dossier_scope(session: Session, who: Someone, today: date,
     return or_(*clauses) if clauses else false()
 
 
-def task_scope(session: Session, who: Someone, today: date, action: Action = Action.TASK_READ) -> ColumnElement[bool]:
-    """The tasks ``who`` may ``action``, as a clause on HumanTask."""
+def task_scope(session: Session, who: Someone, today: date, action: Action = Action.TASK_READ,
+               facts: TaskFacts = NO_FACTS) -> ColumnElement[bool]:
+    """The tasks ``who`` may ``action``, as a clause on HumanTask; ``facts``: what the query already
+    requires of every task it reads (the clause is then only right for such tasks)."""
     caller = caller_of(session, who, today)
     if caller is None:
         return true()
-    clauses = [task_clause(caller, g.scope) for g in _grants(caller, action)]
+    grants = _grants(caller, action)
+    if any(covers(g.scope, facts) for g in grants):  # before any clause asks for the caller's centers
+        return true()
+    clauses = [task_clause(caller, g.scope, facts) for g in grants]
+    if any(isinstance(clause, True_) for clause in clauses):
+        return true()
+    clauses = [clause for clause in clauses if not isinstance(clause, False_)]
     return or_(*clauses) if clauses else false()
 
 

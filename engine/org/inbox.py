@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select, text, true, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select, text, true, tuple_, union_all
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import identity_key
 
 from engine.access.policy import task_scope
+from engine.access.scopes import TaskFacts
 from engine.errors import FieldProblem, FormInvalidError
 from engine.org.directory import absent_officials_covered_by
 from engine.org.text import fold
@@ -53,25 +54,53 @@ class InboxPage:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def view_query(session: Session, official: Official, view: str, day: date,
-               scope: ColumnElement[bool] | None = None) -> Select[Any]:
+def view_query(session: Session, official: Official, view: str, day: date) -> Select[Any]:
     """The tasks of one inbox view, unfiltered and unsorted: only those the access policy lets the
-    official see (a shared unit's queue holds only the tasks of the official's centers).
-    ``scope``: the policy's clause (``task_scope``), when built beforehand for several views."""
-    query = select(HumanTask).where(task_scope(session, official, day) if scope is None else scope)
+    official see (a shared unit's queue holds only the tasks of the official's centers). The policy
+    is told what the view asks of its tasks, so its clause repeats none of it (see ``TaskFacts``)."""
     if view == "mine":
-        holders = [official.id, *absent_officials_covered_by(session, official.id, day)]
-        return query.where(HumanTask.assignee_id.in_(holders), HumanTask.status == TaskStatus.CLAIMED)
+        holders = _holders(session, official, day)
+        return _visible(session, official, day, TaskFacts(status=TaskStatus.CLAIMED, held=True)) \
+            .where(HumanTask.assignee_id.in_(holders), HumanTask.status == TaskStatus.CLAIMED)
     if view == "queue":
         roles = list(official.roles)
         if official.unit_code is None or not roles:
-            return query.where(HumanTask.id.is_(None))
-        query = query.where(HumanTask.department == official.unit_code, HumanTask.candidate_role.in_(roles),
-                            HumanTask.status == TaskStatus.READY)
+            return _visible(session, official, day, TaskFacts()).where(HumanTask.id.is_(None))
+        query = _visible(session, official, day, TaskFacts(status=TaskStatus.READY, department=official.unit_code)) \
+            .where(HumanTask.department == official.unit_code, HumanTask.candidate_role.in_(roles),
+                   HumanTask.status == TaskStatus.READY)
         return query.where(IN_QUEUE_INDEX) if session.get_bind().dialect.name == "sqlite" else query
     if view == "delegated":
-        return query.where(HumanTask.delegated_by_id == official.id, HumanTask.status.in_(OPEN))
+        return _visible(session, official, day, TaskFacts(delegated=True)) \
+            .where(HumanTask.delegated_by_id == official.id, HumanTask.status.in_(OPEN))
     raise FormInvalidError([FieldProblem("view", f"Không có hộp công việc '{view}'", f"No inbox view '{view}'")])
+
+
+def _holders(session: Session, official: Official, day: date) -> list[int]:
+    """The official and the absent officials they deputise for today (asked once per transaction)."""
+    known: dict[tuple[int, date], list[int]] = session.info.setdefault(_HOLDERS, {})
+    key = (official.id, day)
+    if key not in known:
+        known[key] = [official.id, *absent_officials_covered_by(session, official.id, day)]
+    return known[key]
+
+
+_HOLDERS = "motcua_inbox_holders"
+
+
+def _soonest_of_each_holder(session: Session, query: Select[Any], holders: list[int], count: int) -> list[HumanTask]:
+    """The first ``count`` tasks of ``query`` by due time, for a deputy's several holders: each holder's
+    soonest from the index, merged. PostgreSQL (before 17) walks an index in order for one holder, not
+    for a list of them, and would sort all their tasks for one page (bench.inbox)."""
+    order = (HumanTask.due_at, HumanTask.id)
+    parts = [select(query.where(HumanTask.assignee_id == holder).order_by(*order).limit(count).subquery())
+             for holder in holders]
+    task = aliased(HumanTask, union_all(*parts).subquery())
+    return list(session.scalars(select(task).order_by(task.due_at, task.id).limit(count)))
+
+
+def _visible(session: Session, official: Official, day: date, facts: TaskFacts) -> Select[Any]:
+    return select(HumanTask).where(task_scope(session, official, day, facts=facts))
 
 
 def apply_filters(query: Select[Any], filters: InboxFilters, now: datetime) -> Select[Any]:
@@ -106,14 +135,16 @@ def decode_task_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
 
 
 def inbox_page(session: Session, official: Official, view: str, filters: InboxFilters, *, now: datetime,
-               day: date, limit: int = 50, cursor: str | None = None,
-               scope: ColumnElement[bool] | None = None) -> InboxPage:
+               day: date, limit: int = 50, cursor: str | None = None) -> InboxPage:
     """One page of a view, soonest due first; ``next_cursor`` continues after the last task."""
-    query = apply_filters(view_query(session, official, view, day, scope), filters, now)
+    query = apply_filters(view_query(session, official, view, day), filters, now)
     if cursor:
         due, task_id = decode_task_cursor(cursor)
         query = query.where(tuple_(HumanTask.due_at, HumanTask.id) > tuple_(due, task_id))
-    rows = list(session.scalars(query.order_by(HumanTask.due_at, HumanTask.id).limit(limit + 1)))
+    if view == "mine" and len(holders := _holders(session, official, day)) > 1:
+        rows = _soonest_of_each_holder(session, query, holders, limit + 1)
+    else:
+        rows = list(session.scalars(query.order_by(HumanTask.due_at, HumanTask.id).limit(limit + 1)))
     more = len(rows) > limit
     tasks = rows[:limit]
     load_people(session, tasks)
@@ -121,16 +152,14 @@ def inbox_page(session: Session, official: Official, view: str, filters: InboxFi
 
 
 def inbox_counts(session: Session, official: Official, filters: InboxFilters, *, now: datetime,
-                 day: date, scope: ColumnElement[bool] | None = None) -> dict[str, int]:
+                 day: date) -> dict[str, int]:
     """How many tasks each view holds under the filters, and how many of them are overdue.
 
     One statement: each view's two counts as a one-row aggregate, the three cross-joined. (As
     UNION ALL, PostgreSQL plans it in parallel, and starting workers costs more than the query.)
-    The policy's clause is built once for the three views (it reads the official's centers and deputies).
     """
-    scope = task_scope(session, official, day) if scope is None else scope
     parts = [
-        apply_filters(view_query(session, official, view, day, scope), filters, now)
+        apply_filters(view_query(session, official, view, day), filters, now)
         .with_only_columns(func.count().label(view),
                            func.count().filter(HumanTask.due_at < now).label(f"{view}_overdue"))
         .select_from(HumanTask)

@@ -520,12 +520,16 @@ class HumanTask(Base):
     __tablename__ = "human_task"
     __table_args__ = (
         # The inbox queries: a unit's queue and an official's tasks, both by due time. The queue index
-        # covers open tasks only and carries the filter columns, so a busy unit's filtered queue is
-        # answered from the index (bench.inbox). PostgreSQL also has a trigram index for the text
-        # search over open tasks, created by the migration (pg_trgm is PostgreSQL's alone).
+        # covers open tasks only and carries the filter columns, those of the access policy's clause
+        # (center, delegator) and the folded search text, so a busy unit's filtered queue is answered,
+        # and counted, from the index; so are the tasks an official holds (bench.inbox). PostgreSQL
+        # also has a trigram index for the text search over open tasks, created by the migration
+        # (pg_trgm is PostgreSQL's alone).
         Index("ix_human_task_queue", "department", "candidate_role", "status", "due_at", "procedure_key", "stage",
-              "center_id", postgresql_where=text("status IN ('ready', 'claimed')"),
+              "center_id", "delegated_by_id", "search_text", postgresql_where=text("status IN ('ready', 'claimed')"),
               sqlite_where=text("status IN ('ready', 'claimed')")),
+        Index("ix_human_task_held", "assignee_id", "due_at", "search_text", postgresql_where=text("status = 'claimed'"),
+              sqlite_where=text("status = 'claimed'")),
         Index("ix_human_task_assignee", "assignee_id", "status", "due_at"),
         Index("ix_human_task_delegated_by", "delegated_by_id", "status"),
     )

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.access.policy import task_scope
 from engine.access.scopes import official_centers
 from engine.calendar.deadlines import due_soon_edge
 from engine.org.inbox import group_by_dossier, inbox_counts, inbox_filters, inbox_page
@@ -53,8 +52,7 @@ def inbox_screen(session: Session, ctx: EngineContext, official: Official, view:
     dossier in the order of each dossier's most urgent task, and the counts of all views."""
     now, day = ctx.clock.now(), ctx.today()
     chosen = inbox_filters(session, **filters)
-    scope = task_scope(session, official, day)  # once for the page and the three counts
-    page = inbox_page(session, official, view, chosen, now=now, day=day, limit=limit, cursor=cursor, scope=scope)
+    page = inbox_page(session, official, view, chosen, now=now, day=day, limit=limit, cursor=cursor)
     load_dossiers(session, page.tasks)
     soon = due_soon_edge(ctx.calendar, now)
     groups = [
@@ -63,7 +61,7 @@ def inbox_screen(session: Session, ctx: EngineContext, official: Official, view:
                     for task in group["tasks"]])
         for group in group_by_dossier(page.tasks)
     ]
-    counts = inbox_counts(session, official, chosen, now=now, day=day, scope=scope)
+    counts = inbox_counts(session, official, chosen, now=now, day=day)
     return InboxScreen(view, groups, counts, page.next_cursor)
 
 

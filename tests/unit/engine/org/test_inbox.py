@@ -98,3 +98,32 @@ def test_cursor_pages_cover_everything_once(session_factory, ctx, clock, center,
     assert dues == sorted(dues)
     groups = group_by_dossier(result.tasks)
     assert all(len(g["tasks"]) == 1 for g in groups)
+
+
+def test_a_deputy_pages_through_their_own_and_the_absent_officials_tasks_in_due_order(
+        session_factory, ctx, clock, center, org):
+    from engine.runtime.tasks import claim_task
+
+    deploy_tiny(session_factory, clock, binding_metadata("pool"))
+    ids = fill(session_factory, ctx, clock, center, NAMES * 2)
+    for k, dossier_id in enumerate(ids):  # alternately held by An and by Chi
+        holder = actor(org, "an" if k % 2 else "chi")
+        with session_factory.begin() as session:
+            claim_task(session, ctx, open_task(session_factory, dossier_id).id, actor=holder)
+    org.leave("an", TODAY, TODAY)
+    org.deputy("an", "chi", TODAY, TODAY)
+    seen, cursor = [], None
+    with session_factory() as session:
+        chi = official(session, org, "chi")
+        while True:
+            result = inbox_page(session, chi, "mine", InboxFilters(), now=clock.now(), day=TODAY, limit=3,
+                                cursor=cursor)
+            seen += [t.dossier_id for t in result.tasks]
+            if result.next_cursor is None:
+                break
+            cursor = result.next_cursor
+        assert seen == ids  # both holders' tasks, merged soonest due first, each once
+        assert [t.dossier_id for t in page(session, org, "chi", "mine", clock, text="hoang duc").tasks] \
+            == [ids[2], ids[7]]
+        counts = inbox_counts(session, chi, InboxFilters(), now=clock.now(), day=TODAY)
+        assert counts["mine"] == len(ids) and counts["queue"] == 0
