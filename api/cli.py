@@ -37,6 +37,7 @@ from engine.persistence.models import VersionState
 from engine.runtime.command import Actor
 from engine.runtime.dossiers import legal_due_at
 from engine.scheduling import sweep
+from engine.statistics.rebuild import rebuild_figures
 
 DEMO_PASSWORD = "motcua-demo"
 VERSION_STATE_TEXT = {
@@ -318,6 +319,22 @@ def scheduler(interval: int, once: bool) -> None:
     click.echo(f"Bộ lập lịch đang chạy, quét mỗi {interval} giây / scheduler running every {interval} s")
     tick()
     runner.start()
+
+
+@main.group()
+def statistics() -> None:
+    """The leaders' daily figures."""
+
+
+@statistics.command("rebuild")
+def statistics_rebuild() -> None:
+    """Recompute every daily figure from the dossiers and their steps (after an upgrade from a
+    version without them), in one transaction: the dashboards read the old figures until it ends."""
+    app = _app()
+    with app.extensions["session_factory"].begin() as session:
+        rebuilt = rebuild_figures(session, app.extensions["engine"].calendar)
+    click.echo(f"Đã tính lại số liệu của {rebuilt.dossiers} hồ sơ, {rebuilt.steps} bước / "
+               f"rebuilt the figures of {rebuilt.dossiers} dossiers, {rebuilt.steps} steps")
 
 
 @main.group()

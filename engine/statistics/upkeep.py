@@ -109,40 +109,56 @@ def record_command(command: Command, values: dict[str, Any], new_tasks: list[dic
                 row = rows[(_day(end, calendar), unit)]
                 for name, value in counts.items():
                     row[name] += value
-    figures: list[FigureRows] = []
-    if rows:
-        base = {"center_id": dossier.center_id, "procedure_key": command.version.key}
-        dossier_rows = [{**base, "day": day, "unit": unit, **counts} for (day, unit), counts in rows.items()]
-        figures.append(FigureRows(_DOSSIER_DAY, _DOSSIER_KEY, DOSSIER_COUNTERS, dossier_rows, "dossier"))
+    figures = dossier_figure_rows(rows, dossier.center_id, command.version.key)
     if command.completion is not None:
         task = command.session.get(HumanTask, command.completion.task_id)
         if task is not None and task.completed_at is not None:
-            figures += _step_rows(task, command.version.key, calendar)
+            figures += step_rows(task, command.version.key, calendar)
     return figures
+
+
+def dossier_figure_rows(rows: dict[tuple[date, str], dict[str, int]], center_id: int,
+                        procedure_key: str) -> list[FigureRows]:
+    """A dossier's counts per (day, unit) as the rows of its daily figures (none: nothing to add)."""
+    if not rows:
+        return []
+    base = {"center_id": center_id, "procedure_key": procedure_key}
+    dossier_rows = [{**base, "day": day, "unit": unit, **counts} for (day, unit), counts in rows.items()]
+    return [FigureRows(_DOSSIER_DAY, _DOSSIER_KEY, DOSSIER_COUNTERS, dossier_rows, "dossier")]
 
 
 def _finished_counts(command: Command, values: dict[str, Any], calendar: WorkingCalendar,
                      end: datetime) -> dict[str, int]:
     dossier = command.dossier
-    status = values["status"]
-    due_at = values.get("due_at", dossier.due_at)
-    late_by_rule = bool(values.get("late_by_rule", dossier.late_by_rule))
-    stored = values.get("timeliness")
-    verdict = Timeliness(stored) if stored else finished_verdict(end, due_at, late_by_rule, calendar)
+    facts = {name: values.get(name, getattr(dossier, name)) for name in CLOSING_FACTS}
+    facts["timeliness"] = values.get("timeliness")  # stored by this command, or judged below
+    return finished_counts(facts, calendar, end)
+
+
+CLOSING_FACTS = ("received_at", "status", "due_at", "late_by_rule", "timeliness", "supplement_requests",
+                 "paused_seconds")
+
+
+def finished_counts(facts: dict[str, Any], calendar: WorkingCalendar, end: datetime) -> dict[str, int]:
+    """What a dossier closed at ``end`` adds to the day's figures, from its ``CLOSING_FACTS``."""
+    status = facts["status"]
+    stored = facts.get("timeliness")
+    verdict = Timeliness(stored) if stored else finished_verdict(end, facts["due_at"], bool(facts["late_by_rule"]),
+                                                                 calendar)
     decided = status in (DossierStatus.COMPLETED, DossierStatus.REFUSED)
     counts = {"finished": 1, verdict.value: 1, "refused": int(status == DossierStatus.REFUSED),
               "stopped": int(status in (DossierStatus.STOPPED, DossierStatus.WITHDRAWN)),
-              "supplemented": int((values.get("supplement_requests", dossier.supplement_requests) or 0) > 0),
-              "decided": int(decided)}
+              "supplemented": int((facts["supplement_requests"] or 0) > 0), "decided": int(decided)}
     if decided:
-        paused = int(values.get("paused_seconds", dossier.paused_seconds) or 0)
-        counts["used_seconds"] = max(0, _seconds(calendar, dossier.received_at, end) - paused)
-        if due_at is not None:
-            counts["allowed_seconds"] = max(0, _seconds(calendar, dossier.received_at, due_at) - paused)
+        paused = int(facts["paused_seconds"] or 0)
+        counts["used_seconds"] = max(0, _seconds(calendar, facts["received_at"], end) - paused)
+        if facts["due_at"] is not None:
+            counts["allowed_seconds"] = max(0, _seconds(calendar, facts["received_at"], facts["due_at"]) - paused)
     return counts
 
 
-def _step_rows(task: HumanTask, procedure_key: str, calendar: WorkingCalendar) -> list[FigureRows]:
+def step_rows(task: HumanTask, procedure_key: str, calendar: WorkingCalendar) -> list[FigureRows]:
+    """What a completed step adds to its day's figures: everyone's and its official's."""
     assert task.completed_at is not None
     worked = _seconds(calendar, task.ready_at, task.completed_at)
     row: dict[str, Any] = dict.fromkeys(STEP_COUNTERS, 0)

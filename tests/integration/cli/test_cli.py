@@ -81,3 +81,26 @@ def test_calendar_answers_the_counter_questions(tmp_path: Path, monkeypatch):
     assert runner.invoke(main, ["calendar", "add-working-days", "2026-11-27", "3"]).output.strip() == "2026-12-02"
     unknown = runner.invoke(main, ["calendar", "due", "--procedure", "khong_co", "--received", "2026-11-27T09:00"])
     assert unknown.exit_code != 0 and "khong_co" in unknown.output
+
+
+def test_statistics_rebuild_gives_back_the_demo_provinces_figures(tmp_path: Path, monkeypatch):
+    """`motcua statistics rebuild` recomputes the daily figures from the dossiers: on the demo's
+    dossiers of a procedure (every state the demo makes) they come back as the commands kept them."""
+    import sqlite3
+
+    monkeypatch.setenv("MOTCUA_DATABASE_URL", f"sqlite:///{tmp_path}/demo.sqlite3")
+    library = tmp_path / "bpmn"
+    shutil.copytree(LIBRARY / "enterprise_registration", library / "enterprise_registration")
+    monkeypatch.setenv("MOTCUA_LIBRARY_PATH", str(library))
+    assert CliRunner().invoke(main, ["demo", "--no-serve"]).exit_code == 0
+
+    def figures() -> list[list[tuple]]:
+        with sqlite3.connect(tmp_path / "demo.sqlite3") as connection:
+            return [sorted(connection.execute(f"SELECT * FROM {table}").fetchall())  # noqa: S608 - fixed names
+                    for table in ("stat_dossier_day", "stat_step_day", "stat_official_day")]
+
+    kept = figures()
+    result = CliRunner().invoke(main, ["statistics", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "Đã tính lại số liệu của" in result.output
+    assert all(kept) and figures() == kept

@@ -286,3 +286,29 @@ def test_the_migration_fills_in_reached_units_as_the_commands_keep_them(province
         filled = {row.id: row.reached_units for row in session.execute(select(Dossier.id, Dossier.reached_units))}
     assert len(kept) >= 5 and any(units for units in kept.values())
     assert filled == kept
+
+
+def test_rebuilding_the_figures_gives_back_what_the_commands_kept(province: Province):
+    """engine.statistics.rebuild recomputes every daily figure from the dossiers and their steps:
+    on hand-made dossiers (pauses, a second supplementation, a refusal, a withdrawal, open ones) it
+    gives back exactly the rows every command added, and each dossier's reached units."""
+    from sqlalchemy import select
+
+    from engine.persistence.models import Dossier, DossierDayFigures, OfficialDayFigures, StepDayFigures
+    from engine.statistics.rebuild import rebuild_figures
+
+    def snapshot(session):
+        tables = [select(table) for table in (DossierDayFigures, StepDayFigures, OfficialDayFigures)]
+        figures = [sorted(tuple(row) for row in session.execute(query.with_only_columns(
+            *query.selected_columns)).all()) for query in tables]
+        units = {row.id: row.reached_units for row in session.execute(select(Dossier.id, Dossier.reached_units))}
+        return figures, units
+
+    with province.session_factory() as session:
+        kept = snapshot(session)
+    with province.session_factory.begin() as session:
+        rebuilt = rebuild_figures(session, province.ctx.calendar, batch=2)  # several batches
+    with province.session_factory() as session:
+        again = snapshot(session)
+    assert rebuilt.dossiers == len(kept[1]) and rebuilt.steps > 0
+    assert all(kept[0]) and again == kept
