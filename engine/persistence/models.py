@@ -403,6 +403,9 @@ class Dossier(Base):
     # Code and applicant name folded (engine.org.text.fold), so the search finds "Nguyen" in "Nguyễn".
     search_text: Mapped[str | None] = mapped_column(String(512))
     applicant: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The applicant's phone as digits (engine.org.text.phone_number): the hotline finds a caller's
+    # dossiers by it through an index instead of reading every applicant's JSON.
+    applicant_phone: Mapped[str | None] = mapped_column(String(20), index=True)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # The legal clock: the appointment first given, the running pause, and what pauses added up to.

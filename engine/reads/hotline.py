@@ -9,7 +9,6 @@ dossier's progress, never its data, so nothing is read out that the receipt woul
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -20,7 +19,7 @@ from engine.access.policy import authorize, dossier_scope
 from engine.access.rules import Action
 from engine.calendar.working_calendar import WorkingCalendar
 from engine.errors import FieldProblem, FormInvalidError
-from engine.org.text import fold
+from engine.org.text import fold, phone_number
 from engine.persistence.models import Dossier, DossierStatus, Official, ProcedureVersion
 from engine.public import STATUS_VI, PublicDossier, public_view
 from engine.reads.dossiers import find_dossier
@@ -28,7 +27,6 @@ from engine.runtime.actions import appointment
 
 MAX_MATCHES = 20  # a caller's dossiers fit; a name shared by more asks for the code or the phone
 MIN_NAME = 3  # folded characters: fewer would list half the center
-_PHONE = re.compile(r"^\+?[0-9][0-9 .\-]{5,18}$")
 
 
 @dataclass(frozen=True)
@@ -39,14 +37,6 @@ class HotlineMatch:
     status: str
     received_at: datetime
     appointment_at: datetime | None
-
-
-def _phone(text: str) -> str | None:
-    """``text`` as a Vietnamese phone number (0… or +84…), digits only; None if it is not one."""
-    if not _PHONE.match(text):
-        return None
-    digits = re.sub(r"[^0-9]", "", text)
-    return "0" + digits[2:] if text.startswith("+84") else digits
 
 
 def check_hotline(session: Session, official: Official, *, today: date) -> None:
@@ -63,9 +53,9 @@ def hotline_search(session: Session, official: Official, text: str, *, today: da
         raise FormInvalidError([FieldProblem("q", "Nhập mã hồ sơ, số điện thoại hoặc họ tên người nộp",
                                              "Enter the dossier code, the phone number or the applicant's name")])
     scope = dossier_scope(session, official, today, Action.HOTLINE_READ)
-    phone = _phone(text)
+    phone = phone_number(text)
     if phone is not None:
-        condition = Dossier.applicant["phone"].as_string() == phone
+        condition = Dossier.applicant_phone == phone
     elif " " in text or not any(ch.isdigit() for ch in text):  # a code has digits and no space
         folded = fold(text)
         if len(folded) < MIN_NAME:

@@ -19,7 +19,7 @@ from engine.deployment.lifecycle import active_version_id
 from engine.errors import FieldProblem, FormInvalidError, NotFoundError, WorkflowFailedError
 from engine.history.events import HistoryEventType
 from engine.observability import command
-from engine.org.text import fold
+from engine.org.text import fold, phone_number
 from engine.persistence.models import (
     Center,
     Channel,
@@ -110,6 +110,7 @@ def start_dossier(
         applicant_name=applicant_name,
         search_text=fold(f"{code} {applicant_name}"),
         applicant=applicant,
+        applicant_phone=phone_number(str(applicant.get("phone") or "")),
         received_at=received_at,
         created_by_id=actor.id,
         event_count=0,

@@ -65,3 +65,27 @@ def test_signed_out_the_hotline_asks_to_sign_in(client):
 
 def _csrf(client) -> str:
     return page_csrf(client.get("/").get_data(as_text=True))
+
+
+def test_a_phone_number_is_found_however_it_is_written(client, reception):
+    code = receive(client, reception)
+    phone = enterprise_start_data()["applicant"]["phone"]  # 0912345678 as the form sent it
+    sign_in(client, "tiepnhan")
+    for asked in (f"{phone[:4]} {phone[4:7]} {phone[7:]}", f"{phone[:4]}.{phone[4:7]}.{phone[7:]}", "+84" + phone[1:]):
+        html = text_of(client.get("/duong-day-nong", query_string={"q": asked}).get_data(as_text=True))
+        assert code in html, asked
+
+
+def test_the_migration_gives_older_dossiers_their_phone(client, reception, session_factory):
+    """Dossiers received before the applicant_phone column get it from their JSON (f3b7d1c9a5e2)."""
+    from sqlalchemy import select, update
+
+    from engine.persistence.models import Dossier
+    from tests.migrations import migration
+
+    receive(client, reception)
+    with session_factory.begin() as session:
+        session.execute(update(Dossier).values(applicant_phone=None))
+        migration("f3b7d1c9a5e2_applicant_phone")._fill_phones(session.connection())
+        phones = session.scalars(select(Dossier.applicant_phone)).all()
+    assert phones == [enterprise_start_data()["applicant"]["phone"]]

@@ -266,23 +266,15 @@ def test_a_dissatisfied_rating_lowers_the_satisfaction_indicator(province: Provi
 def test_the_migration_fills_in_reached_units_as_the_commands_keep_them(province: Province):
     """Dossiers older than the statistics get their reached units from their steps (migration
     d5b1f3a7c920), the same list the commands keep."""
-    import importlib.util
-    from pathlib import Path
-
     from sqlalchemy import null, select, update
 
     from engine.persistence.models import Dossier
+    from tests.migrations import migration
 
-    versions = Path(__file__).resolve().parents[3] / "engine" / "persistence" / "migrations" / "versions"
-    path = versions / "d5b1f3a7c920_reached_units_index.py"
-    spec = importlib.util.spec_from_file_location("reached_units_migration", path)
-    assert spec is not None and spec.loader is not None
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
     with province.session_factory.begin() as session:
         kept = {row.id: row.reached_units for row in session.execute(select(Dossier.id, Dossier.reached_units))}
         session.execute(update(Dossier).values(reached_units=null()))  # as the statistics migration left them
-        migration._fill_reached_units(session.connection())
+        migration("d5b1f3a7c920_reached_units_index")._fill_reached_units(session.connection())
         filled = {row.id: row.reached_units for row in session.execute(select(Dossier.id, Dossier.reached_units))}
     assert len(kept) >= 5 and any(units for units in kept.values())
     assert filled == kept
