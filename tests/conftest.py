@@ -25,6 +25,7 @@ from engine.persistence.migrate import upgrade
 from engine.runtime.command import Actor
 from engine.runtime.context import EngineContext, build_context
 from engine.settings import EngineSettings
+from engine.statistics.units import forget_units
 from tests import iteration_twin
 from tests.staff import Staff
 
@@ -66,7 +67,10 @@ def is_postgresql(db_engine: Engine) -> bool:
 
 @pytest.fixture
 def session_factory(db_engine: Engine) -> Iterator[sessionmaker[Session]]:
-    """Each test starts from empty tables (commands commit, so rows are deleted afterwards)."""
+    """Each test starts from empty tables (commands commit, so rows are deleted afterwards), and with
+    no unit tree remembered from an earlier test's organisation (engine.statistics.units keeps one
+    per database for minutes: a test's statement count must not depend on when the last one ran)."""
+    forget_units()
     factory = make_session_factory(db_engine)
     yield factory
     with factory.begin() as session:
