@@ -225,14 +225,6 @@ FROM (
 GROUP BY day, center_id, key, unit
 """
 
-STEP_DAY_SQL = """
-INSERT INTO stat_step_day (day, center_id, procedure_key, unit, element_id, completed, early, on_time,
-    late, worked_seconds, allotted_seconds, allotted_steps, {histogram})
-SELECT (completed_at AT TIME ZONE '{zone}')::date, center_id, procedure_key, department, element_id,
-       {step_sums}, {sums}
-FROM ({steps}) AS t
-GROUP BY 1, 2, 3, 4, 5
-"""
 OFFICIAL_DAY_SQL = """
 INSERT INTO stat_official_day (day, official_id, center_id, procedure_key, unit, element_id, completed, early,
     on_time, late, worked_seconds, allotted_seconds, allotted_steps, {histogram})
@@ -248,7 +240,8 @@ _STEP_SUMS = ("count(*), sum((completed_at::date < due_at::date)::int), "
               "sum((completed_at > due_at)::int), sum(worked), count(*) * 57600, count(*)")
 
 
-def step_day_sql(sql: str = STEP_DAY_SQL) -> str:
+def official_day_sql() -> str:
+    """The officials' daily step figures, histogram included, grouped from the task rows."""
     from engine.persistence.models import STEP_HISTOGRAM_COLUMNS, STEP_HOUR_BUCKETS
 
     bounds = [0, *[b * 3600 for b in STEP_HOUR_BUCKETS], None]
@@ -258,12 +251,8 @@ def step_day_sql(sql: str = STEP_DAY_SQL) -> str:
         if lower == 0:
             condition = f"worked <= {upper}"
         sums.append(f"sum(({condition})::int)")
-    return sql.format(histogram=", ".join(STEP_HISTOGRAM_COLUMNS), zone=ZONE, sums=", ".join(sums),
-                      step_sums=_STEP_SUMS, steps=_STEPS)
-
-
-def official_day_sql() -> str:
-    return step_day_sql(OFFICIAL_DAY_SQL)
+    return OFFICIAL_DAY_SQL.format(histogram=", ".join(STEP_HISTOGRAM_COLUMNS), zone=ZONE, sums=", ".join(sums),
+                                   step_sums=_STEP_SUMS, steps=_STEPS)
 
 
 NOTABLE_SQL = """
@@ -278,7 +267,7 @@ def load(session: Any, n: int, now: datetime) -> dict[str, float]:
     seconds: dict[str, float] = {}
     for name, sql in (("dossiers", DOSSIERS_SQL), ("tasks", TASKS_SQL), ("reached_units", REACHED_SQL),
                       ("dossier_day", DOSSIER_DAY_SQL),
-                      ("step_day", step_day_sql()), ("official_day", official_day_sql()),
+                      ("official_day", official_day_sql()),
                       ("notable_events", NOTABLE_SQL)):
         started = time.perf_counter()
         # Our own two values, written into the text: the SQL is then the same with or without parameters.
@@ -518,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
         with factory() as session:
             seconds["total"] = round(time.perf_counter() - started, 1)
             sizes = {table: session.connection().exec_driver_sql(f"SELECT count(*) FROM {table}").scalar()
-                     for table in ("dossier", "human_task", "stat_dossier_day", "stat_step_day", "stat_official_day",
+                     for table in ("dossier", "human_task", "stat_dossier_day", "stat_official_day",
                   "history_event")}
         log(f"loaded in {seconds['total']} s: {sizes}")
         ctx = build_context(EngineSettings(), SystemClock())

@@ -616,7 +616,7 @@ STEP_HISTOGRAM_COLUMNS = tuple(f"h{i:02d}" for i in range(len(STEP_HOUR_BUCKETS)
 
 
 class StepCounters:
-    """What the daily step figures count, everyone's (StepDayFigures) and each official's."""
+    """What the daily step figures count."""
 
     completed: Mapped[int] = mapped_column(Integer, default=0)
     early: Mapped[int] = mapped_column(Integer, default=0)
@@ -674,26 +674,14 @@ class DossierDayFigures(Base):
 class OfficialDayFigures(StepCounters, Base):
     """The steps one official completed on one local day, per center, procedure, unit and step.
 
-    Apart from the steps' own figures (StepDayFigures) so that those stay a few rows a day whatever
-    the number of officials; an official does few kinds of steps, so this adds little.
+    Everyone's step figures are these rows added up (an official does few kinds of steps, so a day
+    is a few rows an official); ``official_id`` 0 holds steps completed by no official.
     """
 
     __tablename__ = "stat_official_day"
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     official_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    center_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    procedure_key: Mapped[str] = mapped_column(String(128), primary_key=True)
-    unit: Mapped[str] = mapped_column(String(128), primary_key=True)
-    element_id: Mapped[str] = mapped_column(String(128), primary_key=True)
-
-
-class StepDayFigures(StepCounters, Base):
-    """The steps completed on one local day, per center, procedure, unit and step."""
-
-    __tablename__ = "stat_step_day"
-
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
     center_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     procedure_key: Mapped[str] = mapped_column(String(128), primary_key=True)
     unit: Mapped[str] = mapped_column(String(128), primary_key=True)

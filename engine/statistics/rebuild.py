@@ -28,7 +28,6 @@ from engine.persistence.models import (
     HumanTask,
     OfficialDayFigures,
     ProcedureVersion,
-    StepDayFigures,
     TaskStatus,
 )
 from engine.statistics.units import with_ancestors
@@ -55,7 +54,7 @@ class Rebuilt:
 
 def rebuild_figures(session: Session, calendar: WorkingCalendar, *, batch: int = BATCH) -> Rebuilt:
     """Replace every daily figure by what the dossiers and their steps add up to. Does not commit."""
-    for table in (DossierDayFigures, StepDayFigures, OfficialDayFigures):
+    for table in (DossierDayFigures, OfficialDayFigures):
         session.execute(delete(table))
     versions = session.execute(select(ProcedureVersion.id, ProcedureVersion.process_id))
     procedure_keys = {row.id: row.process_id for row in versions}

@@ -16,7 +16,6 @@ from engine.persistence.models import (
     OfficialDayFigures,
     Procedure,
     ProcedureVersion,
-    StepDayFigures,
 )
 from engine.statistics.period import Period
 from engine.statistics.reach import StatScope
@@ -32,23 +31,17 @@ def dossier_day_filter(scope: StatScope, period: Period) -> list[ColumnElement[b
     return where
 
 
-def step_table(scope: StatScope) -> type[StepDayFigures] | type[OfficialDayFigures]:
-    """The daily step figures to read: an official's own, or every official's together."""
-    return OfficialDayFigures if scope.is_official else StepDayFigures
-
-
-def step_day_filter(scope: StatScope, period: Period,
-                    table: type[StepDayFigures] | type[OfficialDayFigures] | None = None) -> list[ColumnElement[bool]]:
-    """The scope on the daily step figures (``table``: StepDayFigures, or OfficialDayFigures for an
-    official's scope or a table by official)."""
-    table = table or step_table(scope)
+def step_day_filter(scope: StatScope, period: Period) -> list[ColumnElement[bool]]:
+    """The scope on the daily step figures (OfficialDayFigures: each official's rows, which add up
+    to everyone's)."""
+    table = OfficialDayFigures
     where = [table.day >= period.first, table.day <= period.last]
     if scope.center_ids is not None:
         where.append(table.center_id.in_(sorted(scope.center_ids)))
     if scope.units is not None:
         where.append(table.unit.in_(scope.units))
-    if scope.official_id is not None and table is OfficialDayFigures:
-        where.append(OfficialDayFigures.official_id == scope.official_id)
+    if scope.official_id is not None:
+        where.append(table.official_id == scope.official_id)
     if scope.procedure:
         where.append(table.procedure_key == scope.procedure)
     return where

@@ -19,7 +19,7 @@ from engine.persistence.models import (
 )
 from engine.statistics.period import Period
 from engine.statistics.reach import WHOLE, StatScope
-from engine.statistics.scope_sql import dossier_day_filter, step_day_filter, step_table, task_filter
+from engine.statistics.scope_sql import dossier_day_filter, step_day_filter, task_filter
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Row:
 
 def by_unit(session: Session, scope: StatScope, period: Period) -> list[Row]:
     """Each unit with steps in the scope: its steps, and the dossiers it worked on, finished in time or not."""
-    table = step_table(scope)
+    table = OfficialDayFigures
     steps = session.execute(
         select(table.unit, func.sum(table.completed), func.sum(table.late), func.sum(table.worked_seconds))
         .where(*step_day_filter(scope, period)).group_by(table.unit)
@@ -77,7 +77,7 @@ def by_official(session: Session, scope: StatScope, period: Period) -> list[Row]
     table = OfficialDayFigures
     steps = {int(o): (int(c), int(late), int(w)) for o, c, late, w in session.execute(
         select(table.official_id, func.sum(table.completed), func.sum(table.late), func.sum(table.worked_seconds))
-        .where(*step_day_filter(scope, period, table)).group_by(table.official_id)
+        .where(*step_day_filter(scope, period)).group_by(table.official_id)
     ).all()}
     held = {int(o or 0): int(n) for o, n in session.execute(
         select(HumanTask.assignee_id, func.count())

@@ -33,7 +33,6 @@ from engine.persistence.models import (
     DossierStatus,
     HumanTask,
     OfficialDayFigures,
-    StepDayFigures,
     table_of,
 )
 from engine.statistics.units import with_ancestors
@@ -47,11 +46,9 @@ DOSSIER_COUNTERS = ("received", "received_online", "finished", "early", "on_time
 STEP_COUNTERS = ("completed", "early", "on_time", "late", "worked_seconds", "allotted_seconds", "allotted_steps",
                  *STEP_HISTOGRAM_COLUMNS)  # of the steps' daily figures and of each official's
 _DOSSIER_KEY = ("day", "center_id", "procedure_key", "unit")
-_STEP_KEY = ("day", "center_id", "procedure_key", "unit", "element_id")
 _OFFICIAL_KEY = ("day", "official_id", "center_id", "procedure_key", "unit", "element_id")
 WHOLE_DOSSIER = ""  # the ``unit`` of the dossier-wide rows
 _DOSSIER_DAY = table_of(DossierDayFigures)
-_STEP_DAY = table_of(StepDayFigures)
 _OFFICIAL_DAY = table_of(OfficialDayFigures)
 
 
@@ -59,8 +56,7 @@ _OFFICIAL_DAY = table_of(OfficialDayFigures)
 class FigureRows:
     """Rows to add to one table of daily figures, all with the same columns and distinct keys.
 
-    ``family`` names the rows' values for PostgreSQL (``figure_ctes``): a step's row and its
-    official's row are one family, so the statement sends their common values once.
+    ``family`` names the rows' values for PostgreSQL (``figure_ctes``), one prefix a kind of row.
     """
 
     table: Table
@@ -158,7 +154,7 @@ def finished_counts(facts: dict[str, Any], calendar: WorkingCalendar, end: datet
 
 
 def step_rows(task: HumanTask, procedure_key: str, calendar: WorkingCalendar) -> list[FigureRows]:
-    """What a completed step adds to its day's figures: everyone's and its official's."""
+    """What a completed step adds to its official's day (which, added up, is everyone's)."""
     assert task.completed_at is not None
     worked = _seconds(calendar, task.ready_at, task.completed_at)
     row: dict[str, Any] = dict.fromkeys(STEP_COUNTERS, 0)
@@ -171,8 +167,7 @@ def step_rows(task: HumanTask, procedure_key: str, calendar: WorkingCalendar) ->
     else:
         row["on_time"] = 1
     row[hour_bucket(worked)] = 1
-    return [FigureRows(_STEP_DAY, _STEP_KEY, STEP_COUNTERS, [row], "step"),
-            FigureRows(_OFFICIAL_DAY, _OFFICIAL_KEY, STEP_COUNTERS, [{**row, "official_id": task.completed_by_id or 0}],
+    return [FigureRows(_OFFICIAL_DAY, _OFFICIAL_KEY, STEP_COUNTERS, [{**row, "official_id": task.completed_by_id or 0}],
                        "step")]
 
 

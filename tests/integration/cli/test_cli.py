@@ -97,7 +97,7 @@ def test_statistics_rebuild_gives_back_the_demo_provinces_figures(tmp_path: Path
     def figures() -> list[list[tuple]]:
         with sqlite3.connect(tmp_path / "demo.sqlite3") as connection:
             return [sorted(connection.execute(f"SELECT * FROM {table}").fetchall())  # noqa: S608 - fixed names
-                    for table in ("stat_dossier_day", "stat_step_day", "stat_official_day")]
+                    for table in ("stat_dossier_day", "stat_official_day")]
 
     kept = figures()
     result = CliRunner().invoke(main, ["statistics", "rebuild"])

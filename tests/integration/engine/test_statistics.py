@@ -286,11 +286,11 @@ def test_rebuilding_the_figures_gives_back_what_the_commands_kept(province: Prov
     gives back exactly the rows every command added, and each dossier's reached units."""
     from sqlalchemy import select
 
-    from engine.persistence.models import Dossier, DossierDayFigures, OfficialDayFigures, StepDayFigures
+    from engine.persistence.models import Dossier, DossierDayFigures, OfficialDayFigures
     from engine.statistics.rebuild import rebuild_figures
 
     def snapshot(session):
-        tables = [select(table) for table in (DossierDayFigures, StepDayFigures, OfficialDayFigures)]
+        tables = [select(table) for table in (DossierDayFigures, OfficialDayFigures)]
         figures = [sorted(tuple(row) for row in session.execute(query.with_only_columns(
             *query.selected_columns)).all()) for query in tables]
         units = {row.id: row.reached_units for row in session.execute(select(Dossier.id, Dossier.reached_units))}
