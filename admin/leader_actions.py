@@ -24,7 +24,8 @@ from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, Te
 from wtforms.validators import InputRequired, Length
 
 from admin.context import engine, page_session, signed_in_actor, signed_in_official
-from admin.i18n import current_language, engine_message, safe_next
+from admin.i18n import safe_next
+from admin.page_commands import Outcome, run_command
 from engine.access.offers import (
     BulkOffer,
     DossierOffer,
@@ -34,7 +35,7 @@ from engine.access.offers import (
     dossier_offer,
     task_offer,
 )
-from engine.errors import EngineError, FormInvalidError, NotFoundError
+from engine.errors import NotFoundError
 from engine.runtime.actions import extend_deadline, stop_dossier, withdraw_dossier
 from engine.runtime.assignments import delegate_task, reassign_tasks
 
@@ -155,40 +156,17 @@ def _inbox_page() -> str:
     return url_for("inbox_pages.inbox") if "inbox_pages.inbox" in current_app.view_functions else url_for("admin.home")
 
 
-def _field_errors(form: FlaskForm, error: FormInvalidError) -> None:
-    english = current_language() == "en"
-    for problem in error.problems:
-        name = ENGINE_FIELDS.get(problem.field, problem.field)
-        message = problem.message_en if english else problem.message
-        field = getattr(form, name, None)
-        if field is None:
-            form.form_errors.append(message)
-        else:
-            field.errors = [*field.errors, message]  # a tuple while the field had none
-
-
 def _run(form: FlaskForm, page: Callable[[], PageResult], command: Callable[[], Any], done: str,
          default_next: str) -> PageResult:
-    """Validate the form, run the engine command and commit; the action's page again on a field
-    error, a 404 for what the official may not see, a flash for any other refusal."""
+    """Validate the form, run the engine command and commit (admin.page_commands); the action's page
+    again on a field error, the page the official came from otherwise."""
     if not form.validate_on_submit():
         return page()
-    session = page_session()
-    try:
-        command()
-        session.commit()
-    except FormInvalidError as error:
-        session.rollback()
-        _field_errors(form, error)
+    outcome, _ = run_command(form, command, ENGINE_FIELDS)
+    if outcome is Outcome.INVALID:
         return page()
-    except NotFoundError:
-        session.rollback()
-        abort(404)
-    except EngineError as error:
-        session.rollback()
-        flash(engine_message(error), "error")
-        return _back(form, default_next)
-    flash(done, "success")
+    if outcome is Outcome.DONE:
+        flash(done, "success")
     return _back(form, default_next)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -19,7 +19,7 @@ from wtforms import TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from admin.context import engine, page_session, signed_in_actor
-from admin.i18n import current_language, engine_message
+from admin.page_commands import Outcome, run_command
 from engine.deployment.lifecycle import (
     REASON_MAX_LENGTH,
     VersionChange,
@@ -27,7 +27,6 @@ from engine.deployment.lifecycle import (
     retire_version,
     rollback_procedure,
 )
-from engine.errors import EngineError, FormInvalidError, NotFoundError
 
 bp = Blueprint("studio_versions", __name__, template_folder="templates")
 
@@ -44,23 +43,10 @@ Command = Callable[[str], VersionChange]
 def _change(key: str, heading: str, explanation: str, command: Command, done: str) -> Response | tuple[str, int]:
     form = ChangeForm()
     if form.validate_on_submit():
-        session = page_session()
-        try:
-            change = command(form.reason.data)
-            session.commit()
-        except FormInvalidError as error:
-            session.rollback()
-            english = current_language() == "en"
-            form.reason.errors = [p.message_en if english else p.message for p in error.problems]
-        except NotFoundError:
-            session.rollback()
-            abort(404)
-        except EngineError as error:
-            session.rollback()
-            flash(engine_message(error), "error")
-            return redirect(url_for("studio_pages.procedures"))
-        else:
+        outcome, change = run_command(form, lambda: command(form.reason.data), every_problem_on="reason")
+        if outcome is Outcome.DONE:
             flash(done if change.changed else gettext("Không có gì thay đổi."), "success")
+        if outcome is not Outcome.INVALID:
             return redirect(url_for("studio_pages.procedures"))
     status = 422 if form.errors else 200
     return render_template("studio/change.html", form=form, key=key, heading=heading,
