@@ -16,7 +16,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from engine.calendar.working_calendar import WorkingCalendar
-from engine.persistence.models import Center, Dossier, DossierDayFigures
+from engine.persistence.models import Dossier, DossierDayFigures
 from engine.statistics.figures import open_at, running_late
 from engine.statistics.period import Period
 from engine.statistics.reach import WHOLE, StatScope
@@ -75,17 +75,3 @@ def on_time_by_center(session: Session, procedure: str, period: Period, *, now: 
         counts[center_id].update(in_progress=int(in_progress), in_progress_late=int(late or 0))
     return {center_id: OnTimeCounts(**values) for center_id, values in counts.items()
             if values["finished"] or values["in_progress"]}
-
-
-def on_time_rate(session: Session, procedure: str, center: str | None, period: Period, *, now: datetime,
-                 calendar: WorkingCalendar) -> float | None:
-    """Decision 766's on-time rate of ``procedure`` at ``center`` (code; None: every center) over
-    ``period``: None when no dossier was finished or in progress, or the center does not exist."""
-    by_center = on_time_by_center(session, procedure, period, now=now, calendar=calendar)
-    if center is None:
-        total = OnTimeCounts(*(sum(getattr(c, name) for c in by_center.values())
-                               for name in ("finished", "in_time", "in_progress", "in_progress_late")))
-        return total.on_time_rate
-    center_id = session.scalar(select(Center.id).where(Center.code == center))
-    counts = by_center.get(center_id) if center_id is not None else None
-    return counts.on_time_rate if counts else None

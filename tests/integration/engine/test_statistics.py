@@ -20,7 +20,7 @@ from engine.runtime.tasks import complete_task
 from engine.statistics.figures import Figures, period_figures
 from engine.statistics.lists import Drill, drill_down, overdue_and_due_soon
 from engine.statistics.period import Period
-from engine.statistics.public import on_time_rate
+from engine.statistics.public import on_time_by_center
 from engine.statistics.reach import ScopeRequest, resolve_scope
 from engine.statistics.steps import step_figures
 from engine.statistics.supervision import appraisal_record, watchlist
@@ -234,11 +234,11 @@ def test_the_supervisor_reads_the_appraisal_record_and_the_watchlist(province: P
 
 def test_the_public_on_time_rate_of_a_procedure_at_a_center(province: Province, center):
     with province.session_factory() as session:
-        rate = on_time_rate(session, "enterprise_registration", center.code, PERIOD, now=province.ctx.clock.now(),
-                            calendar=province.ctx.calendar)
-        nowhere = on_time_rate(session, "enterprise_registration", "hcc_nowhere", PERIOD,
-                               now=province.ctx.clock.now(), calendar=province.ctx.calendar)
-    assert rate == pytest.approx(4 / 6) and nowhere is None
+        by_center = on_time_by_center(session, "enterprise_registration", PERIOD, now=province.ctx.clock.now(),
+                                      calendar=province.ctx.calendar)
+        nothing = on_time_by_center(session, "no_such_procedure", PERIOD, now=province.ctx.clock.now(),
+                                    calendar=province.ctx.calendar)
+    assert by_center[center.id].on_time_rate == pytest.approx(4 / 6) and nothing == {}
 
 
 def test_a_dissatisfied_rating_lowers_the_satisfaction_indicator(province: Province):
