@@ -299,7 +299,8 @@ def serve(host: str, port: int) -> None:
 @click.option("--interval", default=30, show_default=True, type=int, help="Seconds between sweeps.")
 @click.option("--once", is_flag=True, help="Run one sweep and exit (cron, tests).")
 def scheduler(interval: int, once: bool) -> None:
-    """Fire due BPMN timers and mark due-soon and overdue work. Its own process; replicas are safe."""
+    """Fire due BPMN timers, mark due-soon and overdue work, fold the daily figures. Its own process;
+    replicas are safe."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     app = _app()

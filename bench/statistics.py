@@ -33,6 +33,8 @@ What happens:
    the figures minus the median without, averaged over the three steps; printed beside the time
    spent computing the figures (``record_command``) and the statements each completion runs with
    and without them (on PostgreSQL the dossier's UPDATE carries the figures: none are added).
+   Then the scheduler's side: one fold of the rows those completions appended to the figures'
+   journals into the day rows (engine.statistics.fold), its time and rows.
 """
 
 from __future__ import annotations
@@ -453,6 +455,23 @@ def upkeep_report(samples: dict[str, dict[str, list[float]]], statements: dict[s
             "round_trip_ms": round_trip, "meets_target": added <= TARGET_UPKEEP_MS, "problems": problems}
 
 
+def measure_fold(factory: Any) -> dict[str, Any]:
+    """The scheduler's side of the upkeep: folding what the timed completions appended to the journals."""
+    from sqlalchemy import func, select
+
+    from engine.persistence.models import DOSSIER_DAY_JOURNAL, OFFICIAL_DAY_JOURNAL
+    from engine.statistics.fold import fold_figures
+
+    with factory() as session:
+        appended = sum(session.scalar(select(func.count()).select_from(journal)) or 0
+                       for journal in (DOSSIER_DAY_JOURNAL, OFFICIAL_DAY_JOURNAL))
+    started = time.perf_counter()
+    with factory.begin() as session:
+        touched = fold_figures(session)
+    return {"journal_rows": appended, "day_rows_touched": touched,
+            "ms": round((time.perf_counter() - started) * 1000, 2)}
+
+
 def round_trip_ms(factory: Any, runs: int = 200) -> dict[str, float]:
     """The database's floor on this machine now: one ``SELECT 1`` in an open transaction."""
     samples = []
@@ -515,6 +534,7 @@ def main(argv: list[str] | None = None) -> int:
         queries = measure_queries(factory, ctx, ids, args.runs, now)
         log(f"timing the upkeep over {args.completions} completions")
         upkeep = measure_upkeep(factory, ctx, args.completions)
+        upkeep["fold"] = measure_fold(factory)
     finally:
         db_engine.dispose()
         if not args.keep:
@@ -535,6 +555,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{upkeep['completions_without']}; computing them {upkeep['computing_mean_ms']} ms; statements "
               f"{upkeep['statements_per_completion']['with']} / {upkeep['statements_per_completion']['without']}; "
               f"SELECT 1 takes {upkeep['round_trip_ms']['p50']} ms here now)")
+        fold = upkeep["fold"]
+        print(f"  the scheduler's fold of those completions' {fold['journal_rows']} journal rows into "
+              f"{fold['day_rows_touched']} day rows: {fold['ms']} ms")
         for problem in upkeep["problems"]:
             print(f"  upkeep problem: {problem}")
     return 0

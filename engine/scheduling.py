@@ -29,6 +29,7 @@ from engine.runtime.incidents import record_incident
 from engine.runtime.workflow import finish_command, load_dossier_workflow, write_dossier
 from engine.signing.credentials import SigningUnavailableError
 from engine.signing.results import sign_result, unsigned_results
+from engine.statistics.fold import fold_figures
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor(None, "Hệ thống")
@@ -206,7 +207,14 @@ def sweep(session_factory: sessionmaker[Session], ctx: EngineContext) -> dict[st
         "tokens_purged": purge_tokens(session_factory, ctx),
         "results_signed": sign_pending_results(session_factory, ctx),
         "anchors_written": anchor_if_due(session_factory, ctx.settings, ctx.clock.now()),
+        "figures_folded": fold_daily_figures(session_factory),
     }
+
+
+def fold_daily_figures(session_factory: sessionmaker[Session]) -> int:
+    """Fold what commands appended to the figures' journals into the daily rows (changes no figure)."""
+    with session_factory.begin() as session:
+        return fold_figures(session)
 
 
 def purge_idempotency_keys(session_factory: sessionmaker[Session], ctx: EngineContext) -> int:

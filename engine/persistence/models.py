@@ -12,6 +12,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Column,
     Date,
     ForeignKey,
     Index,
@@ -687,6 +688,23 @@ class OfficialDayFigures(StepCounters, Base):
     unit: Mapped[str] = mapped_column(String(128), primary_key=True)
     element_id: Mapped[str] = mapped_column(String(128), primary_key=True)
 
+
+
+def _journal_of(model: type[Base]) -> Table:
+    """An append-only table with ``model``'s columns and no key or index.
+
+    A command adds its counts here with a plain INSERT, cheaper than adding to the day's row
+    (engine.statistics.upkeep); the scheduler folds the rows into ``model``'s
+    (engine.statistics.fold), and readers add the two (engine.statistics.daily), so a figure is
+    exact whether or not the fold has run.
+    """
+    figures = table_of(model)
+    return Table(f"{figures.name}_journal", Base.metadata,
+                 *[Column(column.name, column.type, nullable=False) for column in figures.columns])
+
+
+DOSSIER_DAY_JOURNAL = _journal_of(DossierDayFigures)
+OFFICIAL_DAY_JOURNAL = _journal_of(OfficialDayFigures)
 
 class SignedDocument(Base):
     """A document of a dossier signed with its center's certificate (PAdES), kept as signed.

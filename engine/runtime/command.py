@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from engine.errors import EngineError
 from engine.history.recorder import HistoryBuffer
 from engine.observability import note_dossier
-from engine.persistence.models import Dossier, Official
+from engine.persistence.models import Dossier, HumanTask, Official
 from engine.runtime.context import EngineContext, LoadedVersion
 from engine.runtime.failures import diagram_failure
 from engine.runtime.script_env import command_instant
@@ -41,6 +41,7 @@ class HumanCompletion:
     task_id: uuid.UUID
     actor: Actor
     payload: dict[str, Any]
+    task: HumanTask | None = None  # the row the command holds, when it has one (the daily figures read it)
 
 
 @dataclass

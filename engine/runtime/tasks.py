@@ -167,7 +167,7 @@ def finish_completion(session: Session, ctx: EngineContext, task: HumanTask, dos
                submitted_data=payload, draft=None, draft_saved_at=None, **claim)
 
     command = Command(session, ctx, dossier, version, workflow, actor, now,
-                      completion=HumanCompletion(task.id, actor, payload))
+                      completion=HumanCompletion(task.id, actor, payload, task))
     run_completion(command, spiff_task, data)
     finish_command(command)
 

@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -42,9 +42,8 @@ from engine.runtime.human_tasks import new_human_task
 from engine.runtime.transitions import Transition
 from engine.statistics.upkeep import (
     FigureRows,
-    FigureShape,
-    figure_ctes,
-    figure_statement_parts,
+    journal_ctes,
+    journal_rows,
     record_command,
     write_figures,
 )
@@ -89,8 +88,8 @@ def write_dossier(session: Session, ctx: EngineContext, dossier: Dossier, values
     params = {**values, "b_id": dossier.id, "b_old_version": old_version}
     connection = session.connection()
     if figures and connection.dialect.name == "postgresql":
-        shapes, figure_params = figure_statement_parts(figures)
-        statement = _dossier_update(tuple(sorted(values)), shapes)
+        journals, figure_params = journal_rows(figures)
+        statement = _dossier_update(tuple(sorted(values)), journals)
         params.update(figure_params)
     else:
         write_figures(session, figures)
@@ -110,14 +109,14 @@ def write_dossier(session: Session, ctx: EngineContext, dossier: Dossier, values
 
 
 @functools.lru_cache(maxsize=256)
-def _dossier_update(columns: tuple[str, ...], figure_shapes: tuple[FigureShape, ...] = ()) -> Any:
+def _dossier_update(columns: tuple[str, ...], journals: tuple[Table, ...] = ()) -> Any:
     # Built once per set of columns and figures: statement construction costs more than its execution here.
     statement = (
         update(_DOSSIER)
         .where(_DOSSIER.c.id == bindparam("b_id"), _DOSSIER.c.row_version == bindparam("b_old_version"))
         .values({name: bindparam(name) for name in columns})
     )
-    return statement.add_cte(*figure_ctes(figure_shapes)) if figure_shapes else statement
+    return statement.add_cte(*journal_ctes(journals)) if journals else statement
 
 
 _INSERT_HUMAN_TASKS = insert(_HUMAN_TASK)

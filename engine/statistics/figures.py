@@ -19,10 +19,9 @@ from engine.calendar.working_calendar import WorkingCalendar
 from engine.persistence.models import (
     OPEN_TASK_STATUSES,
     Dossier,
-    DossierDayFigures,
     HumanTask,
-    OfficialDayFigures,
 )
+from engine.statistics.daily import DossierDays, OfficialDays
 from engine.statistics.period import Period
 from engine.statistics.reach import ScopeRequest, StatScope, resolve_scope
 from engine.statistics.scope_sql import dossier_day_filter, dossier_filter, step_day_filter, task_filter
@@ -103,7 +102,7 @@ def scope_figures(session: Session, scope: StatScope, period: Period, *, now: da
     day_seconds = int(calendar.working_day_length.total_seconds())
     if scope.is_official:
         return _official_figures(session, scope, period, as_of, day_seconds)
-    table = DossierDayFigures
+    table = DossierDays
     sums = session.execute(
         select(*[func.coalesce(func.sum(getattr(table, name)), 0) for name in _DOSSIER_SUMS])
         .where(*dossier_day_filter(scope, period))
@@ -138,7 +137,7 @@ def running_late(as_of: datetime) -> ColumnElement[bool]:
 
 def _official_figures(session: Session, scope: StatScope, period: Period, as_of: datetime,
                       day_seconds: int) -> Figures:
-    table = OfficialDayFigures
+    table = OfficialDays
     completed, early, on_time, late, worked, allotted = (int(v) for v in session.execute(
         select(*[func.coalesce(func.sum(column), 0) for column in (
             table.completed, table.early, table.on_time, table.late, table.worked_seconds, table.allotted_seconds)])

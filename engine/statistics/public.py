@@ -16,7 +16,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from engine.calendar.working_calendar import WorkingCalendar
-from engine.persistence.models import Dossier, DossierDayFigures
+from engine.persistence.models import Dossier
+from engine.statistics.daily import DossierDays
 from engine.statistics.figures import open_at, running_late
 from engine.statistics.period import Period
 from engine.statistics.reach import WHOLE, StatScope
@@ -59,7 +60,7 @@ def on_time_by_center(session: Session, procedure: str, period: Period, *, now: 
     are left out."""
     scope = StatScope(center_ids=None, unit=WHOLE, units=None, official_id=None, procedure=procedure,
                       label=procedure)
-    table = DossierDayFigures
+    table = DossierDays
     counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(("finished", "in_time", "in_progress",
                                                                             "in_progress_late"), 0))
     for center_id, finished, in_time in session.execute(

@@ -29,11 +29,13 @@ from engine.persistence.models import (
     OfficialDayFigures,
     ProcedureVersion,
     TaskStatus,
+    table_of,
 )
 from engine.statistics.units import with_ancestors
 from engine.statistics.upkeep import (
     CLOSING_FACTS,
     DOSSIER_COUNTERS,
+    JOURNAL_OF,
     WHOLE_DOSSIER,
     FigureRows,
     dossier_figure_rows,
@@ -56,6 +58,7 @@ def rebuild_figures(session: Session, calendar: WorkingCalendar, *, batch: int =
     """Replace every daily figure by what the dossiers and their steps add up to. Does not commit."""
     for table in (DossierDayFigures, OfficialDayFigures):
         session.execute(delete(table))
+        session.execute(delete(JOURNAL_OF[table_of(table)]))
     versions = session.execute(select(ProcedureVersion.id, ProcedureVersion.process_id))
     procedure_keys = {row.id: row.process_id for row in versions}
     dossiers = steps = 0

@@ -11,18 +11,17 @@ from sqlalchemy.sql.compiler import SQLCompiler
 
 from engine.persistence.models import (
     Dossier,
-    DossierDayFigures,
     HumanTask,
-    OfficialDayFigures,
     Procedure,
     ProcedureVersion,
 )
+from engine.statistics.daily import DossierDays, OfficialDays
 from engine.statistics.period import Period
 from engine.statistics.reach import StatScope
 
 
 def dossier_day_filter(scope: StatScope, period: Period) -> list[ColumnElement[bool]]:
-    table = DossierDayFigures
+    table = DossierDays
     where = [table.day >= period.first, table.day <= period.last, table.unit == scope.unit]
     if scope.center_ids is not None:
         where.append(table.center_id.in_(sorted(scope.center_ids)))
@@ -32,9 +31,9 @@ def dossier_day_filter(scope: StatScope, period: Period) -> list[ColumnElement[b
 
 
 def step_day_filter(scope: StatScope, period: Period) -> list[ColumnElement[bool]]:
-    """The scope on the daily step figures (OfficialDayFigures: each official's rows, which add up
+    """The scope on the daily step figures (OfficialDays: each official's rows, which add up
     to everyone's)."""
-    table = OfficialDayFigures
+    table = OfficialDays
     where = [table.day >= period.first, table.day <= period.last]
     if scope.center_ids is not None:
         where.append(table.center_id.in_(sorted(scope.center_ids)))

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from engine.persistence.models import (
     STEP_HISTOGRAM_COLUMNS,
     STEP_HOUR_BUCKETS,
-    OfficialDayFigures,
     Procedure,
     ProcedureVersion,
 )
+from engine.statistics.daily import OfficialDays
 from engine.statistics.period import Period
 from engine.statistics.reach import StatScope
 from engine.statistics.scope_sql import step_day_filter
@@ -66,7 +66,7 @@ def step_figures(session: Session, scope: StatScope, period: Period) -> list[Ste
     An official's daily figures kept no histogram before migration e2c6a4f8b153: a p90 is given only
     where the histogram counts every step completed.
     """
-    table = OfficialDayFigures
+    table = OfficialDays
     histogram = [func.sum(getattr(table, name)) for name in STEP_HISTOGRAM_COLUMNS]
     sums = [func.sum(getattr(table, name)) for name in
             ("completed", "early", "on_time", "late", "worked_seconds", "allotted_seconds", "allotted_steps")]

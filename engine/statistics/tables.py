@@ -11,12 +11,11 @@ from sqlalchemy.orm import Session
 
 from engine.persistence.models import (
     OPEN_TASK_STATUSES,
-    DossierDayFigures,
     HumanTask,
     Official,
-    OfficialDayFigures,
     Unit,
 )
+from engine.statistics.daily import DossierDays, OfficialDays
 from engine.statistics.period import Period
 from engine.statistics.reach import WHOLE, StatScope
 from engine.statistics.scope_sql import dossier_day_filter, step_day_filter, task_filter
@@ -42,7 +41,7 @@ class Row:
 
 def by_unit(session: Session, scope: StatScope, period: Period) -> list[Row]:
     """Each unit with steps in the scope: its steps, and the dossiers it worked on, finished in time or not."""
-    table = OfficialDayFigures
+    table = OfficialDays
     steps = session.execute(
         select(table.unit, func.sum(table.completed), func.sum(table.late), func.sum(table.worked_seconds))
         .where(*step_day_filter(scope, period)).group_by(table.unit)
@@ -51,7 +50,7 @@ def by_unit(session: Session, scope: StatScope, period: Period) -> list[Row]:
         select(HumanTask.department, func.count())
         .where(HumanTask.status.in_(OPEN_TASK_STATUSES), *task_filter(scope)).group_by(HumanTask.department)
     ).all())
-    day = DossierDayFigures
+    day = DossierDays
     where = [day.day >= period.first, day.day <= period.last, day.unit != WHOLE]
     if scope.center_ids is not None:
         where.append(day.center_id.in_(sorted(scope.center_ids)))
@@ -74,7 +73,7 @@ def by_unit(session: Session, scope: StatScope, period: Period) -> list[Row]:
 
 def by_official(session: Session, scope: StatScope, period: Period) -> list[Row]:
     """Each official who completed or holds steps in the scope, most steps first."""
-    table = OfficialDayFigures
+    table = OfficialDays
     steps = {int(o): (int(c), int(late), int(w)) for o, c, late, w in session.execute(
         select(table.official_id, func.sum(table.completed), func.sum(table.late), func.sum(table.worked_seconds))
         .where(*step_day_filter(scope, period)).group_by(table.official_id)
@@ -116,13 +115,13 @@ def trend(session: Session, scope: StatScope, period: Period) -> list[TrendPoint
     """Dossiers received and finished, in time or late, per day (per week beyond a month, per month
     beyond half a year); an official's trend counts their steps."""
     if scope.is_official:
-        table = OfficialDayFigures
+        table = OfficialDays
         rows = session.execute(
             select(table.day, literal(0), func.sum(table.completed),
                    func.sum(table.early + table.on_time), func.sum(table.late))
             .where(*step_day_filter(scope, period)).group_by(table.day)).all()
     else:
-        day = DossierDayFigures
+        day = DossierDays
         rows = session.execute(
             select(day.day, func.sum(day.received), func.sum(day.finished), func.sum(day.early + day.on_time),
                    func.sum(day.late))

@@ -1,31 +1,41 @@
 """Keep the daily figures current: each command adds what it did, in its own transaction.
 
 ``engine.runtime.workflow.finish_command`` asks ``record_command`` what the command adds, and the
-dossier's UPDATE carries it: on PostgreSQL as data-modifying CTEs of that one statement (no round
-trip of its own), elsewhere as one upsert per table just before it. Either way the figures commit
-or roll back with the command. Measured by ``bench.statistics`` (the cost added to a completion,
-with and without the figures, in one run). Chosen over materialised views refreshed by the
-scheduler because the figures are then exact at every moment, and a refresh of a year of a
-province costs seconds each time where an upsert costs a fraction of a millisecond per command.
+dossier's UPDATE carries it: on PostgreSQL as a data-modifying CTE of that one statement (no round
+trip of its own), elsewhere as one INSERT per table just before it. Either way the counts commit
+or roll back with the command.
+
+They are appended to the figures' journals, not added to the day's rows: a plain INSERT into a
+table without index costs the command less than an upsert that finds, locks and rewrites the
+day's row (``bench.statistics`` measures the cost added to a completion, with and without the
+figures, in one run), and concurrent commands never wait on each other's day rows. The scheduler
+folds the journals into the day's rows (engine.statistics.fold) and readers add the two
+(engine.statistics.daily), so the figures are exact at every moment. Chosen over materialised
+views refreshed by the scheduler, which would be stale between refreshes and cost seconds a
+refresh over a year of a province.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CTE, String, Table, bindparam, func, select
+from sqlalchemy import CTE, Table, Text, bindparam, cast, func, insert, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from engine.calendar.deadlines import Timeliness, classify_completion
 from engine.calendar.working_calendar import WorkingCalendar
 from engine.persistence.models import (
     CLOSED_DOSSIER_STATUSES,
+    DOSSIER_DAY_JOURNAL,
+    OFFICIAL_DAY_JOURNAL,
     STEP_HISTOGRAM_COLUMNS,
     STEP_HOUR_BUCKETS,
     Channel,
@@ -50,38 +60,23 @@ _OFFICIAL_KEY = ("day", "official_id", "center_id", "procedure_key", "unit", "el
 WHOLE_DOSSIER = ""  # the ``unit`` of the dossier-wide rows
 _DOSSIER_DAY = table_of(DossierDayFigures)
 _OFFICIAL_DAY = table_of(OfficialDayFigures)
+JOURNAL_OF = {_DOSSIER_DAY: DOSSIER_DAY_JOURNAL, _OFFICIAL_DAY: OFFICIAL_DAY_JOURNAL}
+"""Each table of daily figures' journal, where commands append what they add to it."""
 
 
 @dataclass(frozen=True)
 class FigureRows:
-    """Rows to add to one table of daily figures, all with the same columns and distinct keys.
-
-    ``family`` names the rows' values for PostgreSQL (``figure_ctes``), one prefix a kind of row.
-    """
+    """Rows to add to one table of daily figures, all with the same columns and distinct keys."""
 
     table: Table
     key: tuple[str, ...]
     counters: tuple[str, ...]
     rows: list[dict[str, Any]]
-    family: str
-
-    def groups(self) -> list[tuple[dict[str, Any], list[str]]]:
-        """The rows as (values but the unit, units): a finished dossier adds the same counts to
-        every unit it reached, which PostgreSQL then adds in one INSERT … SELECT unnest(units)."""
-        grouped: dict[tuple[Any, ...], tuple[dict[str, Any], list[str]]] = {}
-        for row in self.rows:
-            common = {column: value for column, value in row.items() if column != "unit"}
-            grouped.setdefault(tuple(sorted(common.items())), (common, []))[1].append(row["unit"])
-        return list(grouped.values())
-
-
-FigureShape = tuple[str, int, Table, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
-"""A family, a group's number in it, a figures table, its key, its counters, its columns but the unit."""
 
 
 def record_command(command: Command, values: dict[str, Any], new_tasks: list[dict[str, Any]]) -> list[FigureRows]:
     """What ``command`` adds to the daily figures: a dossier received or reaching a unit, a step
-    completed, a dossier finished; nothing is written here (``write_figures``, ``figure_ctes``).
+    completed, a dossier finished; nothing is written here (``write_figures``, ``journal_ctes``).
     ``values`` are the dossier columns the command is about to write (``reached_units`` is added)."""
     dossier, calendar = command.dossier, command.ctx.calendar
     finishing = values.get("status") in CLOSED_DOSSIER_STATUSES and dossier.status not in CLOSED_DOSSIER_STATUSES
@@ -107,7 +102,7 @@ def record_command(command: Command, values: dict[str, Any], new_tasks: list[dic
                     row[name] += value
     figures = dossier_figure_rows(rows, dossier.center_id, command.version.key)
     if command.completion is not None:
-        task = command.session.get(HumanTask, command.completion.task_id)
+        task = command.completion.task or command.session.get(HumanTask, command.completion.task_id)
         if task is not None and task.completed_at is not None:
             figures += step_rows(task, command.version.key, calendar)
     return figures
@@ -120,7 +115,7 @@ def dossier_figure_rows(rows: dict[tuple[date, str], dict[str, int]], center_id:
         return []
     base = {"center_id": center_id, "procedure_key": procedure_key}
     dossier_rows = [{**base, "day": day, "unit": unit, **counts} for (day, unit), counts in rows.items()]
-    return [FigureRows(_DOSSIER_DAY, _DOSSIER_KEY, DOSSIER_COUNTERS, dossier_rows, "dossier")]
+    return [FigureRows(_DOSSIER_DAY, _DOSSIER_KEY, DOSSIER_COUNTERS, dossier_rows)]
 
 
 def _finished_counts(command: Command, values: dict[str, Any], calendar: WorkingCalendar,
@@ -167,8 +162,8 @@ def step_rows(task: HumanTask, procedure_key: str, calendar: WorkingCalendar) ->
     else:
         row["on_time"] = 1
     row[hour_bucket(worked)] = 1
-    return [FigureRows(_OFFICIAL_DAY, _OFFICIAL_KEY, STEP_COUNTERS, [{**row, "official_id": task.completed_by_id or 0}],
-                       "step")]
+    row["official_id"] = task.completed_by_id or 0
+    return [FigureRows(_OFFICIAL_DAY, _OFFICIAL_KEY, STEP_COUNTERS, [row])]
 
 
 def hour_bucket(worked_seconds: float) -> str:
@@ -189,46 +184,47 @@ def _day(instant: datetime, calendar: WorkingCalendar) -> date:
 
 
 def write_figures(session: Session, figures: Sequence[FigureRows]) -> None:
-    """Add ``figures`` with one statement per table (where the dossier's UPDATE cannot carry them)."""
+    """Append ``figures`` to their journals, one statement per table (where the dossier's UPDATE
+    cannot carry them)."""
+    connection = session.connection()
     for part in figures:
-        upsert_rows(session, part.table, part.key, part.counters, part.rows)
+        connection.execute(insert(JOURNAL_OF[part.table]), part.rows)
 
 
-def figure_statement_parts(figures: Sequence[FigureRows]) -> tuple[tuple[FigureShape, ...], dict[str, Any]]:
-    """What the dossier's UPDATE needs to carry ``figures`` on PostgreSQL: the shapes of its CTEs
-    (``figure_ctes``, compiled once per shape) and their parameters."""
-    shapes: list[FigureShape] = []
-    params: dict[str, Any] = {}
+def journal_rows(figures: Sequence[FigureRows]) -> tuple[tuple[Table, ...], dict[str, str]]:
+    """What the dossier's UPDATE needs to carry ``figures`` on PostgreSQL: the journals it appends
+    to (``journal_ctes``) and, for each, its rows as one JSON parameter."""
+    rows: dict[Table, list[dict[str, Any]]] = defaultdict(list)
     for part in figures:
-        for number, (common, units) in enumerate(part.groups()):
-            prefix = f"{part.family}{number}_"
-            shapes.append((part.family, number, part.table, part.key, part.counters, tuple(sorted(common))))
-            params.update({f"{prefix}{column}": value for column, value in common.items()})
-            params[f"{prefix}{part.table.name}_units"] = units
-    return tuple(shapes), params
+        rows[JOURNAL_OF[part.table]].extend(part.rows)
+    journals = tuple(sorted(rows, key=lambda journal: journal.name))
+    return journals, {_rows_parameter(journal): json.dumps(rows[journal], default=date.isoformat)
+                      for journal in journals}
 
 
-def figure_ctes(shapes: Sequence[FigureShape]) -> list[CTE]:
-    """Figures of ``shapes`` as PostgreSQL data-modifying CTEs for the dossier's UPDATE to carry
+def journal_ctes(journals: Sequence[Table]) -> list[CTE]:
+    """Appending to ``journals`` as PostgreSQL data-modifying CTEs for the dossier's UPDATE to carry
     (PostgreSQL runs each exactly once with the statement, read or not).
 
-    Each adds one group's rows with INSERT … SELECT unnest(units), whatever their number: an
-    INSERT of several VALUES rows has no cache key in SQLAlchemy, so the whole UPDATE would be
-    compiled again at every command (milliseconds); this is compiled once per shape.
+    Each reads its rows from one JSON parameter (``jsonb_populate_recordset``), whatever their
+    number and values: the statement has a handful of shapes, each compiled once, and SQLAlchemy
+    keys and binds one parameter a journal rather than one a value.
     """
-    return [_upsert_cte(*shape) for shape in shapes]
+    return [_journal_cte(journal) for journal in journals]
 
 
-@functools.lru_cache(maxsize=256)
-def _upsert_cte(family: str, number: int, table: Table, key: tuple[str, ...], counters: tuple[str, ...],
-                columns: tuple[str, ...]) -> CTE:
-    prefix = f"{family}{number}_"
-    units = func.unnest(bindparam(f"{prefix}{table.name}_units", type_=postgresql.ARRAY(String())))
-    selected = select(*[bindparam(f"{prefix}{c}", type_=table.c[c].type) for c in columns], units)
-    statement = postgresql.insert(table).from_select([*columns, "unit"], selected)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(key), set_={name: table.c[name] + statement.excluded[name] for name in counters})
-    return statement.cte(f"{table.name}_{number}")
+@functools.lru_cache(maxsize=8)
+def _journal_cte(journal: Table) -> CTE:
+    names = [column.name for column in journal.columns]
+    rows = func.jsonb_populate_recordset(
+        literal_column(f"NULL::{journal.name}"), cast(bindparam(_rows_parameter(journal), type_=Text()), JSONB),
+    ).table_valued(*names).alias("new_rows")
+    appended = insert(journal).from_select(names, select(*[rows.c[name] for name in names]))
+    return appended.cte(f"{journal.name}_appended")
+
+
+def _rows_parameter(journal: Table) -> str:
+    return f"{journal.name}_rows"
 
 
 def upsert_rows(session: Session, table: Table, key: Iterable[str], counters: Iterable[str],
