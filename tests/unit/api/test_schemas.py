@@ -72,3 +72,41 @@ def test_a_dossier_with_its_open_tasks_dumps_as_marshmallow_dumps_it():
         apology_required=False, completed_at=None, result_element_id=None, result_name=None,
         open_tasks=[_task(), _task(status="ready", assignee_id=None, assignee=None)])
     assert DossierSchema().dump(dossier) == _marshmallows_own(DossierSchema(), dossier)
+
+
+def test_each_plain_formatter_gives_what_its_fields_serialize_gives():
+    """Strings (a str, an enum of strings, bytes, a number), UUIDs, integers and date-times of each
+    format dump as the field's own ``_serialize`` dumps them; an integer as a string, a date-time in
+    a format of its own and a subclass keep their field's way."""
+    from enum import StrEnum
+
+    class Status(StrEnum):
+        READY = "ready"
+
+    class Sample(ObjectSchema):
+        text = fields.String()
+        key = fields.UUID()
+        number = fields.Integer()
+        number_text = fields.Integer(as_string=True)
+        when = fields.DateTime()
+        when_rfc = fields.DateTime(format="rfc")
+        when_own = fields.DateTime(format="%d/%m/%Y %H:%M")
+        aware = fields.AwareDateTime()
+        email = fields.Email()
+
+    values = [
+        dict(text="Hồ sơ", key=uuid.uuid4(), number=7, number_text=7, when=WHEN, when_rfc=WHEN, when_own=WHEN,
+             aware=WHEN, email="a@b.vn"),
+        dict(text=Status.READY, key="6f1c0d9e-0000-4000-8000-000000000000", number="12", number_text=3.0,
+             when=datetime(2026, 3, 2, 8, 30), when_rfc=None, when_own=None, aware=None, email=None),
+        dict(text=b"bytes", key=None, number=True, number_text=None, when=None, when_rfc=WHEN, when_own=WHEN,
+             aware=WHEN, email="x@y.vn"),
+        dict(text=42, key=None, number=None, number_text=1, when=WHEN, when_rfc=None, when_own=None, aware=None,
+             email=None),
+        dict(text=None),
+    ]
+    for value in values:
+        obj = SimpleNamespace(**value)
+        assert Sample().dump(obj) == _marshmallows_own(Sample(), obj)
+        assert [type(v) for v in Sample().dump(obj).values()] == \
+            [type(v) for v in _marshmallows_own(Sample(), obj).values()]  # a str, not the enum
