@@ -12,7 +12,7 @@ from marshmallow import Schema, fields, validate
 
 from api.deps import current_actor, current_engine, current_official, get_session
 from api.schemas import HumanTaskSchema, instant_field
-from engine.org.inbox import InboxFilters, group_by_dossier, inbox_counts, inbox_filters, inbox_page
+from engine.org.inbox import InboxFilters, group_by_dossier, inbox_counts, inbox_filters, inbox_listing
 from engine.runtime.assignments import delegate_task, reassign_tasks
 
 blp = Blueprint("inbox", __name__, url_prefix="/api/v1", description="Hộp công việc / Officials' inbox")
@@ -59,6 +59,7 @@ class ReassignArgsSchema(DelegateArgsSchema):
 # One instance for every request: given the class, the parser would build (and deep-copy the fields
 # of) a new schema for each request of the inbox, the API's most frequent one.
 INBOX_QUERY_ARGS = InboxQueryArgsSchema()
+TASKS = HumanTaskSchema(many=True)  # a grouped page's tasks, likewise
 
 
 def _filters(args: dict[str, Any]) -> InboxFilters:
@@ -85,13 +86,11 @@ class Inbox(MethodView):
         unclaimed tasks for my roles; delegated: tasks I handed to others.
         """
         now, day = _now_and_day()
-        page = inbox_page(get_session(), current_official(), view, _filters(args), now=now, day=day,
-                          limit=args["limit"], cursor=args.get("cursor"))
+        page = inbox_listing(get_session(), current_official(), view, _filters(args), now=now, day=day,
+                             limit=args["limit"], cursor=args.get("cursor"))
         body: dict[str, Any] = {"tasks": page.tasks, "next_cursor": page.next_cursor}
         if args.get("group") == "dossier":
-            body["groups"] = [
-                {**g, "tasks": HumanTaskSchema(many=True).dump(g["tasks"])} for g in group_by_dossier(page.tasks)
-            ]
+            body["groups"] = [{**g, "tasks": TASKS.dump(g["tasks"])} for g in group_by_dossier(page.tasks)]
         return body
 
 

@@ -220,12 +220,12 @@ class EngineDriver:
     def inbox(self, who: str, key: tuple[str, int | None, str] | None) -> None:
         from zoneinfo import ZoneInfo
 
-        from engine.org.inbox import inbox_filters, inbox_page
+        from engine.org.inbox import inbox_filters, inbox_listing
 
         def work(session: Any, official: Any) -> Any:
             now = self.ctx.clock.now()
-            return inbox_page(session, official, "queue", inbox_filters(session), now=now,
-                              day=now.astimezone(ZoneInfo(self.ctx.settings.timezone)).date(), limit=50)
+            return inbox_listing(session, official, "queue", inbox_filters(session), now=now,
+                                 day=now.astimezone(ZoneInfo(self.ctx.settings.timezone)).date(), limit=50)
 
         self._timed(who, key, work, write=False)
 

@@ -27,17 +27,18 @@ What happens:
    after it. Then leave periods and deputies (some officials away today, covered by a colleague), a
    few inactive officials, ``ANALYZE``. COPY FREEZE marks the pages all-visible, as a well-vacuumed
    table would be; a live table has some not-yet-vacuumed pages among its newest (open) rows.
-3. Each inbox query is run through ``engine.org.inbox.inbox_page`` / ``inbox_counts`` with a real
-   ``Session`` of ``engine.db.make_db_engine``, one session per request, the official loaded before the
-   timer starts (as the API's authentication does). psycopg would prepare a statement on its 5th
-   execution on a connection, but it forgets its prepared statements on every ROLLBACK, which closing a
-   session issues, so each request is planned with its own parameter values (as in the API).
-   Officials alternate between the busiest tenth (by the size of the view the query reads) and all
-   eligible officials; filter values are drawn from the official's own tasks most of the time (so they
-   match) and from anywhere otherwise. All queries' runs are shuffled together, after a warm-up.
-   Timed: the function call (SQL + ORM), with ``time.perf_counter``; the time spent inside
-   ``cursor.execute`` is recorded too (``sql`` columns). The API's extra query that
-   loads assignees and dossiers of a page (``api.inbox._load_people``) is not part of what is timed.
+3. Each inbox query is run through ``engine.org.inbox.inbox_listing`` (what the API runs: a page as
+   plain rows; ``inbox_page`` reads the same query's HumanTask objects for the officials' pages) /
+   ``inbox_counts`` with a real ``Session`` of ``engine.db.make_db_engine``, one session per request,
+   the official loaded before the timer starts (as the API's authentication does). psycopg would
+   prepare a statement on its 5th execution on a connection, but it forgets its prepared statements
+   on every ROLLBACK, which closing a session issues, so each request is planned with its own
+   parameter values (as in the API). Officials alternate between the busiest tenth (by the size of
+   the view the query reads) and all eligible officials; filter values are drawn from the official's
+   own tasks most of the time (so they match) and from anywhere otherwise. All queries' runs are
+   shuffled together, after a warm-up. Timed: the function call (SQL and rows, and the officials a
+   page names that the session does not hold), with ``time.perf_counter``; the time spent inside
+   ``cursor.execute`` is recorded too (``sql`` columns).
 4. The plan of the slowest query (highest p95) is shown with ``EXPLAIN (ANALYZE, BUFFERS)``: the SQL
    SQLAlchemy emitted (captured with ``after_cursor_execute``, with its parameters) in the 8 runs that
    spent most time in the database is explained again, and the slowest of those plans is printed.
@@ -1039,7 +1040,7 @@ class Bench:
         return out
 
     def run(self, case: Case) -> Run:
-        from engine.org.inbox import inbox_page
+        from engine.org.inbox import inbox_listing
         from engine.persistence.models import Official
 
         view = VIEW_OF[case.query]
@@ -1063,8 +1064,8 @@ class Bench:
                 elapsed = time.perf_counter() - started
                 rows = counts.get("queue", 0) + counts.get("mine", 0)
             else:
-                page = inbox_page(session, official, view, case.filters, now=self.now, day=self.day,
-                                  limit=PAGE_SIZE, cursor=case.cursor)
+                page = inbox_listing(session, official, view, case.filters, now=self.now, day=self.day,
+                                     limit=PAGE_SIZE, cursor=case.cursor)
                 elapsed = time.perf_counter() - started
                 rows = len(page.tasks)
             recorder.active = False
@@ -1391,7 +1392,7 @@ def print_report(report: dict[str, Any]) -> None:
     print("  human_task indexes: " + ", ".join(f"{k} {mb(v)}" for k, v in
                                                report["table_sizes"]["human_task_indexes"].items()))
     print()
-    print(f"Inbox queries (inbox_page limit={PAGE_SIZE} / inbox_counts, one session per request), target p95 <= "
+    print(f"Inbox queries (inbox_listing limit={PAGE_SIZE} / inbox_counts, one session per request), target p95 <= "
           f"{TARGET_P95_MS:g} ms; busy = busiest tenth of officials for that view")
     header = (f"  {'query':22s} {'runs':>5s} {'p50':>8s} {'p95':>8s} {'max':>8s} {'sql p50':>8s} {'sql p95':>8s} "
               f"{'p95 busy':>8s} {'rows':>6s}  target")

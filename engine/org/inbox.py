@@ -1,13 +1,21 @@
 """The officials' inbox: my tasks, my unit's queue, what I delegated — filtered, sorted by due time,
 paged by cursor, counted. Every query reads the human_task table alone (its inbox columns are
-copied from the dossier when the task is created) and walks an index in due-time order."""
+copied from the dossier when the task is created) and walks an index in due-time order.
+
+A page comes two ways, the same tasks in the same order: ``inbox_listing`` reads only the columns a
+list shows, as plain rows (the API, whose most frequent request this is), ``inbox_page`` reads
+HumanTask objects for the pages that follow a task's relationships (the officials' inbox page shows
+each dossier's applicant)."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from itertools import starmap
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import Select, func, select, text, true, tuple_, union_all
 from sqlalchemy.orm import Session, aliased
@@ -47,31 +55,93 @@ def inbox_filters(session: Session, *, center: str | None = None, **filters: Any
     return InboxFilters(center_id=center_id, **filters)
 
 
+@dataclass(slots=True)
+class TaskListing:
+    """A task as a list shows it: the HumanTask columns the API's task answer names, under the same
+    names, read as a plain row (no HumanTask object to build, no JSON column to parse), and the
+    officials it names, as ``task.assignee`` and ``task.completed_by`` would give them."""
+
+    id: uuid.UUID
+    dossier_id: int
+    dossier_code: str | None
+    procedure_key: str | None
+    element_id: str
+    name: str
+    lane: str | None
+    department: str | None
+    candidate_role: str | None
+    stage: str | None
+    form_name: str | None
+    status: TaskStatus
+    assignee_id: int | None
+    assigned_at: datetime | None
+    delegated_by_id: int | None
+    ready_at: datetime
+    claimed_at: datetime | None
+    completed_at: datetime | None
+    completed_by_id: int | None
+    due_at: datetime | None
+    assignee: Official | None = None
+    completed_by: Official | None = None
+
+
+_PEOPLE = ("assignee", "completed_by")
+# The columns of a listing, in its fields' order (a row of them builds one positionally).
+LISTED_COLUMNS = tuple(getattr(HumanTask, f.name) for f in dataclasses.fields(TaskListing) if f.name not in _PEOPLE)
+
+
+class ListedTask(Protocol):
+    """What a page's task offers either way (a HumanTask or a TaskListing): enough to page and group."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+    @property
+    def dossier_id(self) -> int: ...
+
+    @property
+    def dossier_code(self) -> str | None: ...
+
+    @property
+    def due_at(self) -> datetime | None: ...
+
+
+T = TypeVar("T", HumanTask, TaskListing)
+
+# What every page selects, built once (a select of twenty columns takes about a third of the time
+# SQLite takes to answer a page of them); each request adds its clauses to a copy.
+_TASKS = select(HumanTask)
+_LISTED = select(*LISTED_COLUMNS)
+
+
 @dataclass
-class InboxPage:
-    tasks: list[HumanTask]
+class InboxPage(Generic[T]):
+    tasks: list[T]
     next_cursor: str | None
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def view_query(session: Session, official: Official, view: str, day: date) -> Select[Any]:
+def view_query(session: Session, official: Official, view: str, day: date, *, listed: bool = False) -> Select[Any]:
     """The tasks of one inbox view, unfiltered and unsorted: only those the access policy lets the
     official see (a shared unit's queue holds only the tasks of the official's centers). The policy
-    is told what the view asks of its tasks, so its clause repeats none of it (see ``TaskFacts``)."""
+    is told what the view asks of its tasks, so its clause repeats none of it (see ``TaskFacts``).
+    HumanTask objects, or with ``listed`` the LISTED_COLUMNS."""
+    base = _LISTED if listed else _TASKS
     if view == "mine":
         holders = _holders(session, official, day)
-        return _visible(session, official, day, TaskFacts(status=TaskStatus.CLAIMED, held=True)) \
+        return _visible(session, official, day, TaskFacts(status=TaskStatus.CLAIMED, held=True), base) \
             .where(HumanTask.assignee_id.in_(holders), HumanTask.status == TaskStatus.CLAIMED)
     if view == "queue":
         roles = list(official.roles)
         if official.unit_code is None or not roles:
-            return _visible(session, official, day, TaskFacts()).where(HumanTask.id.is_(None))
-        query = _visible(session, official, day, TaskFacts(status=TaskStatus.READY, department=official.unit_code)) \
+            return _visible(session, official, day, TaskFacts(), base).where(HumanTask.id.is_(None))
+        facts = TaskFacts(status=TaskStatus.READY, department=official.unit_code)
+        query = _visible(session, official, day, facts, base) \
             .where(HumanTask.department == official.unit_code, HumanTask.candidate_role.in_(roles),
                    HumanTask.status == TaskStatus.READY)
         return query.where(IN_QUEUE_INDEX) if session.get_bind().dialect.name == "sqlite" else query
     if view == "delegated":
-        return _visible(session, official, day, TaskFacts(delegated=True)) \
+        return _visible(session, official, day, TaskFacts(delegated=True), base) \
             .where(HumanTask.delegated_by_id == official.id, HumanTask.status.in_(OPEN))
     raise FormInvalidError([FieldProblem("view", f"Không có hộp công việc '{view}'", f"No inbox view '{view}'")])
 
@@ -88,19 +158,22 @@ def _holders(session: Session, official: Official, day: date) -> list[int]:
 _HOLDERS = "motcua_inbox_holders"
 
 
-def _soonest_of_each_holder(session: Session, query: Select[Any], holders: list[int], count: int) -> list[HumanTask]:
+def _soonest_of_each_holder(query: Select[Any], holders: list[int], count: int, *, listed: bool) -> Select[Any]:
     """The first ``count`` tasks of ``query`` by due time, for a deputy's several holders: each holder's
     soonest from the index, merged. PostgreSQL (before 17) walks an index in order for one holder, not
     for a list of them, and would sort all their tasks for one page (bench.inbox)."""
     order = (HumanTask.due_at, HumanTask.id)
     parts = [select(query.where(HumanTask.assignee_id == holder).order_by(*order).limit(count).subquery())
              for holder in holders]
-    task = aliased(HumanTask, union_all(*parts).subquery())
-    return list(session.scalars(select(task).order_by(task.due_at, task.id).limit(count)))
+    merged = union_all(*parts).subquery()
+    if listed:
+        return select(*merged.c).order_by(merged.c.due_at, merged.c.id).limit(count)
+    task = aliased(HumanTask, merged)
+    return select(task).order_by(task.due_at, task.id).limit(count)
 
 
-def _visible(session: Session, official: Official, day: date, facts: TaskFacts) -> Select[Any]:
-    return select(HumanTask).where(task_scope(session, official, day, facts=facts))
+def _visible(session: Session, official: Official, day: date, facts: TaskFacts, base: Select[Any]) -> Select[Any]:
+    return base.where(task_scope(session, official, day, facts=facts))
 
 
 def apply_filters(query: Select[Any], filters: InboxFilters, now: datetime) -> Select[Any]:
@@ -119,7 +192,7 @@ def apply_filters(query: Select[Any], filters: InboxFilters, now: datetime) -> S
     return query
 
 
-def encode_task_cursor(task: HumanTask) -> str:
+def encode_task_cursor(task: ListedTask) -> str:
     return encode_cursor(task.due_at.isoformat() if task.due_at is not None else "", str(task.id))
 
 
@@ -134,21 +207,52 @@ def decode_task_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
     return instant, key
 
 
-def inbox_page(session: Session, official: Official, view: str, filters: InboxFilters, *, now: datetime,
-               day: date, limit: int = 50, cursor: str | None = None) -> InboxPage:
-    """One page of a view, soonest due first; ``next_cursor`` continues after the last task."""
-    query = apply_filters(view_query(session, official, view, day), filters, now)
+def _page_statement(session: Session, official: Official, view: str, filters: InboxFilters, *, now: datetime,
+                    day: date, limit: int, cursor: str | None, listed: bool) -> Select[Any]:
+    """The statement of one page of a view, soonest due first, one task more than ``limit`` (whether
+    a next page exists): HumanTask objects, or with ``listed`` the LISTED_COLUMNS."""
+    query = apply_filters(view_query(session, official, view, day, listed=listed), filters, now)
     if cursor:
         due, task_id = decode_task_cursor(cursor)
         query = query.where(tuple_(HumanTask.due_at, HumanTask.id) > tuple_(due, task_id))
     if view == "mine" and len(holders := _holders(session, official, day)) > 1:
-        rows = _soonest_of_each_holder(session, query, holders, limit + 1)
-    else:
-        rows = list(session.scalars(query.order_by(HumanTask.due_at, HumanTask.id).limit(limit + 1)))
-    more = len(rows) > limit
-    tasks = rows[:limit]
-    load_people(session, tasks)
-    return InboxPage(tasks, encode_task_cursor(tasks[-1]) if more and tasks else None)
+        return _soonest_of_each_holder(query, holders, limit + 1, listed=listed)
+    return query.order_by(HumanTask.due_at, HumanTask.id).limit(limit + 1)
+
+
+def _cut(rows: Sequence[T], limit: int) -> InboxPage[T]:
+    tasks = list(rows[:limit])
+    return InboxPage(tasks, encode_task_cursor(tasks[-1]) if len(rows) > limit and tasks else None)
+
+
+def inbox_page(session: Session, official: Official, view: str, filters: InboxFilters, *, now: datetime,
+               day: date, limit: int = 50, cursor: str | None = None) -> InboxPage[HumanTask]:
+    """One page of a view as HumanTask objects, soonest due first; ``next_cursor`` continues after the
+    last task. For a page that follows the tasks' relationships; a list of tasks alone takes
+    ``inbox_listing``."""
+    statement = _page_statement(session, official, view, filters, now=now, day=day, limit=limit, cursor=cursor,
+                                listed=False)
+    page = _cut(session.scalars(statement).all(), limit)
+    load_people(session, page.tasks)
+    return page
+
+
+def inbox_listing(session: Session, official: Official, view: str, filters: InboxFilters, *, now: datetime,
+                  day: date, limit: int = 50, cursor: str | None = None) -> InboxPage[TaskListing]:
+    """``inbox_page``'s tasks, the same ones in the same order, as TaskListings: plain rows of the
+    columns a list shows, without a HumanTask object per task (a page of 50 tasks reads in about 0.8
+    of the time, and the API dumps it in about 0.7)."""
+    statement = _page_statement(session, official, view, filters, now=now, day=day, limit=limit, cursor=cursor,
+                                listed=True)
+    page = _cut(list(starmap(TaskListing, session.execute(statement))), limit)  # rows in the fields' order
+    people = _people(session, {person for task in page.tasks
+                               for person in (task.assignee_id, task.completed_by_id) if person is not None})
+    for task in page.tasks:
+        if task.assignee_id is not None:
+            task.assignee = people.get(task.assignee_id)
+        if task.completed_by_id is not None:
+            task.completed_by = people.get(task.completed_by_id)
+    return page
 
 
 def inbox_counts(session: Session, official: Official, filters: InboxFilters, *, now: datetime,
@@ -177,13 +281,22 @@ def load_people(session: Session, tasks: list[HumanTask]) -> None:
     """Load the assignees and completers of a page that the session does not hold yet, in one query
     instead of one per task. A queue's tasks have none and one's own tasks name oneself (loaded with
     the token), so most pages need no query at all; ``task.assignee`` then comes from the session."""
-    wanted = {person for task in tasks for person in (task.assignee_id, task.completed_by_id) if person is not None}
-    missing = sorted(person for person in wanted if session.identity_map.get(identity_key(Official, person)) is None)
+    _people(session, {person for task in tasks for person in (task.assignee_id, task.completed_by_id)
+                      if person is not None})
+
+
+def _people(session: Session, wanted: set[int]) -> dict[int, Official]:
+    """The officials ``wanted``: those the session holds, and the others in one query."""
+    held = {person: session.identity_map.get(identity_key(Official, person)) for person in wanted}
+    people = {person: official for person, official in held.items() if official is not None}
+    missing = sorted(person for person in wanted if person not in people)
     if missing:
-        session.scalars(select(Official).where(Official.id.in_(missing))).all()
+        people.update((official.id, official) for official in
+                      session.scalars(select(Official).where(Official.id.in_(missing))))
+    return people
 
 
-def group_by_dossier(tasks: list[HumanTask]) -> list[dict[str, Any]]:
+def group_by_dossier(tasks: Sequence[T]) -> list[dict[str, Any]]:
     """Tasks of the same dossier together, in the order of each dossier's most urgent task."""
     groups: dict[int, dict[str, Any]] = {}
     for task in tasks:

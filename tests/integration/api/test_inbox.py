@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
+from marshmallow import Schema
+from sqlalchemy import select
+
+from api.schemas import HumanTaskSchema
+from engine.org.inbox import InboxFilters, group_by_dossier, inbox_page
+from engine.persistence.models import Official
 from tests.integration.api.conftest import login
 from tests.integration.api.test_dossiers import start
 
@@ -67,3 +75,40 @@ def test_delegate_then_reassign(client, reception, specialist, leader):
     history = client.get(f"/api/v1/dossiers/{code}/history", headers=reception).json["events"]
     kinds = [e["event_type"] for e in history]
     assert kinds.count("task_delegated") == 1 and kinds.count("task_reassigned") == 1
+
+
+def _as_task_objects_dump(session_factory, ctx, username, view, **filters):
+    """The page of HumanTask objects (inbox_page) dumped by marshmallow's own way, as JSON gives it back:
+    what the inbox answered before it read plain rows."""
+    schema = HumanTaskSchema()
+    with session_factory() as session:
+        official = session.scalar(select(Official).where(Official.username == username))
+        page = inbox_page(session, official, view, InboxFilters(**filters), now=ctx.clock.now(), day=ctx.today())
+        tasks = [Schema._serialize(schema, task) for task in page.tasks]
+        groups = [{**g, "tasks": [Schema._serialize(schema, task) for task in g["tasks"]]}
+                  for g in group_by_dossier(page.tasks)]
+        return json.loads(json.dumps({"tasks": tasks, "next_cursor": page.next_cursor, "groups": groups}))
+
+
+def test_every_view_answers_what_the_page_of_task_objects_dumps(client, reception, specialist, session_factory,
+                                                                 ctx):
+    """The inbox reads plain rows (inbox_listing); its answer is exactly the task objects' dump, in
+    every view, grouped or not, with the holder's and the delegator's names."""
+    for _ in range(3):
+        start(client, reception)
+    queue = client.get("/api/v1/inbox/queue", headers=specialist).json["tasks"]
+    for task in queue[:2]:
+        assert client.post(f"/api/v1/tasks/{task['id']}/claim", headers=specialist).status_code == 200
+    other = login(client, "chuyenvien2")
+    other_id = client.get("/api/v1/auth/me", headers=other).json["id"]
+    assert client.post(f"/api/v1/tasks/{queue[0]['id']}/delegate", headers=specialist,
+                       json={"to_official": other_id, "reason": "Tôi đi công tác"}).status_code == 200
+    for username, headers, view in [("chuyenvien", specialist, "queue"), ("chuyenvien", specialist, "mine"),
+                                    ("chuyenvien", specialist, "delegated"), ("chuyenvien2", other, "mine")]:
+        expected = _as_task_objects_dump(session_factory, ctx, username, view)
+        assert expected["tasks"], (username, view)
+        answer = client.get(f"/api/v1/inbox/{view}", headers=headers).json
+        assert answer == {"tasks": expected["tasks"], "next_cursor": expected["next_cursor"]}, (username, view)
+        grouped = client.get(f"/api/v1/inbox/{view}?group=dossier", headers=headers).json
+        assert grouped == expected, (username, view)
+    assert client.get("/api/v1/inbox/mine", headers=other).json["tasks"][0]["assignee"] == "Đỗ Thị Hoa"

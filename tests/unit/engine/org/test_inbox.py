@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
-from engine.org.inbox import InboxFilters, group_by_dossier, inbox_counts, inbox_page
+from engine.org.inbox import InboxFilters, TaskListing, group_by_dossier, inbox_counts, inbox_listing, inbox_page
 from engine.org.text import fold
 from engine.persistence.models import Official
 from engine.runtime.assignments import delegate_task
@@ -127,3 +128,54 @@ def test_a_deputy_pages_through_their_own_and_the_absent_officials_tasks_in_due_
             == [ids[2], ids[7]]
         counts = inbox_counts(session, chi, InboxFilters(), now=clock.now(), day=TODAY)
         assert counts["mine"] == len(ids) and counts["queue"] == 0
+
+
+def _pages(fetch, session, who, view, filters, limit, now):
+    """Every page of a view, first to last, as (tasks, next_cursor)."""
+    pages, cursor = [], None
+    while True:
+        result = fetch(session, who, view, filters, now=now, day=TODAY, limit=limit, cursor=cursor)
+        pages.append((result.tasks, result.next_cursor))
+        if result.next_cursor is None:
+            return pages
+        cursor = result.next_cursor
+
+
+def test_a_listing_holds_what_the_page_of_task_objects_holds_in_every_view(session_factory, ctx, clock, center, org):
+    """inbox_listing (plain rows, the API's) and inbox_page (HumanTask objects, the pages') give the
+    same tasks in the same order, page by page, with the same cursors, each listed column equal and
+    the same officials as the task's assignee and completer."""
+    from engine.runtime.tasks import claim_task
+
+    deploy_tiny(session_factory, clock, binding_metadata("pool"))
+    ids = fill(session_factory, ctx, clock, center, NAMES * 2)
+    for k, dossier_id in enumerate(ids[:6]):  # held by An and by Chi; one of An's delegated to Bình
+        with session_factory.begin() as session:
+            holder = actor(org, "an" if k % 2 else "chi")
+            claim_task(session, ctx, open_task(session_factory, dossier_id).id, actor=holder)
+    with session_factory.begin() as session:
+        delegate_task(session, ctx, open_task(session_factory, ids[1]).id, actor=actor(org, "an"),
+                      to_official_id=org.id("binh"), reason="Bận tiếp dân")
+    org.leave("an", TODAY, TODAY)
+    org.deputy("an", "chi", TODAY, TODAY)  # Chi's 'mine' merges two holders' tasks
+    columns = [f.name for f in dataclasses.fields(TaskListing) if f.name not in ("assignee", "completed_by")]
+    cases = [("an", "queue", InboxFilters()), ("chi", "mine", InboxFilters()), ("binh", "mine", InboxFilters()),
+             ("an", "delegated", InboxFilters()), ("an", "queue", InboxFilters(text="hoang duc")),
+             ("chi", "mine", InboxFilters(text="ha")), ("dung", "queue", InboxFilters())]
+    compared = {}
+    for username, view, filters in cases:
+        for limit in (3, 50):
+            with session_factory() as session:
+                me = official(session, org, username)
+                listed = _pages(inbox_listing, session, me, view, filters, limit, clock.now())
+                objects = _pages(inbox_page, session, me, view, filters, limit, clock.now())
+                assert [cursor for _, cursor in listed] == [cursor for _, cursor in objects], (username, view)
+                for (rows, _), (tasks, _) in zip(listed, objects, strict=True):
+                    assert [row.id for row in rows] == [task.id for task in tasks], (username, view, limit)
+                    for row, task in zip(rows, tasks, strict=True):
+                        assert {name: getattr(row, name) for name in columns} \
+                            == {name: getattr(task, name) for name in columns}
+                        assert row.assignee is task.assignee and row.completed_by is task.completed_by
+                compared[username, view, filters.text] = sum(len(rows) for rows, _ in listed)
+    assert compared.pop(("dung", "queue", None)) == 0  # not the leader's unit and role
+    assert all(compared.values()) and compared["chi", "mine", None] == 5  # both holders' tasks, merged
