@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -111,23 +112,29 @@ def drill_down(session: Session, scope: StatScope, period: Period, figure: Drill
                   calendar=calendar)
 
 
+_LINE_COLUMNS = (Dossier.id, Dossier.code, Dossier.status, Dossier.received_at, Dossier.due_at, Dossier.completed_at,
+                 Dossier.late_by_rule, Dossier.paused_at)
+
+
 def _lines(session: Session, where: list[ColumnElement[bool]], *, order: object, limit: int, now: datetime,
            calendar: WorkingCalendar) -> list[DossierLine]:
+    # The columns a line shows, not the Dossier: its state and applicant JSON would be decoded for nothing.
     rows = session.execute(
-        select(Dossier, Procedure.name, Center.name)
+        select(*_LINE_COLUMNS, Procedure.name.label("procedure_name"), Center.name.label("center_name"))
         .join(ProcedureVersion, Dossier.procedure_version_id == ProcedureVersion.id)
         .join(Procedure, ProcedureVersion.procedure_id == Procedure.id)
         .join(Center, Dossier.center_id == Center.id)
         .where(*where).order_by(order, Dossier.id).limit(limit)  # type: ignore[arg-type]
     ).all()
-    holders = _holders(session, [dossier.id for dossier, _, _ in rows])
-    return [DossierLine(code=d.code, procedure=procedure, center=center, status=str(d.status),
-                        received_at=d.received_at, due_at=d.due_at, completed_at=d.completed_at,
-                        verdict=_verdict(d, now, calendar), holders=holders.get(d.id, []))
-            for d, procedure, center in rows]
+    holders = _holders(session, [row.id for row in rows])
+    return [DossierLine(code=row.code, procedure=row.procedure_name, center=row.center_name, status=str(row.status),
+                        received_at=row.received_at, due_at=row.due_at, completed_at=row.completed_at,
+                        verdict=_verdict(row, now, calendar), holders=holders.get(row.id, []))
+            for row in rows]
 
 
-def _verdict(dossier: Dossier, now: datetime, calendar: WorkingCalendar) -> str | None:
+def _verdict(dossier: Any, now: datetime, calendar: WorkingCalendar) -> str | None:
+    """``dossier``: a row of ``_LINE_COLUMNS`` (or a Dossier)."""
     if dossier.completed_at is not None and dossier.completed_at <= now:
         return finished_verdict(dossier.completed_at, dossier.due_at, dossier.late_by_rule, calendar).value
     return "late" if running_is_late(now, dossier.due_at, dossier.paused_at, dossier.late_by_rule) else None
