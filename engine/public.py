@@ -144,7 +144,9 @@ def public_view(session: Session, dossier: Dossier, *, calendar: WorkingCalendar
     tasks = session.execute(
         select(HumanTask.name, HumanTask.element_id, HumanTask.ready_at, HumanTask.completed_at)
         .where(HumanTask.dossier_id == dossier.id, HumanTask.status != TaskStatus.CANCELLED)
-        .order_by(HumanTask.ready_at)
+        # Steps ready at the same instant (a step done and the one it opened, under a fixed clock or
+        # within one clock tick): the finished one first, so the order never depends on the database.
+        .order_by(HumanTask.ready_at, HumanTask.completed_at.asc().nulls_last())
     ).all()
     steps = [
         PublicStep(
