@@ -240,23 +240,33 @@ class WorkingCalendar:
         first, last = _utc(a), _utc(b)
         if last < first:
             return -self.working_time_between(b, a)
+        # Walks the cached days directly rather than through _periods(): every command's figures
+        # call this for each step, and the generator and per-period max() were most of its cost.
         total = timedelta()
-        for start, end in self._periods(first):
-            if start >= last:
-                return total
-            total += max(timedelta(), min(end, last) - max(start, first))
-        raise AssertionError("unreachable: _periods() never runs out")  # pragma: no cover
+        day = self._first_working_day(first)
+        while True:
+            periods, day = self._walk_step(day)
+            for start, end in periods:
+                if start >= last:
+                    return total
+                if end > first:
+                    total += min(end, last) - max(start, first)
 
     # -- helpers ----------------------------------------------------------------------------
 
     def _periods(self, moment: datetime) -> Iterator[tuple[datetime, datetime]]:
         """Yield the working periods (UTC) from the local day of ``moment`` onwards, forever."""
-        day = moment.astimezone(self.timezone).date()
-        if not self.is_working_day(day):
-            day = self.next_working_day(day)
+        day = self._first_working_day(moment)
         while True:
             periods, day = self._walk_step(day)
             yield from periods
+
+    def _first_working_day(self, moment: datetime) -> date:
+        """The local day of ``moment`` if it is a working day, else the next working day."""
+        day = moment.astimezone(self.timezone).date()
+        if day in self._walk_cache:  # only working days are cached
+            return day
+        return day if self.is_working_day(day) else self.next_working_day(day)
 
     def _walk_step(self, day: date) -> tuple[tuple[tuple[datetime, datetime], ...], date]:
         """The working periods of working day ``day`` in UTC, and the next working day (cached)."""

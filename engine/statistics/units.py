@@ -8,16 +8,28 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from engine.persistence.models import Unit
 
 _RELOAD_AFTER_SECONDS = 300.0
 _lock = threading.Lock()
-_trees: dict[object, tuple[float, dict[str, tuple[str, ...]]]] = {}
+_trees: dict[str, tuple[float, dict[str, tuple[str, ...]]]] = {}
+# Each Engine's database as a string, worked out once: hashing a URL renders it, which cost a
+# command more than looking the codes up.
+_database_of: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+
+
+def _database(session: Session) -> str:
+    engine = session.get_bind().engine
+    database = _database_of.get(engine)
+    if database is None:
+        database = _database_of[engine] = engine.url.render_as_string(hide_password=False)
+    return database
 
 
 def _load(session: Session) -> dict[str, tuple[str, ...]]:
@@ -40,7 +52,7 @@ def with_ancestors(session: Session, codes: Iterable[str | None]) -> set[str]:
     wanted = {code for code in codes if code}
     if not wanted:
         return set()
-    key = session.get_bind().engine.url  # the database, not the Engine object: tests make many of one
+    key = _database(session)  # the database, not the Engine object: tests make many of one
     with _lock:
         loaded_at, tree = _trees.get(key, (0.0, {}))
     if time.monotonic() - loaded_at > _RELOAD_AFTER_SECONDS or not wanted <= tree.keys():
