@@ -3,7 +3,8 @@
 For a database whose dossiers predate the figures (received before the statistics migration), or
 after the figures' definition changes. Each dossier adds what its commands add
 (engine.statistics.upkeep): its reception on the day it was received; each unit it reached, with
-every unit above, on the day the first of its steps there became ready; its end; and each step
+every unit above, on the day it did (the receiving official's desk at reception, any other unit
+when the first of its steps there became ready); its end; and each step
 completed, everyone's and its official's. The dossier's ``reached_units`` is set on the way. One
 transaction: the dashboards read the old figures until it commits. ``motcua statistics rebuild``.
 """
@@ -26,12 +27,13 @@ from engine.persistence.models import (
     Dossier,
     DossierDayFigures,
     HumanTask,
+    Official,
     OfficialDayFigures,
     ProcedureVersion,
     TaskStatus,
     table_of,
 )
-from engine.statistics.units import with_ancestors
+from engine.statistics.units import unit_code, with_ancestors
 from engine.statistics.upkeep import (
     CLOSING_FACTS,
     DOSSIER_COUNTERS,
@@ -61,6 +63,7 @@ def rebuild_figures(session: Session, calendar: WorkingCalendar, *, batch: int =
         session.execute(delete(JOURNAL_OF[table_of(table)]))
     versions = session.execute(select(ProcedureVersion.id, ProcedureVersion.process_id))
     procedure_keys = {row.id: row.process_id for row in versions}
+    units_of_officials = {row.id: row.unit_id for row in session.execute(select(Official.id, Official.unit_id))}
     dossiers = steps = 0
     last_id = 0
     while True:
@@ -71,7 +74,8 @@ def rebuild_figures(session: Session, calendar: WorkingCalendar, *, batch: int =
         figures: list[FigureRows] = []
         for dossier in chunk:
             key = procedure_keys[dossier.procedure_version_id]
-            figures += _dossier_figures(session, dossier, tasks[dossier.id], key, calendar)
+            desk = unit_code(session, units_of_officials.get(dossier.created_by_id or 0))
+            figures += _dossier_figures(session, dossier, desk, tasks[dossier.id], key, calendar)
             completed = [t for t in tasks[dossier.id] if t.status == TaskStatus.COMPLETED and t.completed_at]
             for task in completed:
                 figures += step_rows(task, key, calendar)
@@ -91,13 +95,13 @@ def _tasks_by_dossier(session: Session, ids: list[int]) -> dict[int, list[HumanT
     return tasks
 
 
-def _dossier_figures(session: Session, dossier: Dossier, tasks: Sequence[HumanTask], procedure_key: str,
-                     calendar: WorkingCalendar) -> list[FigureRows]:
+def _dossier_figures(session: Session, dossier: Dossier, desk: str | None, tasks: Sequence[HumanTask],
+                     procedure_key: str, calendar: WorkingCalendar) -> list[FigureRows]:
     rows: dict[tuple[date, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(DOSSIER_COUNTERS, 0))
     received = rows[(_day(dossier.received_at, calendar), WHOLE_DOSSIER)]
     received["received"] += 1
     received["received_online"] += int(dossier.channel == Channel.ONLINE)
-    reached = _first_reached(session, tasks)
+    reached = _first_reached(session, dossier, desk, tasks)
     for unit, at in reached.items():
         rows[(_day(at, calendar), unit)]["received"] += 1
     if dossier.status in CLOSED_DOSSIER_STATUSES and dossier.completed_at is not None:
@@ -113,9 +117,11 @@ def _dossier_figures(session: Session, dossier: Dossier, tasks: Sequence[HumanTa
     return dossier_figure_rows(rows, dossier.center_id, procedure_key)
 
 
-def _first_reached(session: Session, tasks: Iterable[HumanTask]) -> dict[str, datetime]:
-    """Each unit the steps reached (with every unit above it) -> when the first of them was ready."""
-    first: dict[str, datetime] = {}
+def _first_reached(session: Session, dossier: Dossier, desk: str | None,
+                   tasks: Iterable[HumanTask]) -> dict[str, datetime]:
+    """Each unit the dossier reached (with every unit above it) -> when it first did: the receiving
+    ``desk`` at reception (engine.statistics.upkeep), each step's unit when the first of them was ready."""
+    first: dict[str, datetime] = dict.fromkeys(with_ancestors(session, [desk]), dossier.received_at)
     for task in tasks:  # in the order they became ready
         for unit in with_ancestors(session, [task.department]):
             first.setdefault(unit, task.ready_at)

@@ -47,8 +47,9 @@ def step_day_filter(scope: StatScope, period: Period) -> list[ColumnElement[bool
 
 
 class reached_unit(FunctionElement[bool]):  # noqa: N801 - a SQL function, named as SQL names them
-    """``dossier.reached_units`` holds the unit: a step of the dossier was in it or a unit below it
-    (engine.statistics.upkeep keeps the list, each step's unit with every unit above it).
+    """``dossier.reached_units`` holds the unit: its official received the dossier, or a step of the
+    dossier was in it, or in a unit below it (engine.statistics.upkeep keeps the list, the receiving
+    desk and each step's unit with every unit above them).
 
     On PostgreSQL a JSONB containment the partial GIN index ``ix_dossier_open_reached`` answers for
     open dossiers (a unit leader's in-progress count reads no task row); elsewhere json_each.
@@ -72,7 +73,7 @@ def _reached_unit_elsewhere(element: reached_unit, compiler: SQLCompiler, **kw: 
 
 
 def reached(unit: str) -> ColumnElement[bool]:
-    """Dossiers that reached ``unit`` (it, or a unit below it, held one of their steps)."""
+    """Dossiers that reached ``unit`` (it, or a unit below it, received them or held one of their steps)."""
     return reached_unit(Dossier.reached_units, bindparam(None, json.dumps([unit]), type_=String()))
 
 

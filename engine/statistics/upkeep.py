@@ -45,7 +45,7 @@ from engine.persistence.models import (
     OfficialDayFigures,
     table_of,
 )
-from engine.statistics.units import with_ancestors
+from engine.statistics.units import receiving_unit, with_ancestors
 from engine.statistics.verdict import finished_verdict
 
 if TYPE_CHECKING:
@@ -81,13 +81,17 @@ def record_command(command: Command, values: dict[str, Any], new_tasks: list[dic
     dossier, calendar = command.dossier, command.ctx.calendar
     finishing = values.get("status") in CLOSED_DOSSIER_STATUSES and dossier.status not in CLOSED_DOSSIER_STATUSES
     rows: dict[tuple[date, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(DOSSIER_COUNTERS, 0))
+    departments = [row["department"] for row in new_tasks]
     if command.starting:
         row = rows[(_day(dossier.received_at, calendar), WHOLE_DOSSIER)]
         row["received"] += 1
         row["received_online"] += int(dossier.channel == Channel.ONLINE)
-    if new_tasks or finishing:
+        # The desk that received the dossier has it from that day: its figures count it received
+        # then, not when a later step (returning the result) comes back to it.
+        departments.append(receiving_unit(command.session, dossier.created_by_id))
+    if departments or finishing:
         earlier = set(dossier.reached_units or ())
-        reached = with_ancestors(command.session, (row["department"] for row in new_tasks)) - earlier
+        reached = with_ancestors(command.session, departments) - earlier
         for unit in reached:
             rows[(_day(command.at, calendar), unit)]["received"] += 1
         if reached:

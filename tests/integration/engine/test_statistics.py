@@ -198,6 +198,19 @@ def test_a_unit_leader_reads_their_unit_and_no_other(province: Province):
         province.figures(leader, ScopeRequest(unit="trung_tam_hcc"))
 
 
+def test_the_receiving_desk_counts_a_dossier_received_the_day_it_received_it(province: Province):
+    """The desk's six dossiers count on Friday 27/11, when it received them, not on the day a result
+    came back to it for return; the two still running are in progress at the desk too."""
+    leader = province.staff.of("trung_tam_hcc", "unit_leader")
+    with province.session_factory() as session:
+        reception_day = period_figures(session, leader, ScopeRequest(), Period(date(2026, 11, 27), date(2026, 11, 27)),
+                                       now=province.ctx.clock.now(), today=date(2026, 12, 4),
+                                       calendar=province.ctx.calendar)
+    assert reception_day.received == 6
+    figures = province.figures(leader)
+    assert (figures.received, figures.finished, figures.in_progress) == (6, 4, 2)
+
+
 def test_an_official_reads_no_figures_and_unknown_scopes_are_not_found(province: Province):
     with pytest.raises(PermissionDeniedError):
         province.figures(province.staff.reception)
@@ -269,7 +282,7 @@ def test_a_dissatisfied_rating_lowers_the_satisfaction_indicator(province: Provi
 
 def test_the_migration_fills_in_reached_units_as_the_commands_keep_them(province: Province):
     """Dossiers older than the statistics get their reached units from their steps (migration
-    d5b1f3a7c920), the same list the commands keep."""
+    d5b1f3a7c920) and their receiving desk (b8f2d4a6c317): the same list the commands keep."""
     from sqlalchemy import null, select, update
 
     from engine.persistence.models import Dossier
@@ -279,6 +292,7 @@ def test_the_migration_fills_in_reached_units_as_the_commands_keep_them(province
         kept = {row.id: row.reached_units for row in session.execute(select(Dossier.id, Dossier.reached_units))}
         session.execute(update(Dossier).values(reached_units=null()))  # as the statistics migration left them
         migration("d5b1f3a7c920_reached_units_index")._fill_reached_units(session.connection())
+        migration("b8f2d4a6c317_receiving_desk_reached").add_receiving_desks(session.connection())
         filled = {row.id: row.reached_units for row in session.execute(select(Dossier.id, Dossier.reached_units))}
     assert len(kept) >= 5 and any(units for units in kept.values())
     assert filled == kept
