@@ -200,16 +200,20 @@ def journal_rows(figures: Sequence[FigureRows]) -> tuple[tuple[Table, ...], dict
     to (``journal_ctes``) and, for each, its rows as one JSON parameter: an array of arrays, each
     row's values in the journal's column order (object keys cost a completion more to write out,
     and the server more to read, than the values themselves)."""
-    rows: dict[Table, list[dict[str, Any]]] = defaultdict(list)
+    rows: dict[Table, list[dict[str, Any]]] = {}
     for part in figures:
-        rows[JOURNAL_OF[part.table]].extend(part.rows)
-    journals = tuple(sorted(rows, key=lambda journal: journal.name))
+        rows.setdefault(JOURNAL_OF[part.table], []).extend(part.rows)
+    journals = tuple(journal for journal in _JOURNALS if journal in rows)
     return journals, {_rows_parameter(journal): _json_rows(journal, rows[journal]) for journal in journals}
 
 
 def _json_rows(journal: Table, rows: list[dict[str, Any]]) -> str:
-    names = journal.columns.keys()
+    names = _COLUMNS_OF[journal]
     return json.dumps([[row[name] for name in names] for row in rows], default=date.isoformat)
+
+
+_JOURNALS = tuple(sorted(JOURNAL_OF.values(), key=lambda journal: journal.name))  # the order the CTEs come in
+_COLUMNS_OF = {journal: tuple(journal.columns.keys()) for journal in _JOURNALS}
 
 
 def journal_ctes(journals: Sequence[Table]) -> list[CTE]:
