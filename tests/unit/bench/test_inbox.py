@@ -4,8 +4,9 @@ every task in a unit of it, with someone of that unit holding the claimed ones."
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from unittest.mock import patch
 
-from bench.inbox import CONSULT_FALLBACK, DOSSIER_COLUMNS, STEPS, TASK_COLUMNS, Generator
+from bench.inbox import CONSULT_FALLBACK, DOSSIER_COLUMNS, STEPS, TASK_COLUMNS, GcPauses, Generator
 from demo.org_plan import plan_org
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
@@ -66,3 +67,13 @@ def test_a_small_stream_puts_tasks_in_demo_units_held_by_their_people() -> None:
     held = [t for t in task_rows if t["status"] in ("claimed", "completed")]
     assert held and all(unit_of[int(t["assignee_id"])] == unit_ids[t["department"]] for t in held)
     assert sum(t["status"] in ("ready", "claimed") for t in task_rows) == 60
+
+
+def test_the_collectors_pauses_are_reported_by_generation() -> None:
+    pauses = GcPauses()
+    for generation, started, stopped in ((0, 1.0, 1.001), (0, 2.0, 2.003), (2, 3.0, 3.05)):
+        with patch("bench.inbox.time.perf_counter", side_effect=[started, stopped]):
+            pauses.observe("start", {"generation": generation})
+            pauses.observe("stop", {"generation": generation, "collected": 0, "uncollectable": 0})
+    assert pauses.report() == {"generation_0": {"count": 2, "max_ms": 3.0, "total_ms": 4.0},
+                               "generation_2": {"count": 1, "max_ms": 50.0, "total_ms": 50.0}}
