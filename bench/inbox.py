@@ -1383,7 +1383,29 @@ def environment() -> dict[str, Any]:
         cpus = os.cpu_count()
     return {"python": platform.python_version(), "sqlalchemy": sqlalchemy.__version__,
             "psycopg": psycopg.__version__, "postgresql": settings.pop("server_version").split()[0],
-            "postgresql_settings": settings, "cpus": cpus, "machine": platform.machine()}
+            "postgresql_settings": settings, "cpus": cpus, "machine": platform.machine(),
+            "speed": machine_speed()}
+
+
+def machine_speed(runs: int = 200) -> dict[str, float]:
+    """How fast this machine is right now, for comparing runs taken at different hours (a shared
+    machine's speed moves by 1.5-2x between them): a database round trip (``SELECT 1``) and a fixed
+    piece of Python (summing 100,000 squares), median ms."""
+    import psycopg
+
+    with psycopg.connect(DB_DSN) as conn:
+        trips = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            conn.execute("SELECT 1").fetchone()
+            trips.append(time.perf_counter() - started)
+    loops = []
+    for _ in range(runs // 10):
+        started = time.perf_counter()
+        sum(i * i for i in range(100_000))
+        loops.append(time.perf_counter() - started)
+    return {"select_1_ms": round(statistics.median(trips) * 1000, 3),
+            "python_ms": round(statistics.median(loops) * 1000, 3)}
 
 
 def _load_average() -> float | None:
@@ -1408,6 +1430,9 @@ def print_report(report: dict[str, Any]) -> None:
     la = env["load_average_1min"]
     print(f"  1-min load average {la['before_timing']} before timing, {la['after_timing']} after (other work on the "
           f"machine shows up in the figures)")
+    speed = env["speed"]
+    print(f"  the machine's speed now: SELECT 1 in {speed['select_1_ms']} ms, a fixed piece of Python in "
+          f"{speed['python_ms']} ms (median; compare runs taken at different hours by these)")
     c = report["counts"]
     print(f"  {c['officials']} officials, {c['units']} units, {c['procedure_versions']} procedure versions; open: "
           f"{c.get('tasks_ready', 0):,} ready, {c.get('tasks_claimed', 0):,} claimed "
