@@ -179,7 +179,7 @@ def _soonest_of_each_holder(query: Select[Any], holders: list[int], count: int, 
     which cost a deputy's page 2-3 ms of Python before a row was read."""
     order = (HumanTask.due_at, HumanTask.id)
     parts = [query.where(HumanTask.assignee_id == holder).order_by(*order).limit(count) for holder in holders]
-    if dialect == "sqlite":  # which takes no ORDER BY or LIMIT on a UNION's own SELECTs, unless subqueries
+    if dialect == "sqlite":  # SQLite takes ORDER BY and LIMIT in a UNION's parts only inside subqueries
         parts = [select(part.subquery()) for part in parts]
     merged = union_all(*parts).order_by(literal_column("due_at"), literal_column("id")).limit(count)
     return merged if listed else select(HumanTask).from_statement(merged)
