@@ -1389,23 +1389,22 @@ def environment() -> dict[str, Any]:
 
 def machine_speed(runs: int = 200) -> dict[str, float]:
     """How fast this machine is right now, for comparing runs taken at different hours (a shared
-    machine's speed moves by 1.5-2x between them): a database round trip (``SELECT 1``) and a fixed
-    piece of Python (summing 100,000 squares), median ms."""
-    import psycopg
+    machine's speed moves by 1.5-2x between them): the database's round trip as bench.statistics
+    measures it (``SELECT 1``) and a fixed piece of Python (summing 100,000 squares), median ms."""
+    from bench.statistics import round_trip_ms
+    from engine.db import make_db_engine, make_session_factory
 
-    with psycopg.connect(DB_DSN) as conn:
-        trips = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            conn.execute("SELECT 1").fetchone()
-            trips.append(time.perf_counter() - started)
+    db = make_db_engine(SA_URL)
+    try:
+        trip = round_trip_ms(make_session_factory(db), runs)
+    finally:
+        db.dispose()
     loops = []
     for _ in range(runs // 10):
         started = time.perf_counter()
         sum(i * i for i in range(100_000))
         loops.append(time.perf_counter() - started)
-    return {"select_1_ms": round(statistics.median(trips) * 1000, 3),
-            "python_ms": round(statistics.median(loops) * 1000, 3)}
+    return {"select_1_ms": trip["p50"], "python_ms": round(statistics.median(loops) * 1000, 3)}
 
 
 def _load_average() -> float | None:
