@@ -3,6 +3,7 @@ a fixed clock, an engine context, the Flask app, and helpers to drive dossiers."
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -157,6 +158,40 @@ def stored_workflow(session: Session, ctx: EngineContext, dossier_id: int) -> An
     version = ctx.version(session, dossier.procedure_version_id)
     return load_stored_workflow(dossier.state, read_task_rows(session, dossier_id), version.spec,
                                 version.subprocess_specs)
+
+
+@contextlib.contextmanager
+def library_task_restore() -> Iterator[None]:
+    """Restore task maps the way SpiffWorkflow itself does, instead of engine.persistence.state's own
+    path, to compare the two."""
+    from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+
+    from engine.persistence import state
+
+    converter = state._SharedSpecWorkflowConverter
+    ours = converter.mapping_from_dict
+    converter.mapping_from_dict = BpmnWorkflowConverter.mapping_from_dict  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        converter.mapping_from_dict = ours  # type: ignore[method-assign]
+
+
+def restored_tasks(workflow: Any) -> list[tuple[Any, ...]]:
+    """Everything a restore sets on each task of a workflow and its subprocesses, in map order; data
+    as the serializer writes it, with each typed value's typename, so a Decimal or a date restored
+    as a string or a number would differ."""
+    import json
+
+    from engine.persistence.state import serializer
+
+    def typed(value: Any) -> str:
+        return json.dumps(serializer().registry.convert(value), default=repr)
+
+    workflows = [workflow, *workflow.subprocesses.values()]
+    return [(t.id, t._parent, t._children, t.state, t.task_spec, t.last_state_change, t.triggered,
+             typed(t.internal_data), typed(t.data), t.id in workflow.event_manager.tasks)
+            for w in workflows for t in w.tasks.values()] + [sorted(map(str, workflow.event_manager.tasks))]
 
 
 def enterprise_start_data(**overrides: Any) -> dict[str, Any]:

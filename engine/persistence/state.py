@@ -7,10 +7,13 @@ of SpiffWorkflow's deserialization cost.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
+from copy import copy
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,8 +21,9 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, TaskConverter
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
@@ -35,6 +39,107 @@ class _SharedSpecWorkflowConverter(BpmnWorkflowConverter):
             dct["spec"] = _SpecPassThrough(spec)
             dct["subprocess_specs"] = {k: _SpecPassThrough(v) for k, v in dct["subprocess_specs"].items()}
         return super().from_dict(dct)  # type: ignore[no-any-return]
+
+    def mapping_from_dict(self, mapping: dict[str, Any], key_class: Any = None, **kwargs: Any) -> dict[Any, Any]:
+        workflow = kwargs.get("workflow")
+        if key_class is uuid.UUID and workflow is not None and len(kwargs) == 1:
+            return _restore_task_map(self.registry, mapping, workflow)
+        return super().mapping_from_dict(mapping, key_class, **kwargs)  # type: ignore[no-any-return]
+
+
+class _TaskBodies(dict):  # type: ignore[type-arg]
+    """Parsed task rows by id, with the ids of those that hold no typed value (``plain``): their
+    JSON is already what restoring it through the registry would give."""
+
+    plain: frozenset[str] = frozenset()
+
+
+def _restore_task_map(registry: Any, mapping: dict[str, Any], workflow: BpmnWorkflow) -> dict[uuid.UUID, Any]:
+    """The top workflow's task map, restored as SpiffWorkflow's ``TaskConverter.from_dict`` does it.
+
+    Written out here because restoring goes through that converter once per task, and a dossier
+    that has looped through its steps a hundred times holds a few hundred tasks: the library's path
+    parses each task's id up to five times (as the map's key, as its own id, as its parent's child,
+    as its child's parent), copies every task dict to drop its typename and walks all data through
+    the registry, which rebuilds every dict and list of it. Here each id is parsed once, and the
+    data of a row that holds no typed value (``_TaskBodies.plain``) is taken as parsed; the result is
+    the same objects in the same states (``tests/unit/engine/persistence/test_task_restore.py`` and
+    every procedure test compare the two), and any task the library would restore with another
+    converter still goes through the registry.
+    """
+    converter = _task_converter(registry)
+    if converter is None:
+        return {uuid.UUID(key): registry.restore(value, workflow=workflow) for key, value in mapping.items()}
+    make_task, specs = converter.target_class, workflow.spec.task_specs
+    plain: frozenset[str] = getattr(mapping, "plain", frozenset())
+    parsed: dict[str, uuid.UUID] = {}
+
+    def as_uuid(text: str) -> uuid.UUID:
+        found = parsed.get(text)
+        if found is None:
+            found = parsed[text] = uuid.UUID(text)
+        return found
+
+    tasks: dict[uuid.UUID, Any] = {}
+    for key, dct in mapping.items():
+        if dct.get("typename") != "Task":
+            tasks[as_uuid(key)] = registry.restore(dct, workflow=workflow)
+            continue
+        restore = _as_parsed if key in plain else registry.restore
+        task_spec = specs.get(dct["task_spec"])
+        task = make_task(workflow, task_spec, state=dct["state"], id=as_uuid(dct["id"]))
+        parent_id = dct["parent"]
+        task._parent = as_uuid(parent_id) if parent_id is not None else None
+        task._children = [as_uuid(child) for child in dct["children"]]
+        task.last_state_change = dct["last_state_change"]
+        task.triggered = dct["triggered"]
+        task.internal_data = restore(dct["internal_data"])
+        if isinstance(task_spec, CatchingEvent) and task.has_state(TaskState.WAITING):
+            task.workflow.top_workflow.event_manager.add_task(task)
+        task.data = _task_data(dct, task.parent, restore)
+        tasks[as_uuid(key)] = task
+    return tasks
+
+
+def _as_parsed(value: Any) -> Any:
+    return value
+
+
+def _task_converter(registry: Any) -> TaskConverter | None:
+    """The registry's converter of plain tasks, if it is SpiffWorkflow's own (whose steps
+    ``_restore_task_map`` repeats); the registry keeps it as ``partial(_obj_from_dict, from_dict)``."""
+    restore = registry.convert_from_dict.get("Task")
+    from_dict = restore.args[0] if isinstance(restore, functools.partial) and restore.args else None
+    converter = getattr(from_dict, "__self__", None)
+    return converter if type(converter) is TaskConverter else None
+
+
+_COPIED_BY_METHOD = (dict, list, set)  # copy.copy calls these types' own .copy()
+
+
+def _copy_mutable(value: Any) -> Any:
+    """What ``DeepMerge.merge`` stores for a value: a shallow copy of a dict, list or set, anything
+    else as it is. The exact types take their ``copy`` method directly (what ``copy.copy`` ends up
+    calling for them); a subclass still goes through ``copy.copy``."""
+    kind = type(value)
+    if kind in _COPIED_BY_METHOD:
+        return value.copy()
+    return copy(value) if isinstance(value, _COPIED_BY_METHOD) else value
+
+
+def _task_data(dct: dict[str, Any], parent: Any, restore: Callable[[Any], Any]) -> dict[str, Any]:
+    """A task's data: its parent's (each mutable value copied, as ``DeepMerge.merge({}, ...)`` does)
+    with the stored delta applied, or the stored data itself for a root."""
+    delta = dct.get("delta")
+    if not delta or parent is None:
+        return restore(dct["data"])  # type: ignore[no-any-return]
+    data = {key: _copy_mutable(value) for key, value in parent.data.items()}
+    updates = delta.get("updates")
+    if updates:
+        data.update(restore(updates))
+    for key in delta.get("deletions", ()):
+        data.pop(key, None)
+    return data
 
 
 class _SpecPassThrough(dict):  # type: ignore[type-arg]
@@ -285,9 +390,18 @@ def load_stored_workflow(
     """Reassemble a workflow from its meta document and its task rows (any order)."""
     ordered = sorted(rows, key=lambda row: row[1])
     document = json.loads(meta)
-    document["tasks"] = {task_id: json.loads(body) for task_id, _, body in ordered}
+    # One parse of all the bodies costs about half of one parse per body.
+    bodies = json.loads("[" + ",".join(body for _, _, body in ordered) + "]")
+    tasks = _TaskBodies((task_id, body) for (task_id, _, _), body in zip(ordered, bodies, strict=True))
+    # A typed value (a BpmnEvent, a Decimal...) is stored as a dict with a "typename" key: a row whose
+    # text names none but its own task's needs no restoring. A string holding the word is escaped
+    # (\"typename\") and never matches; a data key of that name only sends the row the library's way.
+    tasks.plain = frozenset(task_id for task_id, _, body in ordered if body.count('"typename"') == 1)
+    document["tasks"] = tasks
     workflow = _restore(document, spec, subprocess_specs)
-    TreeTracker.attach(workflow, {uuid.UUID(task_id): position for task_id, position, _ in ordered})
+    restored = {str(task_id): task_id for task_id in workflow.tasks}
+    TreeTracker.attach(workflow, {restored.get(task_id) or uuid.UUID(task_id): position
+                                  for task_id, position, _ in ordered})
     return workflow
 
 

@@ -24,7 +24,7 @@ from engine.persistence.state import dump_workflow, full_document, load_workflow
 from engine.runtime.context import EngineContext
 from engine.runtime.dossiers import start_dossier
 from engine.runtime.tasks import claim_task, complete_task
-from tests.conftest import history, open_tasks, stored_workflow
+from tests.conftest import history, library_task_restore, open_tasks, restored_tasks, stored_workflow
 from tests.staff import Staff
 
 SessionFactory = sessionmaker[Session]
@@ -102,6 +102,9 @@ def assert_state_round_trips(session_factory: SessionFactory, ctx: EngineContext
         workflow = stored_workflow(session, ctx, dossier_id)
         restored = load_workflow(dump_workflow(workflow), workflow.spec, workflow.subprocess_specs)
         assert full_document(restored) == full_document(workflow)
+        with library_task_restore():
+            as_the_library_does = stored_workflow(session, ctx, dossier_id)
+        assert restored_tasks(workflow) == restored_tasks(as_the_library_does)
         ready = {t.id for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
         rows = session.scalars(
             select(HumanTask.id).where(HumanTask.dossier_id == dossier_id, HumanTask.status == TaskStatus.READY)
