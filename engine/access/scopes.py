@@ -13,7 +13,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, bindparam, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import False_, True_
 
@@ -24,24 +24,19 @@ from engine.persistence.models import Center, Dossier, HumanTask, Official, Task
 OPEN = (TaskStatus.READY, TaskStatus.CLAIMED)
 
 
-def _below(pairs: list[tuple[int, int | None]], root: int | None) -> set[int]:
-    """``root`` and every row below it in a (id, parent_id) hierarchy."""
-    if root is None:
-        return set()
-    children: dict[int | None, list[int]] = {}
-    for row_id, parent_id in pairs:
-        children.setdefault(parent_id, []).append(row_id)
-    found, todo = {root}, [root]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
+def _subtree(model: type[Center] | type[Unit]) -> Any:
+    """The ids of the row ``:root`` and of every row below it, as a recursive CTE.
+
+    The database walks the hierarchy, so a request reads its official's branch, not the whole
+    province's tree. UNION (not UNION ALL) drops rows already found: a cycle ends the walk.
+    """
+    below = select(model.id).where(model.id == bindparam("root")).cte(f"{model.__tablename__}_below", recursive=True)
+    return below.union(select(model.id).join(below, model.parent_id == below.c.id))
 
 
-# Read on most requests (the policy's center scopes): built once, as constructing costs about what running does.
-_CENTER_TREE = select(Center.id, Center.parent_id)
+# Read on most requests (the policy's scopes): built once, as constructing costs about what running does.
+_CENTERS_BELOW = select(_subtree(Center).c.id)
+_UNIT_CODES_BELOW = select(Unit.code).where(Unit.id.in_(select(_subtree(Unit).c.id)))
 
 
 @dataclass
@@ -72,17 +67,14 @@ class Caller:
         """The official's center and those below it: a provincial center's staff serve local centers' dossiers."""
         if self.official.center_id is None:
             return frozenset()
-        pairs = [(row.id, row.parent_id) for row in self.session.execute(_CENTER_TREE)]
-        return frozenset(_below(pairs, self.official.center_id))
+        return frozenset(self.session.scalars(_CENTERS_BELOW, {"root": self.official.center_id}))
 
     @cached_property
     def led_units(self) -> list[str]:
         """Codes of the official's unit and every unit below it."""
         if self.official.unit_id is None:
             return []
-        rows = self.session.execute(select(Unit.id, Unit.parent_id, Unit.code)).all()
-        ids = _below([(row.id, row.parent_id) for row in rows], self.official.unit_id)
-        return sorted(row.code for row in rows if row.id in ids)
+        return sorted(self.session.scalars(_UNIT_CODES_BELOW, {"root": self.official.unit_id}))
 
     @cached_property
     def holders(self) -> list[int]:
