@@ -44,15 +44,16 @@ def wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def gunicorn(env: dict[str, str], *, workers: int = 1, threads: int = 4,
-             log: IO[bytes] | None = None, cwd: Path | None = None, pid_file: Path | None = None) -> Iterator[str]:
-    """Serve ``api.app:create_app()`` with ``env`` (MOTCUA_* settings) added to this process's
-    environment; yields the base URL once /readyz answers, stops the server on exit. ``pid_file``:
-    where gunicorn writes its master's process id (to read its workers' CPU time)."""
+             log: IO[bytes] | None = None, cwd: Path | None = None, pid_file: Path | None = None,
+             app: str = "api.app:create_app()") -> Iterator[str]:
+    """Serve ``app`` (the product unless told otherwise) with ``env`` (MOTCUA_* settings) added to
+    this process's environment; yields the base URL once /readyz answers, stops the server on exit.
+    ``pid_file``: where gunicorn writes its master's process id (to read its workers' CPU time)."""
     port = free_port()
     pid_args = ["--pid", str(pid_file)] if pid_file is not None else []
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "python:api.gunicorn_config", "--workers", str(workers),
-         "--threads", str(threads), "--bind", f"127.0.0.1:{port}", *pid_args, "api.app:create_app()"],
+         "--threads", str(threads), "--bind", f"127.0.0.1:{port}", *pid_args, app],
         env={**os.environ, **env}, cwd=cwd, stdout=log or subprocess.DEVNULL, stderr=log or subprocess.DEVNULL,
     )
     try:

@@ -32,6 +32,10 @@ What happens:
    processes and of the PostgreSQL backends of the scratch database over the window (from /proc), per
    request; the machine's whole CPU time per request beside it (that includes the clients, which run
    in this process, and anything else running on the machine).
+5. The floor, in the same run: for each number of workers, the same server and clients on
+   ``bench.floor_app`` (a JSON body in, as many single-row statements in one transaction as a request
+   of this workload runs on average, a JSON answer out; no product code): requests per second and
+   CPU per request, the least this stack spends on a request (``floor`` in each row).
 
 Benchmarks print figures; they never assert.
 """
@@ -55,6 +59,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bench.engine_step import INTAKE, PG_DB_NAME, create_pg_database, drop_pg_database, log
+from bench.floor_app import STATEMENTS_PER_REQUEST
 from bench.http import Connection
 from bench.pages import seed
 from bench.server import gunicorn
@@ -225,6 +230,30 @@ class Desk:
         self.connection.close()
 
 
+class FloorDesk:
+    """One client of the floor app (bench.floor_app): a completion's body and a bearer header, over and over."""
+
+    def __init__(self, index: int, base: str, token: str) -> None:
+        self.connection = Connection(base, None)
+        self.connection.token = token
+        self.record = Record()
+        self.body = {"data": fill(ENTERPRISE["appraise_ok"], f"Khách {index}", "2026-12-04")}
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            started = time.perf_counter()
+            try:
+                status, _, seconds = self.connection.call("POST", "/floor", self.body)
+            except OSError as error:
+                status, seconds = 0, time.perf_counter() - started
+                self.record.failures.append(f"floor: {type(error).__name__}")
+            self.record.ends.append(time.perf_counter())
+            self.record.operations.append("floor")
+            self.record.seconds.append(seconds)
+            self.record.ok.append(status == 200)
+        self.connection.close()
+
+
 def sign_in_everyone(base: str, usernames: set[str]) -> dict[str, str]:
     tokens = {}
     for username in sorted(usernames):
@@ -292,11 +321,9 @@ def _spent(before: dict[int, float], after: dict[int, float]) -> float:
 # ----------------------------------------------------------------------------------------- measure
 
 
-def measure(base: str, server_pid: int, database_url: str, flows: list[Flow],
-            people: dict[tuple[str, str, str], list[str]], tokens: dict[str, str], clients: int, seconds: float,
+def measure(desks: list[Desk] | list[FloorDesk], server_pid: int, database_url: str, seconds: float,
             warmup: float) -> dict[str, Any]:
     stop = threading.Event()
-    desks = [Desk(i, base, flows, people, tokens) for i in range(clients)]
     threads = [threading.Thread(target=desk.run, args=(stop,), daemon=True) for desk in desks]
     for thread in threads:
         thread.start()
@@ -372,16 +399,42 @@ def run(workers_list: list[int], clients_list: list[int], seconds: float, warmup
                     for clients in clients_list:
                         log(f"{workers} workers x {THREADS} threads, {clients} clients: {warmup:g} s warm-up, "
                             f"{seconds:g} s measured")
-                        result = measure(base, server_pid, PG_URL, flows, people, tokens, clients, seconds, warmup)
+                        desks = [Desk(i, base, flows, people, tokens) for i in range(clients)]
+                        result = measure(desks, server_pid, PG_URL, seconds, warmup)
                         rows.append({"database": "postgresql", "workers": workers, "threads": THREADS,
                                      "clients": clients, **result})
                         log(f"  {result['completions_per_s']} completions/s, {result['requests_per_s']} requests/s, "
                             f"p95 {result['p95_ms']} ms, {result['errors']} errors")
+                floors = measure_floor(env, workers, clients_list, tokens, seconds, warmup, Path(tmp))
+                for row in rows[-len(clients_list):]:
+                    row["floor"] = floors[row["clients"]]
     finally:
         drop_pg_database()
     return {"throughput": rows, "targets": targets(rows), "notes": [],
             "flows": [f"{f.procedure}@{f.center}" for f in flows],
             "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)], "cpus": os.cpu_count()}
+
+
+def measure_floor(env: dict[str, str], workers: int, clients_list: list[int], tokens: dict[str, str],
+                  seconds: float, warmup: float, tmp: Path) -> dict[int, dict[str, Any]]:
+    """The same server and clients on bench.floor_app: what each request costs before the product's code."""
+    pid_file = tmp / f"floor-{workers}.pid"
+    floors: dict[int, dict[str, Any]] = {}
+    with open(tmp / f"floor-{workers}.log", "wb") as server_log, \
+            gunicorn(env, workers=workers, threads=THREADS, log=server_log, cwd=ROOT, pid_file=pid_file,
+                     app="bench.floor_app:create_app()") as base:
+        server_pid = int(pid_file.read_text().strip())
+        token_list = sorted(tokens.values())
+        for clients in clients_list:
+            log(f"floor (bench.floor_app, {STATEMENTS_PER_REQUEST} statements per request): {workers} workers x "
+                f"{THREADS} threads, {clients} clients")
+            desks = [FloorDesk(i, base, token_list[i % len(token_list)]) for i in range(clients)]
+            result = measure(desks, server_pid, PG_URL, seconds, warmup)
+            floors[clients] = {key: result[key] for key in (
+                "requests_per_s", "p50_ms", "p95_ms", "errors", "cpu_ms_per_request", "app_cpu_ms_per_request",
+                "database_cpu_ms_per_request", "machine_cpu_ms_per_request")}
+            log(f"  {result['requests_per_s']} requests/s, CPU {result['cpu_ms_per_request']} ms per request")
+    return floors
 
 
 def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -414,6 +467,11 @@ def print_report(report: dict[str, Any]) -> None:
               f"{r['clients_cpu_ms_per_request']} | {r['machine_cpu_ms_per_request']}")
         for failure in r["first_failures"]:
             print(f"      error: {failure}")
+        if "floor" in r:
+            f = r["floor"]
+            print(f"  {'':7s} {'':7s} {'floor':>8s} {f['requests_per_s']:7.1f} {f['p50_ms']:7.1f} {f['p95_ms']:7.1f} "
+                  f"{'':7s} {f['errors']:6d}  {f['cpu_ms_per_request']} ({f['app_cpu_ms_per_request']}, "
+                  f"{f['database_cpu_ms_per_request']}) | | {f['machine_cpu_ms_per_request']}")
     for note in report.get("notes", []):
         print(f"  note: {note}")
     for check in report.get("targets", []):
