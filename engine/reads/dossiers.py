@@ -37,15 +37,19 @@ from engine.reads.pages import decode_cursor, encode_cursor, invalid_cursor
 RUNNING = (DossierStatus.PROCESSING, DossierStatus.AWAITING_SUPPLEMENT, DossierStatus.AWAITING_PAYMENT)
 
 
+# A dossier with what its page and its commands name (version, procedure, center), without and with its
+# data. Built once: the loader options cost about as much to construct as the query costs to run.
+_DOSSIER = select(Dossier).options(
+    joinedload(Dossier.procedure_version).joinedload(ProcedureVersion.procedure), joinedload(Dossier.center)
+)
+_DOSSIER_WITH_DATA = _DOSSIER.options(undefer(Dossier.data))
+
+
 def find_dossier(session: Session, official: Official, ref: str | int, *, today: date, with_data: bool = False,
                  scope: ColumnElement[bool] | None = None) -> Dossier:
     """A dossier by its code (mã hồ sơ), or by id from code (URLs never carry sequential ids), among
     those ``official`` may read; else NotFoundError. ``scope``: the clause, when built beforehand."""
-    query = select(Dossier).options(
-        joinedload(Dossier.procedure_version).joinedload(ProcedureVersion.procedure), joinedload(Dossier.center)
-    )
-    if with_data:
-        query = query.options(undefer(Dossier.data))
+    query = _DOSSIER_WITH_DATA if with_data else _DOSSIER
     condition = Dossier.id == ref if isinstance(ref, int) else Dossier.code == ref
     visible = dossier_scope(session, official, today) if scope is None else scope
     dossier = session.scalar(query.where(condition, visible))
