@@ -528,9 +528,14 @@ class HumanTask(Base):
         # (center, delegator) and the folded search text, so a busy unit's filtered queue is answered,
         # and counted, from the index; so are the tasks an official holds (bench.inbox). PostgreSQL
         # also has a trigram index for the text search over open tasks, created by the migration
-        # (pg_trgm is PostgreSQL's alone).
+        # (pg_trgm is PostgreSQL's alone). A queue filtered by stage has its own index, the stage
+        # before the due time: the planner cannot tell how many open tasks a stage holds (its
+        # statistics sample every task ever done), and with this order it need not know.
         Index("ix_human_task_queue", "department", "candidate_role", "status", "due_at", "procedure_key", "stage",
               "center_id", "delegated_by_id", "search_text", postgresql_where=text("status IN ('ready', 'claimed')"),
+              sqlite_where=text("status IN ('ready', 'claimed')")),
+        Index("ix_human_task_queue_stage", "department", "candidate_role", "status", "stage", "due_at", "id",
+              "center_id", "delegated_by_id", postgresql_where=text("status IN ('ready', 'claimed')"),
               sqlite_where=text("status IN ('ready', 'claimed')")),
         Index("ix_human_task_held", "assignee_id", "due_at", "search_text", postgresql_where=text("status = 'claimed'"),
               sqlite_where=text("status = 'claimed'")),
