@@ -17,21 +17,7 @@ from datetime import date, datetime
 from itertools import starmap
 from typing import Any, Generic, Protocol, TypeVar
 
-from sqlalchemy import (
-    ColumnElement,
-    Executable,
-    Select,
-    and_,
-    bindparam,
-    func,
-    literal_column,
-    or_,
-    select,
-    text,
-    true,
-    tuple_,
-    union_all,
-)
+from sqlalchemy import Executable, Select, bindparam, func, literal_column, select, text, true, tuple_, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -214,8 +200,8 @@ def apply_filters(query: Select[Any], filters: InboxFilters, now: datetime) -> S
         query = query.where(HumanTask.due_at < filters.due_before)
     if filters.overdue:
         query = query.where(HumanTask.due_at < now)
-    if _searched(filters):
-        query = query.where(_text_found(filters))
+    if filters.text and fold(filters.text):
+        query = query.where(HumanTask.search_text.contains(fold(filters.text), autoescape=True))
     return query
 
 
@@ -289,10 +275,7 @@ def inbox_counts(session: Session, official: Official, filters: InboxFilters, *,
 
     One statement: each view's two counts as a one-row aggregate, the three cross-joined. (As
     UNION ALL, PostgreSQL plans it in parallel, and starting workers costs more than the query.)
-    A text search on PostgreSQL is counted in one scan instead (``_counts_of_one_search``).
     """
-    if _searched(filters) and session.get_bind().dialect.name == "postgresql":
-        return _counts_of_one_search(session, official, filters, now=now, day=day)
     parts = [
         apply_filters(view_query(session, official, view, day), filters, now)
         .with_only_columns(func.count().label(view),
@@ -305,36 +288,6 @@ def inbox_counts(session: Session, official: Official, filters: InboxFilters, *,
     for part in parts[1:]:
         statement = statement.join(part, true())
     row = session.execute(statement).one()
-    return {key: int(value) for key, value in row._mapping.items()}
-
-
-def _searched(filters: InboxFilters) -> bool:
-    return bool(filters.text and fold(filters.text))
-
-
-def _text_found(filters: InboxFilters) -> ColumnElement[bool]:
-    """The tasks whose folded text holds the search's (accents and case aside)."""
-    return HumanTask.search_text.contains(fold(filters.text or ""), autoescape=True)
-
-
-def _counts_of_one_search(session: Session, official: Official, filters: InboxFilters, *, now: datetime,
-                          day: date) -> dict[str, int]:
-    """``inbox_counts`` under a text search, from one scan of the open tasks' trigram index.
-
-    Counted view by view, each view's part looks the text up in the trigram index on its own: a
-    common name matches a few hundred open tasks, about 5 ms of the index at 10 million dossiers,
-    paid twice (bench.inbox). Here the text is asked once, and each view counts the tasks it holds
-    among those found (``count(*) FILTER``, the view's own clause, policy included).
-    """
-    unsearched = dataclasses.replace(filters, text=None)
-    held = {view: apply_filters(view_query(session, official, view, day), unsearched, now).whereclause
-            for view in VIEWS}
-    conditions = {view: clause if clause is not None else true() for view, clause in held.items()}
-    columns = [count for view, clause in conditions.items() for count in (
-        func.count().filter(clause).label(view),
-        func.count().filter(and_(clause, HumanTask.due_at < now)).label(f"{view}_overdue"))]
-    row = session.execute(select(*columns).select_from(HumanTask)
-                          .where(_text_found(filters), or_(*conditions.values()))).one()
     return {key: int(value) for key, value in row._mapping.items()}
 
 
