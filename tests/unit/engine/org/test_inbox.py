@@ -225,3 +225,29 @@ def test_a_queue_filtered_by_stage_is_read_in_due_order_from_its_index(session_f
         plan = _plan(session, statement)
     assert "ix_human_task_queue_stage" in plan, plan
     assert "Sort" not in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_counts_under_a_text_search_are_what_each_view_lists(session_factory, ctx, clock, center, org):
+    # Each view's count is exactly the tasks that view lists, its overdue ones apart, searched or not.
+    from engine.runtime.tasks import claim_task
+
+    deploy_tiny(session_factory, clock, binding_metadata("pool"))
+    ids = fill(session_factory, ctx, clock, center, NAMES + ["Nguyễn Thị An", "Nguyễn Văn Bình"])
+    for n in (0, 5, 6):
+        with session_factory.begin() as session:
+            claim_task(session, ctx, open_task(session_factory, ids[n]).id, actor=actor(org, "an"))
+    with session_factory.begin() as session:
+        delegate_task(session, ctx, open_task(session_factory, ids[5]).id, actor=actor(org, "an"),
+                      to_official_id=org.id("binh"), reason="Bận tiếp dân")
+    clock.advance(days=2, minutes=-30)  # some due times passed, not all
+    day = TODAY + timedelta(days=2)
+    for who in ("an", "binh"):
+        for search in ("nguyen", "NGUYỄN văn", "an", "không có ai", "  "):
+            with session_factory() as session:
+                me = official(session, org, who)
+                filters = InboxFilters(text=search)
+                counts = inbox_counts(session, me, filters, now=clock.now(), day=day)
+                for view in ("mine", "queue", "delegated"):
+                    listed = inbox_listing(session, me, view, filters, now=clock.now(), day=day, limit=100).tasks
+                    overdue = [task for task in listed if task.due_at < clock.now()]
+                    assert (counts[view], counts[f"{view}_overdue"]) == (len(listed), len(overdue)), (who, search, view)
