@@ -162,6 +162,12 @@ class Record:
     ok: list[bool] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
+    def add(self, operation: str, seconds: float, ok: bool) -> None:
+        self.ends.append(time.perf_counter())
+        self.operations.append(operation)
+        self.seconds.append(seconds)
+        self.ok.append(ok)
+
 
 class Desk:
     """One client: dossiers of its own, from reception to result, one request at a time."""
@@ -184,19 +190,13 @@ class Desk:
             status, answer, seconds = self.connection.call(method, path, body)
         except OSError as error:
             self.record.failures.append(f"{operation}: {type(error).__name__}")
-            self._add(operation, 0.0, False)
+            self.record.add(operation, 0.0, False)
             raise
-        self._add(operation, seconds, status == expect)
+        self.record.add(operation, seconds, status == expect)
         if status != expect:
             self.record.failures.append(f"{operation}: {status} {str(answer)[:200]}")
             raise RuntimeError(f"{operation}: {status}")
         return answer
-
-    def _add(self, operation: str, seconds: float, ok: bool) -> None:
-        self.record.ends.append(time.perf_counter())
-        self.record.operations.append(operation)
-        self.record.seconds.append(seconds)
-        self.record.ok.append(ok)
 
     def dossier(self, flow: Flow) -> None:
         """One dossier through every step of the flow."""
@@ -247,10 +247,7 @@ class FloorDesk:
             except OSError as error:
                 status, seconds = 0, time.perf_counter() - started
                 self.record.failures.append(f"floor: {type(error).__name__}")
-            self.record.ends.append(time.perf_counter())
-            self.record.operations.append("floor")
-            self.record.seconds.append(seconds)
-            self.record.ok.append(status == 200)
+            self.record.add("floor", seconds, status == 200)
         self.connection.close()
 
 

@@ -518,6 +518,11 @@ class IdempotencyKey(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
+# The partial indexes' condition, on both databases: only open tasks are in the inbox's indexes.
+_OPEN_TASKS_ONLY: dict[str, Any] = {"postgresql_where": text("status IN ('ready', 'claimed')"),
+                                     "sqlite_where": text("status IN ('ready', 'claimed')")}
+
+
 class HumanTask(Base):
     """One step waiting for a person; its id is SpiffWorkflow's task id."""
 
@@ -532,11 +537,9 @@ class HumanTask(Base):
         # before the due time: the planner cannot tell how many open tasks a stage holds (its
         # statistics sample every task ever done), and with this order it need not know.
         Index("ix_human_task_queue", "department", "candidate_role", "status", "due_at", "procedure_key", "stage",
-              "center_id", "delegated_by_id", "search_text", postgresql_where=text("status IN ('ready', 'claimed')"),
-              sqlite_where=text("status IN ('ready', 'claimed')")),
+              "center_id", "delegated_by_id", "search_text", **_OPEN_TASKS_ONLY),
         Index("ix_human_task_queue_stage", "department", "candidate_role", "status", "stage", "due_at", "id",
-              "center_id", "delegated_by_id", postgresql_where=text("status IN ('ready', 'claimed')"),
-              sqlite_where=text("status IN ('ready', 'claimed')")),
+              "center_id", "delegated_by_id", **_OPEN_TASKS_ONLY),
         Index("ix_human_task_held", "assignee_id", "due_at", "search_text", postgresql_where=text("status = 'claimed'"),
               sqlite_where=text("status = 'claimed'")),
         Index("ix_human_task_assignee", "assignee_id", "status", "due_at"),
